@@ -1,0 +1,41 @@
+"""The ``Article`` record: the fixed output schema of extraction."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Bump when a change can alter extracted fields: rows record which version produced them.
+EXTRACTOR_VERSION = "0.1.0"
+
+
+@dataclass(slots=True)
+class Caption:
+    src: str | None = None
+    alt: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    url: str | None = None
+    headline: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    byline: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    language: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    top_image: str | None = None
+    captions: list[Caption] = field(default_factory=list)
+    body: str = ""
+    word_count: int = 0
+    extractor_version: str = EXTRACTOR_VERSION
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,19 @@
+"""Items that flow spider -> extraction -> store.
+
+A ``PageItem`` is what the spider hands on for an article page: the decoded body plus the
+pointer to the WARC record that holds it as fetched.  ``ExtractPipeline`` replaces the body by
+an ``article`` dict so that HTML never reaches the store.
+"""
+
+import scrapy
+
+
+class PageItem(scrapy.Item):
+    url = scrapy.Field()          # final URL of the response (after redirects)
+    status = scrapy.Field()       # HTTP status code
+    headers = scrapy.Field()      # dict[str, str]: response headers, names lower-cased, repeats joined by ", "
+    body = scrapy.Field()         # bytes: the entity body after content decoding (as Scrapy gives it)
+    fetched_at = scrapy.Field()   # ISO 8601 UTC, the WARC-Date of the response record
+    warc = scrapy.Field()         # the WARC pointer dict (see docs/architecture.md), or None if not archived
+    hints = scrapy.Field()        # dict: what discovery knew (news sitemap title/date, feed entry, depth, source)
+    article = scrapy.Field()      # dict: crawler.extract.Article.to_dict(), set by ExtractPipeline

@@ -1,0 +1,95 @@
+"""Every default of newsarchive lives here, in Scrapy's own settings layering.
+
+Scrapy's defaults suit scraping; ours suit news sites and archiving: polite by default,
+tolerant of slow servers, careful with memory, and honest about what was fetched.
+The CLI maps its flags onto these names; ``-s NAME=VALUE`` overrides any of them.
+"""
+
+from __future__ import annotations
+
+import scrapy.downloadermiddlewares.cookies as _cookies
+from tldextract import TLDExtract
+
+from crawler import __version__
+
+# P7: Scrapy's cookie middleware would download the Public Suffix List on first use.
+_cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- identity and politeness -------------------------------------------------
+NEWSARCHIVE_CONTACT_URL = "https://example.org/newsarchive-contact"
+USER_AGENT = f"newsarchive/{__version__} (+{NEWSARCHIVE_CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+
+# --- robustness --------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_TIMES = 1
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0
+# P5: only encodings that warcio and pywb can decode.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Accept-Encoding": "gzip, deflate",
+}
+# P8: the remote-control extension runs arbitrary Python over HTTP.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Archiving must see every response; a cache would bypass or duplicate records.
+HTTPCACHE_ENABLED = False
+# Non-2xx responses are archived and counted, not silently dropped.
+HTTPERROR_ALLOW_ALL = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    # P1/P3: above redirects (600), compression (590) and cookies (700) so the raw response is stored.
+    "archive.middleware.WarcWriterMiddleware": 950,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.StorePipeline": 800,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.FailureLogExtension": 100,
+}
+
+# --- archive (WARC_*) --------------------------------------------------------
+NEWSARCHIVE_ARCHIVE_DIR = "archive"           # holds archive.db, warcs/, indexes/
+WARC_ENABLED = True
+WARC_DIR = None                               # default: <archive>/warcs
+WARC_PREFIX = "newsarchive"
+WARC_MAX_SIZE = 1024 ** 3                     # rotate at 1 GB
+WARC_CAPTURE = "rebuilt"                      # "wire" once the transport capture lands
+WARC_OPERATOR = ""
+WARC_JOB_NAME = ""
+WARC_DEDUP = True                             # revisit records for unchanged payloads
+
+# --- extraction (EXTRACT_*) --------------------------------------------------
+EXTRACT_ENABLED = True
+EXTRACT_WORKERS = 0                           # 0: in the reactor thread; N: a process pool
+
+# --- dataset (STORE_*) -------------------------------------------------------
+STORE_ENABLED = True
+STORE_DB = None                               # default: <archive>/archive.db
+STORE_BATCH_SIZE = 500
+STORE_FLUSH_SECONDS = 2.0
+
+# --- spider (NEWS_*) ---------------------------------------------------------
+NEWS_MAX_PAGES = 0                            # 0: no limit
+NEWS_MAX_DEPTH = 3
