@@ -66,7 +66,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "crawler.extensions.FailureLogExtension": 100,
+    "crawler.extensions.CrawlProgress": 100,
 }
 
 # --- archive (WARC_*) --------------------------------------------------------

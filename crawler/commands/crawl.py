@@ -1,0 +1,63 @@
+"""``newsarchive crawl``: flags become Scrapy settings and spider arguments."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+ARCHIVE_OPTION = click.option("--archive", "archive", default="archive", show_default=True,
+                              type=click.Path(file_okay=False),
+                              help="Archive directory (archive.db, warcs/, indexes/).")
+
+
+def parse_setting_overrides(pairs) -> dict:
+    """``-s NAME=VALUE`` exactly as ``scrapy crawl -s`` takes it."""
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"-s expects NAME=VALUE, got {pair!r}")
+        out[name.strip()] = value
+    return out
+
+
+def run_and_report(**kwargs):
+    from crawler.runner import CrawlError, run_crawl
+
+    try:
+        result = run_crawl(**kwargs)
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(result.summary())
+    if result.problems:
+        for problem in result.problems:
+            click.echo(f"problem: {problem}", err=True)
+        raise click.ClickException(f"the archive has {len(result.problems)} problem(s); "
+                                   "run `newsarchive verify` for details")
+    return result
+
+
+@click.command()
+@click.argument("urls", nargs=-1)
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL", help="A sitemap or sitemap index (repeatable).")
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help="An RSS or Atom feed (repeatable).")
+@ARCHIVE_OPTION
+@click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Stop after this many responses (0: no limit).")
+@click.option("--depth", type=click.IntRange(min=0), default=None, help="Maximum link depth from the seeds.")
+@click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
+              help="Domains in scope (repeatable; default: the seeds' domains).")
+@click.option("--include", multiple=True, metavar="REGEX", help="Only follow URLs matching (repeatable).")
+@click.option("--exclude", multiple=True, metavar="REGEX", help="Never follow URLs matching (repeatable).")
+@click.option("-s", "--set", "setting", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting, as `scrapy crawl -s` does (repeatable).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's INFO log instead of a progress line.")
+def crawl(urls, sitemaps, feeds, archive, max_pages, depth, allow_domains, include, exclude, setting, verbose):
+    """Crawl news sites into ARCHIVE: WARC files plus the article dataset."""
+    run_and_report(
+        start_urls=urls, sitemap_urls=sitemaps, feed_urls=feeds, archive=archive,
+        max_pages=max_pages, depth=depth, allow_domains=allow_domains,
+        include=include, exclude=exclude, settings_overrides=parse_setting_overrides(setting),
+        progress=sys.stderr.isatty() and not verbose,
+        log_level="INFO" if verbose else "WARNING",
+    )

@@ -1,0 +1,69 @@
+"""Crawl observability: a live progress line for people at a terminal.
+
+Scrapy's LogStats prints a log line a minute; an archivist watching a crawl wants to see pages,
+articles, bytes and errors move. The line is drawn on stderr only when ``NEWSARCHIVE_PROGRESS``
+is on (the CLI turns it on for terminals), so ``scrapy crawl`` logs stay as Scrapy users expect.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+
+def error_count(stats: dict) -> int:
+    """Failed fetches and HTTP errors, counted once each."""
+    failed = sum(v for k, v in stats.items() if k.startswith("news/failed/") and isinstance(v, int))
+    return failed or stats.get("downloader/exception_count", 0)
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def progress_line(stats: dict, elapsed: float) -> str:
+    pages = stats.get("response_received_count", 0)
+    articles = stats.get("store/articles", stats.get("extract/articles", 0))
+    rate = pages / elapsed if elapsed > 0 else 0.0
+    return (f"pages {pages}  articles {articles}  WARC {human_bytes(stats.get('warc/bytes', 0))}  "
+            f"errors {error_count(stats)}  {rate:.1f} pages/s  {elapsed:.0f}s")
+
+
+class CrawlProgress:
+    def __init__(self, crawler, interval: float):
+        self.crawler = crawler
+        self.interval = interval
+        self.started = None
+        self.loop = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("NEWSARCHIVE_PROGRESS", False):
+            raise NotConfigured
+        ext = cls(crawler, crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", 1.0))
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider):
+        self.started = time.monotonic()
+        self.loop = task.LoopingCall(self.draw)
+        self.loop.start(self.interval, now=False)
+
+    def draw(self, end: str = "\r"):
+        line = progress_line(self.crawler.stats.get_stats(), time.monotonic() - self.started)
+        sys.stderr.write("\x1b[2K" + line + end)
+        sys.stderr.flush()
+
+    def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+            self.draw(end="\n")

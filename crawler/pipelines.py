@@ -1,0 +1,163 @@
+"""Item pipelines: extraction, then the SQLite dataset.
+
+Extraction is CPU-bound; with ``EXTRACT_WORKERS > 0`` it runs in a process pool so the reactor
+thread keeps downloading while pages are parsed (platform notes P11).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import DropItem, NotConfigured
+from twisted.internet import task
+
+from crawler.extract import extract
+
+logger = logging.getLogger(__name__)
+
+
+def archive_dir(settings) -> Path:
+    return Path(settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive")
+
+
+def _extract_dict(body: bytes, url: str, headers: dict) -> dict:
+    return extract(body, url, headers).to_dict()
+
+
+class ExtractPipeline:
+    """Turns a ``PageItem``'s HTML into an ``article`` dict and drops the HTML."""
+
+    def __init__(self, stats, workers: int = 0):
+        self.stats = stats
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("EXTRACT_ENABLED", True):
+            raise NotConfigured
+        pipe = cls(crawler.stats, crawler.settings.getint("EXTRACT_WORKERS", 0))
+        crawler.signals.connect(pipe.close_spider, signal=signals.spider_closed)
+        return pipe
+
+    def open_spider(self, spider=None):
+        if self.workers > 0 and self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+
+    def close_spider(self, spider=None):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=False)
+            self.pool = None
+
+    async def process_item(self, item, spider=None):
+        body = item.get("body")
+        if not body:
+            raise DropItem(f"no body to extract: {item.get('url')}")
+        args = (body, item["url"], item.get("headers") or {})
+        if self.pool is not None:
+            article = await asyncio.wrap_future(self.pool.submit(_extract_dict, *args))
+        else:
+            article = _extract_dict(*args)
+        item["article"] = article
+        item["body"] = None
+        self.stats.inc_value("extract/articles")
+        if article.get("warnings"):
+            self.stats.inc_value("extract/warnings")
+        if not article.get("body"):
+            self.stats.inc_value("extract/empty_body")
+        return item
+
+
+class StorePipeline:
+    """Writes captures (from the WARC middleware's signal) and articles to ``archive.db``."""
+
+    def __init__(self, crawler, db_path: Path, batch_size: int, flush_seconds: float):
+        self.crawler = crawler
+        self.db_path = db_path
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.writer = None
+        self.crawl_id = None
+        self._flusher = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("STORE_ENABLED", True):
+            raise NotConfigured
+        db = settings.get("STORE_DB") or archive_dir(settings) / "archive.db"
+        pipe = cls(crawler, Path(db), settings.getint("STORE_BATCH_SIZE", 500),
+                   settings.getfloat("STORE_FLUSH_SECONDS", 2.0))
+        from archive.signals import capture_archived
+
+        crawler.signals.connect(pipe.capture_archived, signal=capture_archived)
+        crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        return pipe
+
+    def open_spider(self, spider=None):
+        from crawler.store.writer import StoreWriter
+
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = StoreWriter(self.db_path, batch_size=self.batch_size,
+                                  flush_seconds=self.flush_seconds)
+        settings = self.crawler.settings
+        spider = spider or self.crawler.spider
+        self.crawl_id = self.writer.begin_crawl(
+            spider=spider.name,
+            job=settings.get("WARC_JOB_NAME") or None,
+            args=_spider_args(spider),
+        )
+        self.crawler.stats.set_value("store/crawl_id", self.crawl_id)
+        self._flusher = task.LoopingCall(self.writer.flush)
+        self._flusher.start(self.flush_seconds, now=False)
+
+    def capture_archived(self, capture, **kwargs):
+        if self.writer is not None:
+            self.writer.add_capture(capture, self.crawl_id)
+            self.crawler.stats.inc_value("store/captures")
+
+    def process_item(self, item, spider=None):
+        article = item.get("article")
+        if article:
+            self.writer.add_article(article, item.get("warc") or {"url": item["url"],
+                                                                  "fetched_at": item.get("fetched_at")},
+                                    self.crawl_id)
+            self.crawler.stats.inc_value("store/articles")
+        return item
+
+    def close_spider(self, spider=None):
+        if self.writer is not None:
+            self.writer.flush()
+
+    def spider_closed(self, spider, reason):
+        """Runs after the downloader and pipelines are done, when the finish reason is known."""
+        if self._flusher is not None and self._flusher.running:
+            self._flusher.stop()
+        if self.writer is None:
+            return
+        stats = _jsonable(self.crawler.stats.get_stats())
+        self.writer.flush()
+        self.writer.end_crawl(self.crawl_id, status=str(reason), stats=stats)
+        self.writer.close()
+        self.writer = None
+
+
+def _spider_args(spider) -> dict:
+    keys = ("start_urls", "sitemap_urls", "feed_urls", "allowed_domains", "include", "exclude",
+            "max_depth", "max_pages")
+    return {k: getattr(spider, k) for k in keys if getattr(spider, k, None) not in (None, [], "")}
+
+
+def _jsonable(stats: dict) -> dict:
+    out = {}
+    for key, value in stats.items():
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif not isinstance(value, (int, float, str, bool, type(None), list, dict)):
+            value = str(value)
+        out[key] = value
+    return out

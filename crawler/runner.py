@@ -1,0 +1,180 @@
+"""From CLI flags to a finished crawl: settings, the spider, post-crawl checks, a summary.
+
+Kept apart from click so that tests, the demo and (later) the scheduler drive crawls the same
+way users do.  A Twisted reactor runs once per process, so ``run_crawl`` runs once per process.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from crawler.extensions import error_count, human_bytes
+
+
+class CrawlError(Exception):
+    """A problem the user can fix; shown as one line, never a traceback."""
+
+
+@dataclass
+class CrawlResult:
+    archive: Path
+    elapsed: float
+    stats: dict
+    warc_files: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return self.stats.get("response_received_count", 0)
+
+    @property
+    def articles(self) -> int:
+        return self.stats.get("store/articles", self.stats.get("extract/articles", 0))
+
+    @property
+    def errors(self) -> int:
+        return error_count(self.stats)
+
+    @property
+    def warc_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.warc_files if p.exists())
+
+    def summary(self) -> str:
+        lines = [
+            f"pages fetched      {self.pages}",
+            f"articles extracted {self.articles}",
+            f"WARC files         {len(self.warc_files)} ({human_bytes(self.warc_bytes)}) in {self.archive / 'warcs'}",
+            f"dataset            {self.archive / 'archive.db'}",
+            f"errors             {self.errors}",
+            f"elapsed            {self.elapsed:.1f} s",
+        ]
+        if self.stats.get("warc/revisits"):
+            lines.insert(2, f"unchanged (revisit) {self.stats['warc/revisits']}")
+        return "\n".join(lines)
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CrawlError(f"not a valid http(s) URL: {url!r}")
+    return url.strip()
+
+
+def check_archive_dir(archive: Path) -> Path:
+    """Fail before crawling when the archive cannot be written, not after fetching pages."""
+    try:
+        (archive / "warcs").mkdir(parents=True, exist_ok=True)
+        probe = archive / f".write-test-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise CrawlError(f"cannot write to archive directory {archive}: {exc.strerror or exc}") from None
+    return archive
+
+
+def build_settings(archive: Path, overrides: dict | None = None, progress: bool = False,
+                   log_level: str | None = None):
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("NEWSARCHIVE_ARCHIVE_DIR", str(archive), priority="cmdline")
+    settings.set("NEWSARCHIVE_PROGRESS", progress, priority="cmdline")
+    if log_level:
+        settings.set("LOG_LEVEL", log_level, priority="cmdline")
+        settings.set("LOG_FORMAT", "%(levelname)s: %(message)s", priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def _warc_files_written(archive: Path, since: float) -> list[Path]:
+    warcs = archive / "warcs"
+    if not warcs.is_dir():
+        return []
+    return sorted(p for p in warcs.iterdir()
+                  if p.name.endswith((".warc.gz", ".warc.gz.open")) and p.stat().st_mtime >= since - 1)
+
+
+def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str = "archive",
+              max_pages: int | None = None, depth: int | None = None, allow_domains=(),
+              include=(), exclude=(), settings_overrides: dict | None = None,
+              progress: bool = False, log_level: str | None = None,
+              post_checks: bool = True) -> CrawlResult:
+    from scrapy.crawler import CrawlerProcess
+
+    seeds = [check_url(u) for u in start_urls]
+    sitemaps = [check_url(u) for u in sitemap_urls]
+    feeds = [check_url(u) for u in feed_urls]
+    if not (seeds or sitemaps or feeds):
+        raise CrawlError("nothing to crawl: give at least one URL, --sitemap or --feed")
+    archive = check_archive_dir(Path(archive))
+    settings = build_settings(archive, settings_overrides, progress, log_level)
+
+    spider_args = {"start_urls": seeds, "sitemap_urls": sitemaps, "feed_urls": feeds}
+    if allow_domains:
+        spider_args["allowed_domains"] = list(allow_domains)
+    if include:
+        spider_args["include"] = list(include)
+    if exclude:
+        spider_args["exclude"] = list(exclude)
+    if max_pages is not None:
+        spider_args["max_pages"] = max_pages
+    if depth is not None:
+        spider_args["max_depth"] = depth
+
+    started_wall = time.time()
+    started = time.monotonic()
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler("news")
+    process.crawl(crawler, **spider_args)
+    process.start()
+    stats = dict(crawler.stats.get_stats())
+    result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,
+                         warc_files=_warc_files_written(archive, started_wall))
+    if post_checks and settings.getbool("WARC_ENABLED", True):
+        result.problems.extend(post_crawl(archive, result.warc_files))
+    _check_seeds(result)
+    return result
+
+
+def post_crawl(archive: Path, warc_files: list[Path]) -> list[str]:
+    """Index the archive and verify what this crawl wrote, before it reports success."""
+    problems: list[str] = []
+    try:
+        from archive.index import build_index
+
+        build_index(archive)
+    except ImportError:
+        pass
+    except Exception as exc:  # the crawl's data is safe; say what failed
+        problems.append(f"indexing failed: {exc}")
+    try:
+        from archive.verify import verify_files
+    except ImportError:
+        return problems
+    report = verify_files(archive, warc_files)
+    problems.extend(report.problems)
+    return problems
+
+
+def _check_seeds(result: CrawlResult) -> None:
+    stats = result.stats
+    usable = sum(stats.get(k, 0) for k in ("news/articles", "news/listings", "news/sitemaps", "news/feeds",
+                                           "news/pages"))
+    if usable:
+        return
+    reasons = sorted(k.split("/", 2)[2] for k in stats if k.startswith("news/failed/"))
+    if stats.get("news/seeds/not_html"):
+        raise CrawlError("the seed is not an HTML page, a sitemap or a feed "
+                         f"(got {stats.get('news/seeds/not_html_type', 'another type')}); nothing to crawl")
+    if reasons:
+        raise CrawlError(f"no seed could be fetched ({', '.join(reasons)}); see the log lines above")
+    if stats.get("robotstxt/forbidden"):
+        raise CrawlError("every seed is disallowed by robots.txt")
+    raise CrawlError("no page could be fetched from the seeds")
+
