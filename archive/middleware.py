@@ -1,0 +1,311 @@
+"""The downloader middleware that writes every HTTP exchange to WARC.
+
+It sits at priority 950, above compression (590), redirects (600) and cookies (700), so it sees
+the response as received (still gzip-encoded, redirects not yet followed) and the request with
+the Cookie header actually sent. Failed fetches become ``metadata`` records, never silence.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from http.client import responses as REASONS
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from archive import records as R
+from archive.dedup import DigestIndex
+from archive.signals import capture_archived
+from archive.writer import WarcFileWriter
+
+logger = logging.getLogger(__name__)
+
+NO_BODY_STATUSES = {204, 304}
+
+
+def _s(value) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+
+
+def rebuild_request_block(request) -> bytes:
+    """The request as Scrapy sent it; Twisted adds Host itself, so it is added here (P6)."""
+    parts = urlsplit(request.url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    lines = [f"{request.method} {target} HTTP/1.1"]
+    names = {_s(k).lower() for k in request.headers.keys()}
+    if "host" not in names:
+        lines.append(f"Host: {parts.netloc}")
+    for key, values in request.headers.items():
+        for value in values:
+            lines.append(f"{_s(key)}: {_s(value)}")
+    body = request.body or b""
+    if body and "content-length" not in names:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def rebuild_response_block(response, method: str = "GET") -> bytes:
+    """The response as Twisted parsed it, made self-consistent per WARC 1.1 §6.3.2.
+
+    Twisted has already removed chunk framing, so any Transfer-Encoding is renamed and a
+    Content-Length matching the stored body is set, or replay tools would misread the body.
+    """
+    status = int(response.status)
+    protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+    if not protocol.upper().startswith("HTTP/1"):
+        protocol = "HTTP/1.1"  # HTTP/2 has no status line of its own; store the 1.1 form
+    body = response.body or b""
+    lines = [f"{protocol} {status} {REASONS.get(status, '')}".rstrip()]
+    has_length = False
+    for key, values in response.headers.items():
+        name = _s(key)
+        lower = name.lower()
+        for value in values:
+            value = _s(value)
+            if lower == "transfer-encoding":
+                lines.append(f"X-Archive-Orig-Transfer-Encoding: {value}")
+                continue
+            if lower == "content-length":
+                keep = method == "HEAD" or status in NO_BODY_STATUSES or value.strip() == str(len(body))
+                if not keep:
+                    lines.append(f"X-Archive-Orig-Content-Length: {value}")
+                    continue
+                has_length = True
+            lines.append(f"{name}: {value}")
+    if not has_length and method != "HEAD" and status not in NO_BODY_STATUSES:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def _mime(response) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    if not value:
+        return None
+    return _s(value).split(";", 1)[0].strip().lower() or None
+
+
+class WarcWriterMiddleware:
+    """Writes request+response pairs (or revisits) and exposes itself as ``crawler.warc_writer``."""
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        if not settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.archive_dir = settings.get("NEWSARCHIVE_ARCHIVE_DIR", "archive") or "archive"
+        self.warc_dir = settings.get("WARC_DIR") or os.path.join(self.archive_dir, "warcs")
+        self.capture_mode = (settings.get("WARC_CAPTURE", "rebuilt") or "rebuilt").lower()
+        if self.capture_mode not in ("rebuilt", "wire"):
+            raise ValueError(f"WARC_CAPTURE must be 'rebuilt' or 'wire', not {self.capture_mode!r}")
+        self.dedup_enabled = settings.getbool("WARC_DEDUP", True)
+        self._settings = settings
+        self.writer: WarcFileWriter | None = None
+        self.digests: DigestIndex | None = None
+        crawler.warc_writer = self
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    # -- lifecycle ------------------------------------------------------------
+    def _ensure_open(self, spider=None) -> WarcFileWriter:
+        if self.writer is None:
+            s = self._settings
+            job = s.get("WARC_JOB_NAME", "") or (spider.name if spider is not None else "")
+            info = R.warcinfo_fields(
+                operator=s.get("WARC_OPERATOR", ""),
+                contact=s.get("NEWSARCHIVE_CONTACT_URL", ""),
+                job_name=job,
+                robots="obey" if s.getbool("ROBOTSTXT_OBEY") else "ignore",
+                user_agent=s.get("USER_AGENT", ""),
+                capture_mode=self.capture_mode,
+            )
+            self.writer = WarcFileWriter(
+                self.warc_dir,
+                prefix=s.get("WARC_PREFIX", "newsarchive"),
+                max_size=s.getint("WARC_MAX_SIZE", 1024**3),
+                warcinfo=info,
+                worker=s.get("WARC_WORKER_ID", None),
+                fsync=s.getbool("WARC_FSYNC", False),
+            )
+        if self.dedup_enabled and self.digests is None:
+            db = self._settings.get("WARC_DEDUP_DB") or os.path.join(self.archive_dir, "archive.db")
+            self.digests = DigestIndex(db)
+        return self.writer
+
+    def spider_opened(self, spider):
+        self._ensure_open(spider)
+
+    def spider_closed(self, spider, reason=None):
+        if self.writer is not None:
+            self.writer.close()
+            self.stats.set_value("warc/files", len(self.writer.files_written))
+        if self.digests is not None:
+            self.digests.close()
+            self.digests = None
+
+    # -- writing --------------------------------------------------------------
+    def _count(self, pointers):
+        for p in pointers:
+            self.stats.inc_value("warc/records")
+            self.stats.inc_value(f"warc/records/{p['rec_type']}")
+            self.stats.inc_value("warc/bytes", p["length"])
+        if self.writer is not None:
+            self.stats.set_value("warc/files", len(self.writer.files_written))
+
+    def _blocks(self, request, response):
+        """(request block, response block, ip, truncated, mode) for this exchange."""
+        wire = request.meta.get("warc_wire") if self.capture_mode == "wire" else None
+        if wire is not None and getattr(wire, "response_bytes", None):
+            return wire.request_bytes or b"", wire.response_bytes, wire.ip, wire.truncated, "wire"
+        if self.capture_mode == "wire":
+            self.stats.inc_value("warc/wire_fallback")
+        ip = getattr(response, "ip_address", None)
+        return (
+            rebuild_request_block(request),
+            rebuild_response_block(response, request.method),
+            str(ip) if ip else None,
+            None,
+            "rebuilt",
+        )
+
+    def process_response(self, request, response, spider):
+        if "cached" in response.flags or urlsplit(response.url).scheme not in ("http", "https"):
+            return response
+        writer = self._ensure_open(spider)
+        req_block, resp_block, ip, truncated, mode = self._blocks(request, response)
+        extra = [("WARC-Capture-Mode", "rebuilt")] if mode != self.capture_mode else None
+        url = response.url
+        req_id, resp_id = R.new_record_id(), R.new_record_id()
+        date = R.warc_date()
+        digest = R.payload_digest(resp_block)
+        original = None
+        if self.digests is not None and not truncated and R.entity_body(resp_block):
+            latest = self.digests.latest(url)
+            if latest is not None and latest["payload_digest"] == digest:
+                original = latest
+        if original is not None:
+            main = R.revisit_record(
+                url, resp_block, refers_to_id=original["record_id"], refers_to_url=original["url"],
+                refers_to_date=original["warc_date"], digest=digest, record_id=resp_id, date=date,
+                ip=ip, concurrent_to=req_id, extra_headers=extra,
+            )
+        else:
+            main = R.http_record(
+                "response", url, resp_block, record_id=resp_id, date=date, ip=ip,
+                concurrent_to=req_id, truncated=truncated, extra_headers=extra,
+            )
+        req = R.http_record(
+            "request", request.url, req_block, record_id=req_id, date=date, ip=ip,
+            concurrent_to=resp_id, extra_headers=extra,
+        )
+        try:
+            pointers = writer.write([main, req])
+        except OSError as exc:
+            self.stats.inc_value("warc/write_errors")
+            logger.error("WARC write failed for %s: %s", url, exc)
+            return response
+        self._count(pointers)
+        ptr = pointers[0]
+        if original is not None:
+            self.stats.inc_value("warc/revisits")
+        elif self.digests is not None and not truncated:
+            self.digests.add(url, digest, resp_id, date, ptr["filename"], ptr["offset"])
+        capture = {
+            "url": url,
+            "status": int(response.status),
+            "mime": _mime(response),
+            "fetched_at": date,
+            "filename": ptr["filename"],
+            "offset": ptr["offset"],
+            "length": ptr["length"],
+            "record_id": resp_id,
+            "payload_digest": digest,
+            "revisit": original is not None,
+            "refers_to": (
+                {"record_id": original["record_id"], "url": original["url"], "date": original["warc_date"]}
+                if original is not None
+                else None
+            ),
+            "ip": ip,
+            "error": None,
+            "truncated": truncated,
+            "request_record_id": req_id,
+        }
+        request.meta["warc"] = capture
+        self.crawler.signals.send_catch_log(
+            signal=capture_archived, capture=capture, request=request, response=response, spider=spider
+        )
+        return response
+
+    def process_exception(self, request, exception, spider):
+        if isinstance(exception, IgnoreRequest):
+            return None  # robots.txt, offsite and filters: a decision, not a failed fetch
+        if urlsplit(request.url).scheme not in ("http", "https"):
+            return None
+        writer = self._ensure_open(spider)
+        error = f"{type(exception).__name__}: {exception}".strip().rstrip(":")
+        date = R.warc_date()
+        records = []
+        meta_id = R.new_record_id()
+        wire = request.meta.get("warc_wire") if self.capture_mode == "wire" else None
+        if wire is not None and getattr(wire, "request_bytes", None):
+            # what the socket did see is kept; nothing is invented for what it did not
+            records.append(R.http_record("request", request.url, wire.request_bytes, date=date,
+                                         ip=getattr(wire, "ip", None), concurrent_to=meta_id))
+        fields = {
+            "url": request.url,
+            "method": request.method,
+            "fetch-status": "failed",
+            "error-class": f"{type(exception).__module__}.{type(exception).__name__}",
+            "error-message": str(exception),
+            "time": date,
+        }
+        meta = R.metadata_record(request.url, fields, record_id=meta_id, date=date,
+                                 concurrent_to=[r.record_id for r in records])
+        try:
+            pointers = writer.write([meta] + records)
+        except OSError as exc:
+            self.stats.inc_value("warc/write_errors")
+            logger.error("WARC write failed for %s: %s", request.url, exc)
+            return None
+        self._count(pointers)
+        self.stats.inc_value("warc/failures")
+        ptr = pointers[0]
+        capture = {
+            "url": request.url,
+            "status": None,
+            "mime": None,
+            "fetched_at": date,
+            "filename": ptr["filename"],
+            "offset": ptr["offset"],
+            "length": ptr["length"],
+            "record_id": meta_id,
+            "payload_digest": None,
+            "revisit": False,
+            "refers_to": None,
+            "ip": getattr(wire, "ip", None) if wire is not None else None,
+            "error": error,
+            "truncated": None,
+            "request_record_id": None,
+        }
+        request.meta["warc"] = capture
+        self.crawler.signals.send_catch_log(
+            signal=capture_archived, capture=capture, request=request, response=None, spider=spider
+        )
+        return None
+
+    def write_metadata(self, url: str, fields: dict, concurrent_to: str | None = None) -> dict:
+        """A ``metadata`` record (e.g. outlinks, extraction status) tied to a response record."""
+        writer = self._ensure_open()
+        record = R.metadata_record(url, fields, concurrent_to=concurrent_to)
+        pointer = writer.write_record(record)
+        self._count([pointer])
+        return {k: pointer[k] for k in ("filename", "offset", "length", "record_id")}
