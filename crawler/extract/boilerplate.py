@@ -1,0 +1,101 @@
+"""Decides whether one element or one text block is boilerplate, using the table in ``boilerplate_patterns``.
+
+The decisions are local and cheap (attribute look-ups, one compiled regex) because they run on
+every element of every page; whether removing a match is safe (it may wrap the article) is the
+caller's decision, made with the text mass it measured.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from crawler.extract import boilerplate_patterns as table
+
+_JUNK = frozenset(table.JUNK_TAGS)
+_STRUCTURAL = frozenset(table.STRUCTURAL_TAGS)
+_ROLES = frozenset(table.ROLES)
+_ITEMPROPS = frozenset(table.ITEMPROPS)
+_TOKENS = frozenset(table.CLASS_TOKENS)
+_PREFIXES = tuple(table.CLASS_PREFIXES)
+_NAMES = frozenset(table.CLASS_NAMES)
+_CONTENT = frozenset(table.CONTENT_TOKENS)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_BLOCK_RE = re.compile("(?:" + "|".join(f"(?:{p})" for p in table.BLOCK_PATTERNS) + ")", re.I)
+_MONTHS = "|".join(sorted(table.MONTHS, key=len, reverse=True))
+_DATE_WORD = (
+    r"(?:updated|published|posted|on|at|a\.?m\.?|p\.?m\.?|utc|gmt|[ecmp][sd]?t|bst|cet|cest|ist|jst|aest|"
+    rf"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|{_MONTHS})\.?(?![a-z])")
+# Each alternative consumes a maximal run, so a failing match cannot backtrack exponentially.
+_DATE_ONLY = re.compile(rf"^(?:{_DATE_WORD}|\d+(?!\d)(?:st|nd|rd|th)?|[\W_])*$", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+JUNK_TAGS = table.JUNK_TAGS
+
+
+@lru_cache(maxsize=8192)
+def _classify_names(value: str) -> tuple[bool, bool]:
+    """(boilerplate, content) for one class/id attribute value; cached since pages repeat them."""
+    boiler = content = False
+    for name in value.split():
+        lowered = name.lower()
+        if lowered in _CONTENT or any(c in lowered for c in _CONTENT):
+            content = True
+            continue
+        if lowered in _NAMES:
+            boiler = True
+            continue
+        for token in _SPLIT.split(_CAMEL.sub("-", name).lower()):
+            if token and (token in _TOKENS or token.startswith(_PREFIXES)):
+                boiler = True
+                break
+    return boiler, content
+
+
+def is_content_marked(el) -> bool:
+    """True when class/id or itemprop name the element as the article text container."""
+    if (el.get("itemprop") or "").lower() == "articlebody":
+        return True
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if value and _classify_names(value)[1]:
+            return True
+    return False
+
+
+def boilerplate_reason(el) -> str | None:
+    """Why the element looks like page chrome, or None. Structural tags count as chrome too."""
+    tag = el.tag
+    if tag in _STRUCTURAL:
+        return tag
+    get = el.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
+        return "hidden"
+    role = get("role")
+    if role and role.lower() in _ROLES:
+        return f"role={role}"
+    prop = get("itemprop")
+    if prop and prop.lower() in _ITEMPROPS:
+        return f"itemprop={prop}"
+    style = get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return "hidden"
+    content = False
+    for attr in ("class", "id"):
+        value = get(attr)
+        if value:
+            boiler, is_content = _classify_names(value)
+            content = content or is_content
+            if boiler and not content:
+                return f"{attr}={value[:40]}"
+    return None
+
+
+def is_boilerplate_text(text: str) -> bool:
+    """True for a whole block that is a known kind of boilerplate line (byline, banner, promo...)."""
+    return bool(_BLOCK_RE.match(text)) or is_date_only(text)
+
+
+def is_date_only(text: str) -> bool:
+    return len(text) < 80 and any(ch.isdigit() for ch in text) and bool(_DATE_ONLY.match(text))

@@ -1,0 +1,136 @@
+"""The boilerplate table: every class token, tag, role and phrase that marks non-article content.
+
+This is data, kept apart from the algorithm so that a new kind of banner is one line here, not a
+code change. Everything is generic (well-known CMS and ad-tech vocabulary, schema.org, ARIA): a
+rule keyed on one site's unique class name would not survive held-out sites. Tokens are matched
+case-insensitively against class/id names split on ``-``, ``_`` and camelCase humps, so ``ad``
+matches ``ad-slot`` and ``topAd`` but not ``header`` or ``download``.
+"""
+
+from __future__ import annotations
+
+# Removed before anything is measured: never article text in any page.
+JUNK_TAGS = (
+    "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
+    "canvas", "video", "audio", "map", "button", "input", "select", "textarea", "option",
+    "link", "meta", "head", "title", "source", "track", "img", "picture",
+)
+
+# Structural tags that hold chrome, captions or asides; removed unless they hold most of the
+# page's text (some CMSes wrap the whole page in <form>, or the article in <header>).
+STRUCTURAL_TAGS = (
+    "nav", "footer", "aside", "figure", "figcaption", "form", "header", "dialog", "menu",
+    "label", "fieldset", "address",
+)
+
+# ARIA landmark roles that are never the article body.
+ROLES = (
+    "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "alert",
+    "search", "menu", "menubar", "toolbar", "tablist", "status", "marquee", "button",
+)
+
+# schema.org properties whose elements are metadata around the body, not body text.
+ITEMPROPS = ("author", "publisher", "datepublished", "datemodified", "caption", "creator", "contributor")
+
+# Exact class/id sub-tokens.
+CLASS_TOKENS = (
+    "ad", "ads", "adv", "advert", "adverts", "advertisement", "adslot", "adunit", "dfp", "gpt",
+    "banner", "breadcrumb", "breadcrumbs", "byline", "bylines", "caption", "captions", "credit",
+    "credits", "comment", "comments", "cookie", "cookies", "consent", "gdpr", "footer", "nav",
+    "navbar", "navigation", "menu", "newsletter", "newsletters", "promo", "promos", "promoted",
+    "related", "share", "shares", "sharing", "social", "sidebar", "sponsor", "sponsored",
+    "subscribe", "subscription", "subscriptions", "signup", "tags", "tagline", "widget",
+    "widgets", "popup", "modal", "overlay", "outbrain", "taboola", "zergnet", "recommended",
+    "recommendations", "recirc", "recirculation", "author", "authors", "bio", "toolbar", "tools",
+    "print", "skip", "masthead", "dateline", "timestamp", "date", "pagination", "pager",
+    "rating", "ratings", "disclaimer", "copyright", "trending", "popular", "teaser", "teasers",
+    "sronly", "offscreen", "visuallyhidden", "login", "signin",
+    "meta", "metadata", "headline", "kicker", "eyebrow", "dek", "subhead", "standfirst",
+    "lede-image", "gallery", "slideshow", "carousel", "video", "player", "embed", "inline-ad",
+    "readmore", "next", "prev", "previous", "follow", "donate", "donation", "feedback",
+    "correction", "corrections", "rail", "nocontent", "hero", "thumbnail", "thumb", "icon",
+    "photo", "image", "img", "media", "figure", "enlarge", "lightbox", "topics", "keywords",
+    "categories", "jump", "toc", "contributor", "avatar", "logo",
+)
+
+# Sub-token prefixes, for compounds such as ``sharebar``, ``advertorial``, ``relatedlinks``.
+CLASS_PREFIXES = (
+    "advert", "sponsor", "newsletter", "social", "share", "comment", "related", "recommend",
+    "promo", "cookie", "subscri", "outbrain", "taboola", "breadcrumb", "byline", "caption",
+    "sidebar", "widget", "popup", "banner", "disqus", "adsense", "adslot", "adunit",
+)
+
+# Whole class names (after lower-casing) that hide text from sighted readers.
+CLASS_NAMES = (
+    "sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden", "screenreader-only",
+    "element-invisible", "hidden", "hide", "d-none", "u-hidden", "is-hidden", "a11y",
+)
+
+# Tokens that mark the article text container; they overrule CLASS_TOKENS on the same name
+# (``article-body-ad-free`` is body text) and pick the container when structure is ambiguous.
+CONTENT_TOKENS = (
+    "articlebody", "article-body", "article-content", "articlecontent", "story-body",
+    "storybody", "story-content", "entry-content", "post-content", "postcontent", "post-body",
+    "article-text", "articletext", "story-text", "body-text", "bodytext", "main-content",
+    "article__body", "article__content", "c-entry-content", "rich-text", "richtext",
+    "field-body", "text-content", "content-body", "article-body-text",
+)
+
+# Whole blocks matching one of these (case-insensitive, anchored at the start, and only when the
+# block is short: see content.MAX_PHRASE_BLOCK) are boilerplate. One pattern per kind of line.
+BLOCK_PATTERNS = (
+    r"advertisement\b",
+    r"(sponsored|ad|ads|paid (content|post|partner))$",
+    r"skip to (main )?(content|navigation|main)",
+    r".{0,40}\b(ie ?11|internet explorer)\b.{0,40}not supported",
+    r".{0,60}for an optimal experience",
+    r".{0,60}(browser|javascript).{0,40}(not supported|is disabled|must be enabled|update your browser)",
+    # bylines: "By" + a capitalised name, short, not a sentence ("By Friday, the toll had risen." stays)
+    r"(?-i:By|BY|by)\s+(?-i:[A-Z])[^!?]{0,90}(?<![.!?\"”])$",
+    r"/?\s*source\s*:",
+    r"(photo|image|picture|video|graphic|illustration)s?\s*(credit)?\s*:",
+    r"(credit|photograph|photo by|image by|illustration by)\b",
+    r".{0,30}\b(follow|like)\s+.{1,60}\s+on\s+(twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky|mastodon)\b",
+    r".{0,30}(sign up|subscribe|register)\b.{0,60}\b(newsletter|updates|inbox|alerts)",
+    r".{0,80}\bnewsletter\b",
+    r"(get|receive) (the|our) .{0,60}(delivered|in your inbox|newsletter)",
+    r"recommended( for you| stories| articles| reading)?:?$",
+    r"(related|more)( articles| stories| content| coverage| news| links| reading| videos)?:?$",
+    r"(read|see|watch|listen)( (more|also|next|now|this|the full story))?\s*:",
+    r"(read more|see more|show more|load more|view more|more from)\b",
+    r"(also read|read also|see also|further reading|most read|most popular|trending now)\b",
+    r"(share|share this|share on|share via|share article|tweet|email|print|copy link|comments?)$",
+    r"share (this|on|via|article|story)\b",
+    r".{0,40}\bwe use cookies\b",
+    r".{0,60}\bcookies?\b.{0,40}(accept|consent|settings|policy|notice|experience)",
+    r"(accept|manage) (all )?cookies",
+    r"(©|\(c\)|copyright\b)",
+    r".{0,40}\ball rights reserved\b",
+    r"(updated|published|posted|last (updated|modified)|first published)\s*(on|at)?\s*[:\-–—]?\s*[\w.,:/ ]{0,50}$",
+    r"(click here|tap here|tap to|click to)\b",
+    r"(story|article) continues (below|after)",
+    r"continue reading",
+    r"\d+\s*(comments?|shares?|min(ute)?s? read|reactions?)$",
+    r"(\d+\s*)?(min(ute)?s?) read$",
+    r"(back to top|top of page|scroll to top|go to top)$",
+    r"(loading|please wait)\.*$",
+    r"(contact|email) (the )?(author|reporter|writer)",
+    r"(this|the) (article|story|post|page) (was|is|has been) (updated|corrected)",
+    r"(please )?(log ?in|sign ?in|register|subscribe) to (read|continue|comment|access)",
+    r"already (a subscriber|have an account|registered)",
+    r"(terms of (use|service)|privacy policy|cookie (policy|notice)|do not sell)",
+    r"(write|leave|post|add) a comment",
+    r"(tags?|topics?|filed under|categories|keywords)\s*:",
+    r"(getty images|ap photo|associated press|reuters|afp|shutterstock|istock)(/[\w .]+)?$",
+    r"(image|photo|video) \d+ of \d+$",
+    r"advertisement\s*[-–—]\s*(scroll|continue)",
+    r"(we|you) (value|respect) your privacy",
+    r"enable javascript",
+)
+
+# Short blocks that are only a date/time stamp (datelines, "Nov. 8, 2017, 5:51 PM UTC").
+MONTHS = (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "january", "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december",
+)
