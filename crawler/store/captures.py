@@ -1,0 +1,37 @@
+"""Recording one fetch (a WARC pointer ``capture`` dict) as a ``captures`` row.
+
+A record id names exactly one WARC record, so storing the same capture twice (a re-extraction
+from the WARCs, or an article arriving with its capture) finds the existing row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from crawler.store import records
+
+
+def store_capture(conn: sqlite3.Connection, capture: dict, crawl_id: int | None) -> int | None:
+    """Insert ``capture`` unless its record is already there; returns the row id."""
+    if not capture or not capture.get("url"):
+        return None
+    record_id = records.text(capture.get("record_id"))
+    if record_id:
+        row = conn.execute("SELECT id FROM captures WHERE warc_record_id = ?", (record_id,)).fetchone()
+        if row:
+            return row[0]
+    refers_to = capture.get("refers_to") or {}
+    status = capture.get("status")
+    cur = conn.execute(
+        "INSERT INTO captures (url, status, mime, fetched_at, payload_digest, warc_filename, "
+        "warc_offset, warc_length, warc_record_id, revisit, refers_to_record_id, ip, error, "
+        "crawl_id, replay_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (capture["url"], int(status) if status is not None else None,
+         records.text(capture.get("mime")), records.text(capture.get("fetched_at")),
+         records.text(capture.get("payload_digest")), records.text(capture.get("filename")),
+         capture.get("offset"), capture.get("length"), record_id,
+         1 if capture.get("revisit") else 0,
+         records.text(refers_to.get("record_id")) if isinstance(refers_to, dict) else None,
+         records.text(capture.get("ip")), records.text(capture.get("error")), crawl_id,
+         records.replay_url(capture.get("fetched_at"), capture["url"]) if record_id else None))
+    return cur.lastrowid

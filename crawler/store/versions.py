@@ -1,0 +1,91 @@
+"""Recording one extracted article: a new article, a new version, or only a later last_seen.
+
+Runs inside the caller's transaction (the writer's batch, or migration 2), so an article, its
+version, authors, tags and images appear together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from crawler.store import records
+
+
+def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
+                  capture_id: int | None, seen: str, article_id: int | None = None) -> str:
+    """Store a normalised article seen at ``seen``; returns "new", "version" or "unchanged".
+
+    ``article_id`` pins the id of a new article (migration 2 keeps the old rowids).
+    """
+    digest = records.content_hash(article)
+    row = conn.execute(
+        "SELECT a.id, a.version_count, a.first_seen, a.last_seen, v.content_hash "
+        "FROM articles a LEFT JOIN article_versions v ON v.id = a.current_version_id "
+        "WHERE a.url = ?", (article["url"],)).fetchone()
+    if row is not None:
+        aid, version_count, first_seen, last_seen, current_hash = row
+        first_seen = min(filter(None, (first_seen, seen)))
+        last_seen = max(filter(None, (last_seen, seen)))
+        if current_hash == digest:
+            conn.execute("UPDATE articles SET first_seen = ?, last_seen = ? WHERE id = ?",
+                         (first_seen, last_seen, aid))
+            return "unchanged"
+        outcome = "version"
+    else:
+        cur = conn.execute("INSERT INTO articles (id, url, first_seen, last_seen, version_count) "
+                           "VALUES (?, ?, ?, ?, 0)", (article_id, article["url"], seen, seen))
+        aid, version_count, first_seen, last_seen = cur.lastrowid, 0, seen, seen
+        outcome = "new"
+
+    version = version_count + 1
+    cur = conn.execute(
+        "INSERT INTO article_versions (article_id, version, content_hash, headline, description, "
+        "byline, authors, published, modified, section, language, body, word_count, "
+        "extractor_version, capture_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (aid, version, digest, article["headline"], article["description"], article["byline"],
+         records.dumps(article["authors"]), article["published"], article["modified"],
+         article["section"], article["language"], article["body"], article["word_count"],
+         article["extractor_version"], capture_id, records.utc_now()))
+    version_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO images (version_id, position, src, alt, caption, credit) VALUES (?,?,?,?,?,?)",
+        [(version_id, i, c["src"], c["alt"], c["caption"], c["credit"])
+         for i, c in enumerate(article["captions"])])
+    _link_names(conn, aid, article["authors"], "authors", "article_authors", "author_id", True)
+    _link_names(conn, aid, article["tags"], "tags", "article_tags", "tag_id", False)
+
+    capture = capture or {}
+    conn.execute(
+        "UPDATE articles SET canonical_url = ?, site = ?, headline = ?, description = ?, "
+        "byline = ?, authors = ?, published = ?, modified = ?, section = ?, tags = ?, "
+        "language = ?, site_name = ?, top_image = ?, body = ?, word_count = ?, captions = ?, "
+        "captions_text = ?, authors_text = ?, first_seen = ?, last_seen = ?, version_count = ?, "
+        "current_version_id = ?, fetched_at = ?, warc_filename = ?, warc_offset = ?, "
+        "warc_record_id = ?, payload_digest = ?, replay_url = ? WHERE id = ?",
+        (article["canonical_url"], records.site_of(article["url"]), article["headline"],
+         article["description"], article["byline"], records.dumps(article["authors"]),
+         article["published"], article["modified"], article["section"],
+         records.dumps(article["tags"]), article["language"], article["site_name"],
+         article["top_image"], article["body"], article["word_count"],
+         records.dumps(article["captions"]), records.captions_text(article["captions"]),
+         ", ".join(article["authors"]) or None, first_seen, last_seen, version, version_id,
+         capture.get("fetched_at") or seen, capture.get("filename"), capture.get("offset"),
+         capture.get("record_id"), capture.get("payload_digest"),
+         records.replay_url(capture.get("fetched_at"), capture.get("url") or article["url"])
+         if capture.get("record_id") else None,
+         aid))
+    return outcome
+
+
+def _link_names(conn, article_id, values, table, link_table, fk, ordered):
+    """Replace the article's author (or tag) links with the current version's list."""
+    conn.execute(f"DELETE FROM {link_table} WHERE article_id = ?", (article_id,))
+    for position, name in enumerate(values):
+        conn.execute(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", (name,))
+        (name_id,) = conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
+        if ordered:
+            conn.execute(f"INSERT OR IGNORE INTO {link_table} (article_id, {fk}, position) "
+                         "VALUES (?, ?, ?)", (article_id, name_id, position))
+        else:
+            conn.execute(f"INSERT OR IGNORE INTO {link_table} (article_id, {fk}) VALUES (?, ?)",
+                         (article_id, name_id))
