@@ -20,6 +20,7 @@ _TOKENS = frozenset(table.CLASS_TOKENS)
 _PREFIXES = tuple(table.CLASS_PREFIXES)
 _NAMES = frozenset(table.CLASS_NAMES)
 _CONTENT = frozenset(table.CONTENT_TOKENS)
+_STATE_PREFIXES = tuple(table.STATE_PREFIXES)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _BLOCK_RE = re.compile("(?:" + "|".join(f"(?:{p})" for p in table.BLOCK_PATTERNS) + ")", re.I)
@@ -45,6 +46,8 @@ def _classify_names(value: str) -> tuple[bool, bool]:
             continue
         if lowered in _NAMES:
             boiler = True
+            continue
+        if lowered.startswith(_STATE_PREFIXES):
             continue
         for token in _SPLIT.split(_CAMEL.sub("-", name).lower()):
             if token and (token in _TOKENS or token.startswith(_PREFIXES)):

@@ -66,6 +66,13 @@ CLASS_NAMES = (
     "element-invisible", "hidden", "hide", "d-none", "u-hidden", "is-hidden", "a11y",
 )
 
+# Class names that describe the state or taxonomy of a post rather than its part of the page
+# (WordPress puts ``has-post-thumbnail category-news tag-video`` on the article element itself).
+STATE_PREFIXES = (
+    "has-", "category-", "tag-", "format-", "status-", "type-", "postid-", "no-", "is-", "with-",
+    "js-", "single-", "page-", "template-", "post-template", "author-", "layout-", "theme-",
+)
+
 # Tokens that mark the article text container; they overrule CLASS_TOKENS on the same name
 # (``article-body-ad-free`` is body text) and pick the container when structure is ambiguous.
 CONTENT_TOKENS = (
@@ -73,7 +80,7 @@ CONTENT_TOKENS = (
     "storybody", "story-content", "entry-content", "post-content", "postcontent", "post-body",
     "article-text", "articletext", "story-text", "body-text", "bodytext", "main-content",
     "article__body", "article__content", "c-entry-content", "rich-text", "richtext",
-    "field-body", "text-content", "content-body", "article-body-text",
+    "field-body", "text-content", "content-body", "article-body-text", "hentry", "h-entry",
 )
 
 # Whole blocks matching one of these (case-insensitive, anchored at the start, and only when the
