@@ -1,0 +1,127 @@
+"""``newsarchive index``, ``show`` and ``verify``: the archive read straight from its WARC files."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+import click
+
+from crawler.commands.crawl import ARCHIVE_OPTION
+
+
+def _require_warcs(archive: str) -> str:
+    warcs = os.path.join(archive, "warcs")
+    from archive.reader import warc_files
+
+    if not warc_files(warcs):
+        raise click.ClickException(f"no WARC files under {warcs}: is {archive!r} an archive directory?")
+    return warcs
+
+
+def run_index(archive: str) -> tuple[str, int]:
+    """Rebuild the CDXJ index; returns (path, number of entries)."""
+    from archive.index import build_index
+
+    _require_warcs(archive)
+    try:
+        path = build_index(archive)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the index: {exc}") from None
+    with open(path, encoding="utf-8") as fh:
+        return path, sum(1 for _ in fh)
+
+
+@click.command()
+@ARCHIVE_OPTION
+def index(archive):
+    """Rebuild ARCHIVE/indexes/index.cdxj from the WARC files."""
+    path, count = run_index(archive)
+    click.echo(f"Indexed {count} captures into {path}")
+
+
+def _normalise_at(at: str | None) -> str | None:
+    if at is None:
+        return None
+    digits = re.sub(r"[^0-9]", "", at)
+    if not 4 <= len(digits) <= 14 or (len(digits) != len(at) and not re.fullmatch(r"[0-9T:Z. -]+", at)):
+        raise click.BadParameter("use a timestamp such as 20261124 or 20261124021900", param_hint="--at")
+    return digits
+
+
+def get_capture(archive: str, url: str, at: str | None = None):
+    """(index entry, record of the capture, record holding the payload) for a URL, via the index.
+
+    A revisit holds only headers; its payload is read from the original capture it refers to.
+    """
+    from archive.index import ensure_index, find_original, lookup
+    from archive.reader import RecordNotFound, read_record
+
+    warcs = _require_warcs(archive)
+    try:
+        ensure_index(archive)
+    except OSError as exc:
+        raise click.ClickException(f"cannot build the index: {exc}") from None
+    entry = lookup(archive, url, at)
+    if entry is None:
+        raise click.ClickException(f"no capture of {url} in {archive}")
+    try:
+        record = read_record(warcs, entry["filename"], entry["offset"])
+        payload = record
+        if record.rec_type == "revisit":
+            refers = record.rec_headers.get_header("WARC-Refers-To-Target-URI") or record.url
+            original = find_original(archive, refers, record.rec_headers.get_header("WARC-Payload-Digest"))
+            if original is None:
+                raise click.ClickException(f"{url} is a revisit whose original capture is not in the archive")
+            payload = read_record(warcs, original["filename"], original["offset"])
+    except RecordNotFound as exc:
+        raise click.ClickException(f"{exc}; run `newsarchive verify`") from None
+    return entry, record, payload
+
+
+@click.command()
+@click.argument("url")
+@ARCHIVE_OPTION
+@click.option("--at", "at", metavar="TIMESTAMP", help="Capture closest to this time (YYYYMMDDhhmmss, any prefix).")
+@click.option("--headers", "mode", flag_value="headers", help="Only the HTTP status line and headers.")
+@click.option("--body", "mode", flag_value="body", help="Only the body, content encoding decoded.")
+@click.option("--raw", "mode", flag_value="raw", help="The HTTP block exactly as stored in the WARC.")
+def show(url, archive, at, mode):
+    """Print one capture of URL straight from the WARC files."""
+    at = _normalise_at(at)
+    _entry, record, payload = get_capture(archive, url, at)
+    out = sys.stdout.buffer
+    if mode == "raw":
+        out.write(record.block)
+    else:
+        if mode != "body":
+            out.write(record.head or record.block)
+        if mode != "headers":
+            try:
+                body = payload.body()
+            except Exception as exc:  # noqa: BLE001 - an undecodable body is shown as stored
+                click.echo(f"warning: cannot decode the body ({exc}); shown as stored", err=True)
+                body = payload.entity()
+            out.write(body)
+    out.flush()
+
+
+@click.command()
+@ARCHIVE_OPTION
+@click.option("--repair", is_flag=True, help="Cut truncated tails after a crash and close .open files.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+              help="Dataset whose WARC pointers to check (default: ARCHIVE/archive.db).")
+def verify(archive, repair, db_path):
+    """Check every WARC file, record, index entry and dataset pointer; exit 1 on any problem."""
+    from archive.verify import verify_archive
+
+    if not os.path.isdir(archive):
+        raise click.ClickException(f"no archive directory at {archive}")
+    try:
+        report = verify_archive(archive, repair=repair, db_path=db_path)
+    except OSError as exc:
+        raise click.ClickException(f"cannot verify {archive}: {exc}") from None
+    click.echo(report.format())
+    if not report.ok:
+        raise click.ClickException(f"{len(report.problems)} problem(s) found in {archive}")
