@@ -58,7 +58,9 @@ def text_mass(root, blocks: list[Block]) -> dict:
 
 
 def strip_junk(root) -> None:
+    """Remove never-text tags, and unwrap comments: ``iterwalk`` skips them, tails and all."""
     etree.strip_elements(root, *boilerplate.JUNK_TAGS, with_tail=False)
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
 
 
 def remove_chrome(root, mass: dict) -> int:

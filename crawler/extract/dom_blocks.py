@@ -43,7 +43,11 @@ def normalise_space(text: str) -> str:
 
 
 def walk_blocks(root) -> list[Block]:
-    """Blocks of ``root`` in document order; whitespace collapsed, single ``<br>`` kept as newline."""
+    """Blocks of ``root`` in document order; whitespace collapsed, single ``<br>`` kept as newline.
+
+    ``etree.iterwalk`` never reports comments, so their tail text is lost: unwrap them first
+    (``etree.strip_tags(root, etree.Comment)``).
+    """
     blocks: list[Block] = []
     parts: list[str] = []
     link_chars = 0
