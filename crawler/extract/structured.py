@@ -1,17 +1,385 @@
-"""Metadata from structured data and meta tags. Placeholder: the extraction work replaces this."""
+"""Article metadata: structured data first (JSON-LD, microdata, OpenGraph, meta tags), cross-checked
+against the visible page, DOM heuristics last.
+
+Structured data is what publishers maintain for machines, so it is usually right about dates and
+titles; it is often wrong about people (an organisation as author, a CMS account name), so the
+visible byline wins when it names persons and the structured data does not.
+Only reads the tree: the body stage runs afterwards and may prune it.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.extract import dates, people
+from crawler.extract.meta_jsonld import image_of, jsonld_objects, people_of, pick_article, text_of, types_of
+
+_WS = re.compile(r"\s+")
+_TITLE_SEP = re.compile(r"\s+(?:[|·•»:–—\-]|::|/)\s+")
+
+_META = etree.XPath("//meta")
+_H1 = etree.XPath("//h1")
+_TITLE = etree.XPath("//title")
+_LINK_CANONICAL = etree.XPath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
+_LINK_IMAGE = etree.XPath('//link[@rel="image_src"]/@href')
+_SKIP_ANCESTORS = ("comment", "related", "footer", "sidebar", "widget", "promo", "newsletter", "teaser",
+                   "recommend", "more-from", "popular", "trending")
+_LC = '"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"'
+_BYLINE_NODES = etree.XPath(
+    "//*[(@rel='author' or @itemprop='author' or @itemprop='creator'"
+    f" or contains(translate(@class, {_LC}), 'byline') or contains(translate(@class, {_LC}), 'author')"
+    f" or contains(translate(@id, {_LC}), 'byline') or contains(translate(@id, {_LC}), 'author')"
+    f" or contains(translate(@class, {_LC}), 'autor') or contains(translate(@class, {_LC}), 'auteur')"
+    f" or contains(translate(@class, {_LC}), 'writer') or contains(translate(@class, {_LC}), 'reporter')"
+    f" or contains(translate(@class, {_LC}), 'creator') or contains(translate(@class, {_LC}), 'contributor'))"
+    " and not(self::script or self::style or self::meta or self::link or self::body or self::html"
+    " or self::article or self::main or self::img or self::noscript or self::head)]")
+_TIME_NODES = etree.XPath("//time | //*[@itemprop='datePublished' or @itemprop='dateModified' or @itemprop='dateCreated']")
+_DATE_NODES = etree.XPath(
+    f"//*[(contains(translate(@class, {_LC}), 'date') or contains(translate(@class, {_LC}), 'time')"
+    f" or contains(translate(@class, {_LC}), 'publish') or contains(translate(@class, {_LC}), 'dateline')"
+    f" or contains(translate(@id, {_LC}), 'date') or contains(translate(@class, {_LC}), 'datum')"
+    f" or contains(translate(@class, {_LC}), 'meta') or contains(translate(@class, {_LC}), 'byline'))"
+    " and not(self::script or self::style or self::body or self::html or self::meta)]")
+
+PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:published_time", "published_time",
+                  "datepublished", "article.published", "article_date_original", "pubdate", "publishdate",
+                  "publish-date", "publish_date", "publication_date", "dc.date.issued", "dcterms.issued",
+                  "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "date", "sailthru.date",
+                  "parsely-pub-date", "originalpublicationdate", "cxenseparse:recs:publishtime", "datecreated",
+                  "created", "article:published", "displaydate", "dc.created", "dateline", "live_date")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time", "modified_time",
+                 "datemodified", "article.updated", "lastmod", "last-modified", "dc.date.modified",
+                 "dcterms.modified", "updated_time", "article:modified", "revised")
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
+               "byl", "cxenseparse:author", "citation_author", "twitter:data1")
+
+
+def _clean(text) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def _collect_meta(doc) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for el in _META(doc):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        value = el.get("content")
+        if value is None:
+            value = el.get("datetime")
+        if key and value and value.strip():
+            meta.setdefault(key.strip().casefold(), []).append(value.strip())
+    return meta
+
+
+def _first(meta, *keys) -> str | None:
+    for k in keys:
+        vals = meta.get(k)
+        if vals:
+            return vals[0]
+    return None
+
+
+def _abs(url: str | None, base: str | None) -> str | None:
+    if not url:
+        return None
+    url = url.strip()
+    if url.startswith("data:"):
+        return None
+    try:
+        return urljoin(base, url) if base else url
+    except ValueError:
+        return url
+
+
+def _skippable(el) -> bool:
+    """Inside comments, related-article teasers, sidebars or footers: not this article's metadata."""
+    for anc in el.iterancestors():
+        tag = anc.tag if isinstance(anc.tag, str) else ""
+        if tag in ("footer", "aside", "nav"):
+            return True
+        cls = ((anc.get("class") or "") + " " + (anc.get("id") or "")).casefold()
+        if cls.strip() and any(w in cls for w in _SKIP_ANCESTORS):
+            return True
+    return False
+
+
+# --- headline ------------------------------------------------------------------------------------
+
+def _norm_cmp(text: str) -> str:
+    return _WS.sub(" ", re.sub(r"[\W_]+", " ", text.casefold())).strip()
+
+
+def _close(a: str, b: str) -> bool:
+    a, b = _norm_cmp(a), _norm_cmp(b)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if len(a) >= 15 and len(b) >= 15 and (a in b or b in a):
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85
+
+
+def _strip_site(title: str, site_name: str | None) -> str:
+    parts = _TITLE_SEP.split(title)
+    if len(parts) < 2:
+        return title
+    if site_name:
+        s = _norm_cmp(site_name)
+        kept = [p for p in parts if _norm_cmp(p) != s and not (s and s in _norm_cmp(p) and len(p) < len(site_name) + 12)]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept) if len(kept) > 1 and _TITLE_SEP.search(title) is None else _rejoin(title, kept)
+    return max(parts, key=len)
+
+
+def _rejoin(title: str, kept: list[str]) -> str:
+    if len(kept) == 1:
+        return kept[0]
+    first, last = kept[0], kept[-1]
+    start = title.find(first)
+    end = title.rfind(last) + len(last)
+    return title[start:end] if start >= 0 and end > start else max(kept, key=len)
+
+
+def _headline(doc, meta, art, site_name) -> str | None:
+    titles = []
+    if art:
+        titles.append(text_of(art.get("headline")) or text_of(art.get("name")))
+    titles += [_first(meta, "og:title"), _first(meta, "twitter:title"), _first(meta, "headline"),
+               _first(meta, "dc.title"), _first(meta, "parsely-title"), _first(meta, "title")]
+    t = _TITLE(doc)
+    page_title = _clean(t[0].text_content()) if t else None
+    titles.append(page_title)
+    titles = [_clean(x) for x in titles if x and _clean(x)]
+    h1s = []
+    for el in _H1(doc):
+        txt = _clean(el.text_content())
+        if txt and len(txt) < 400:
+            h1s.append((el, txt))
+    for el, txt in h1s:
+        if any(_close(txt, x) or _close(txt, _strip_site(x, site_name)) for x in titles):
+            return txt
+    if titles:
+        best = titles[0]
+        return _strip_site(best, site_name) if best == page_title or best.count(" | ") else best
+    if h1s:
+        inside = [txt for el, txt in h1s if not _skippable(el)]
+        return (inside or [h1s[0][1]])[0]
+    return None
+
+
+# --- authors ---------------------------------------------------------------------------------------
+
+def _visible_bylines(doc) -> list[tuple[list[str], str]]:
+    """(names, printed text) for each byline-like element outside comments and teasers, in page order."""
+    out = []
+    seen_nodes = set()
+    for el in _BYLINE_NODES(doc):
+        if el in seen_nodes:
+            continue
+        text = _clean(el.text_content())
+        if not text or len(text) > 250:
+            continue
+        cls = ((el.get("class") or "") + " " + (el.get("id") or "")).casefold()
+        if any(w in cls for w in ("bio", "avatar", "image", "photo", "desc", "comment", "more", "social", "follow")):
+            continue
+        if _skippable(el):
+            continue
+        names = people.names_from_text(text)
+        if names:
+            out.append((names, text))
+            seen_nodes.update(el.iterdescendants())
+    return out
+
+
+def _authors(doc, meta, art):
+    jl = []
+    if art:
+        for key in ("author", "creator"):
+            if art.get(key):
+                jl = people_of(art[key])
+                if jl:
+                    break
+    jl_persons = people.clean_authors([n for n, kind in jl if kind != "organization"])
+    meta_names = people.clean_authors([v for k in AUTHOR_META for v in meta.get(k, [])
+                                       if not v.startswith("http") and k != "twitter:data1"])
+    visible = _visible_bylines(doc)
+    vis_names = visible[0][0] if visible else []
+    byline = visible[0][1] if visible else None
+    if jl_persons:
+        authors = jl_persons
+        # the visible byline may be more complete (co-authors) or show the real person
+        if vis_names and not set(map(str.casefold, vis_names)) & set(map(str.casefold, jl_persons)) \
+                and any(kind == "unknown" for _, kind in jl) and len(vis_names) >= len(jl_persons):
+            authors = vis_names
+    elif vis_names:
+        authors = vis_names
+    else:
+        authors = meta_names
+    if byline is None and authors:
+        byline = None
+    return people.dedupe(authors), byline
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+def _month_first(meta, doc) -> bool:
+    lang = (doc.get("lang") or _first(meta, "og:locale", "content-language") or "").casefold()
+    return lang.startswith("en") and not lang.startswith(("en-gb", "en_gb", "en-au", "en-in", "en-ie", "en-nz"))
+
+
+def _dates(doc, meta, art, url):
+    mf = _month_first(meta, doc)
+    published = modified = None
+    if art:
+        published = dates.parse_date(text_of(art.get("datePublished")), with_text=False) or \
+            dates.parse_date(text_of(art.get("dateCreated")), with_text=False)
+        modified = dates.parse_date(text_of(art.get("dateModified")), with_text=False)
+    if not published:
+        for k in PUBLISHED_META:
+            for v in meta.get(k, []):
+                published = dates.parse_date(v, month_first=mf, with_text=False)
+                if published:
+                    break
+            if published:
+                break
+    if not modified:
+        for k in MODIFIED_META:
+            for v in meta.get(k, []):
+                modified = dates.parse_date(v, month_first=mf, with_text=False)
+                if modified:
+                    break
+            if modified:
+                break
+    if not published or not modified:
+        for el in _TIME_NODES(doc):
+            if _skippable(el):
+                continue
+            prop = (el.get("itemprop") or "").casefold()
+            value = el.get("datetime") or el.get("content") or el.get("title")
+            d = dates.parse_date(value, month_first=mf, with_text=False) if value else None
+            if not d:
+                d = dates.parse_date(_clean(el.text_content())[:120], month_first=mf)
+            if not d:
+                continue
+            if prop == "datemodified" or (prop != "datepublished" and _is_modified_label(el)):
+                modified = modified or d
+            elif not published:
+                published = d
+            if published and modified:
+                break
+    if not published:
+        published = _visible_date(doc, mf)
+    if not published:
+        published = dates.date_from_url(url)
+    return published, modified
+
+
+def _is_modified_label(el) -> bool:
+    from crawler.extract.meta_patterns import patterns
+    text = _clean((el.getparent().text_content() if el.getparent() is not None else "") or "")[:80]
+    cls = (el.get("class") or "").casefold()
+    return "updated" in cls or "modified" in cls or bool(patterns().modified_label.match(text))
+
+
+def _visible_date(doc, mf) -> str | None:
+    from crawler.extract.meta_patterns import patterns
+    p = patterns()
+    for el in _DATE_NODES(doc):
+        text = _clean(el.text_content())
+        if not text or len(text) > 200 or _skippable(el):
+            continue
+        cls = (el.get("class") or "").casefold()
+        if "update" in cls or "modif" in cls:
+            continue
+        m = p.modified_label.search(text)
+        if m and not p.published_label.search(text[:m.start()]):
+            text = text[:m.start()]
+        d = dates.parse_date(text, month_first=mf)
+        if d:
+            return d
+    return None
+
+
+# --- the rest --------------------------------------------------------------------------------------
+
+def _language(doc, meta, art) -> str | None:
+    for value in (doc.get("lang"), doc.get("{http://www.w3.org/XML/1998/namespace}lang"),
+                  _first(meta, "og:locale", "content-language", "language", "dc.language"),
+                  text_of(art.get("inLanguage")) if art else None):
+        if value:
+            code = re.split(r"[-_,;\s]", value.strip())[0].casefold()
+            if 2 <= len(code) <= 3 and code.isalpha():
+                return code
+    return None
+
+
+def _tags(meta, art) -> list[str]:
+    raw: list[str] = []
+    raw += meta.get("article:tag", [])
+    for k in ("news_keywords", "keywords", "parsely-tags", "sailthru.tags"):
+        for v in meta.get(k, []):
+            raw += v.split(",")
+    if not raw and art and art.get("keywords"):
+        kw = art["keywords"]
+        raw += kw.split(",") if isinstance(kw, str) else [text_of(k) or "" for k in kw if k]
+    seen, out = set(), []
+    for t in raw:
+        t = _clean(t)
+        if t and t.casefold() not in seen and len(t) < 100:
+            seen.add(t.casefold())
+            out.append(t)
+    return out
+
 
 def extract_metadata(doc, url):
-    def meta(prop):
-        values = doc.xpath(f'//meta[@property="{prop}" or @name="{prop}"]/@content')
-        return values[0].strip() if values else None
+    """Every metadata field of ``Article`` except captions and body, as a dict of field -> value."""
+    meta = _collect_meta(doc)
+    objects = jsonld_objects(doc)
+    art = pick_article(objects)
 
-    h1 = doc.xpath("//h1")
+    site_name = None
+    if art and isinstance(art.get("publisher"), (dict, list)):
+        site_name = text_of(art["publisher"])
+    site_name = site_name or _first(meta, "og:site_name", "application-name", "publisher")
+    if not site_name:
+        for obj in objects:
+            if any(t in ("newsmediaorganization", "organization", "website") for t in types_of(obj)):
+                site_name = text_of(obj.get("name"))
+                if site_name:
+                    break
+
+    authors, byline = _authors(doc, meta, art)
+    published, modified = _dates(doc, meta, art, url)
+
+    section = (text_of(art.get("articleSection")) if art else None) or \
+        _first(meta, "article:section", "section", "parsely-section", "article.section", "category")
+    canonical = _LINK_CANONICAL(doc)
+    canonical_url = _abs(canonical[0] if canonical else (_first(meta, "og:url") or (text_of(art.get("url")) if art else None)), url)
+    image = _first(meta, "og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+    if not image and art:
+        image = image_of(art.get("image"))
+    if not image:
+        li = _LINK_IMAGE(doc)
+        image = li[0] if li else None
+    description = _first(meta, "og:description") or (text_of(art.get("description")) if art else None) \
+        or _first(meta, "description", "twitter:description", "dc.description")
+
     return {
-        "headline": meta("og:title") or (h1[0].text_content().strip() if h1 else None),
-        "description": meta("og:description") or meta("description"),
-        "published": meta("article:published_time"),
-        "site_name": meta("og:site_name"),
+        "headline": _headline(doc, meta, art, site_name),
+        "description": _clean(description) or None,
+        "authors": authors,
+        "byline": byline,
+        "published": published,
+        "modified": modified,
+        "section": _clean(section) or None,
+        "tags": _tags(meta, art),
+        "language": _language(doc, meta, art),
+        "site_name": _clean(site_name) or None,
+        "canonical_url": canonical_url,
+        "top_image": _abs(image, url),
     }

@@ -1,0 +1,191 @@
+"""Date normalisation: whatever a page writes (ISO, RFC 822, "Nov. 8, 2017", "8. März 2024",
+"08.11.2017") becomes ISO 8601, keeping time and offset only when the page states them.
+
+Precision is the point: a wrong date is worse than none, so every parser refuses values it cannot
+read unambiguously, and years outside a plausible window are rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_tz
+
+from crawler.extract.meta_patterns import patterns
+
+MIN_YEAR = 1990
+
+_ISO = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)"
+    r"(?:[T ]\s*(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d)(?:[.,]\d+)?)?"
+    r"\s*(?P<tz>Z|UTC|GMT|[+-][01]\d(?::?[0-5]\d)?)?)?(?!\d)")
+_SLASH_YMD = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[/.](?P<m>[01]?\d)[/.](?P<d>[0-3]?\d)(?!\d)")
+_COMPACT = re.compile(r"^(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>[0-2]\d)(?P<M>[0-5]\d)(?P<S>[0-5]\d)?)?(?P<tz>Z)?$")
+_NUMERIC = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d])")
+_EPOCH = re.compile(r"^1[0-9]{9}(?:[0-9]{3})?$")
+_URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:/|[-_]|\.html?|$)")
+
+
+def _max_year() -> int:
+    return datetime.now(timezone.utc).year + 1
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    if not MIN_YEAR <= y <= _max_year():
+        return None
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _tz(text: str | None) -> str | None:
+    if not text:
+        return None
+    t = text.upper()
+    if t in ("Z", "UTC", "GMT"):
+        return "+00:00"
+    sign, digits = t[0], t[1:].replace(":", "")
+    if len(digits) == 2:
+        digits += "00"
+    return f"{sign}{digits[:2]}:{digits[2:4]}"
+
+
+def _fmt(day: date, hour=None, minute=None, second=None, tz=None) -> str:
+    if hour is None:
+        return day.isoformat()
+    h, mi, s = int(hour), int(minute or 0), int(second or 0)
+    if h > 23:
+        return day.isoformat()
+    out = f"{day.isoformat()}T{h:02d}:{mi:02d}:{s:02d}"
+    return out + (_tz(tz) or "")
+
+
+def _month_regexes():
+    p = patterns()
+    alt = p.month_alt
+    day_month = re.compile(
+        r"(?<![\w])(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|º|°)?\.?\s*(?:de\s+|of\s+)?(?P<mon>" + alt +
+        r")\.?,?\s*(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)(?!\d)", re.I)
+    month_day = re.compile(
+        r"(?<![\w])(?P<mon>" + alt + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)
+    return day_month, month_day
+
+
+_MONTH_RES = None
+
+
+def _month_res():
+    global _MONTH_RES
+    if _MONTH_RES is None:
+        _MONTH_RES = _month_regexes()
+    return _MONTH_RES
+
+
+_CLOCK = re.compile(r"^[\s,|at@um·à-]*(?P<H>[0-2]?\d)[:h.](?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?\s*(?P<ampm>[ap]\.?m\.?)?"
+                    r"\s*(?P<tz>Z|UTC|GMT|[+-][01]\d:?[0-5]\d)?(?![\d])", re.I)
+
+
+def parse_date(value, *, month_first: bool = False, with_text: bool = True) -> str | None:
+    """Normalise one date value to ISO 8601, or None when it cannot be read with confidence.
+
+    ``month_first`` decides ambiguous numeric dates such as 03/04/2021 (US pages); ``with_text``
+    allows month names and day-first numeric dates (visible text), not only machine formats.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        value = str(int(value))
+    text = str(value).strip()
+    if not text or len(text) > 300:
+        return None
+    m = _ISO.search(text)
+    if m:
+        day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
+        if day:
+            return _fmt(day, m["H"], m["M"], m["S"], m["tz"])
+    m = _COMPACT.match(text)
+    if m:
+        day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
+        if day:
+            return _fmt(day, m["H"], m["M"], m["S"], m["tz"])
+    if _EPOCH.match(text):
+        secs = int(text[:10])
+        dt = datetime.fromtimestamp(secs, timezone.utc)
+        if MIN_YEAR <= dt.year <= _max_year():
+            return dt.isoformat()
+    if "," in text[:5] or re.match(r"^[A-Za-z]{3},? \d", text):
+        parsed = parsedate_tz(text)
+        if parsed and parsed[0] >= MIN_YEAR:
+            day = _valid(parsed[0], parsed[1], parsed[2])
+            if day:
+                tz = None
+                if parsed[9] is not None:
+                    off = timedelta(seconds=parsed[9])
+                    sign = "+" if off >= timedelta(0) else "-"
+                    mins = abs(parsed[9]) // 60
+                    tz = f"{sign}{mins // 60:02d}:{mins % 60:02d}"
+                return _fmt(day, parsed[3], parsed[4], parsed[5], tz)
+    m = _SLASH_YMD.search(text)
+    if m:
+        day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
+        if day:
+            return day.isoformat()
+    if not with_text:
+        return None
+    return _text_date(text, month_first)
+
+
+def _text_date(text: str, month_first: bool) -> str | None:
+    p = patterns()
+    best = None
+    for rx in _month_res():
+        for m in rx.finditer(text):
+            mon = p.month_of.get(m["mon"].casefold().rstrip("."))
+            if not mon:
+                continue
+            day = _valid(int(m["y"]), mon, int(m["d"]))
+            if day and (best is None or m.start() < best[0]):
+                best = (m.start(), day, m.end())
+    m = _NUMERIC.search(text)
+    if m and (best is None or m.start() < best[0]):
+        a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+        if a > 12 or m["sep"] == "." or not month_first:
+            d, mo = a, b
+        else:
+            d, mo = b, a
+        if b > 12 and a <= 12:
+            d, mo = b, a
+        day = _valid(y, mo, d)
+        if day:
+            best = (m.start(), day, m.end())
+    if best is None:
+        return None
+    _, day, end = best
+    clock = _CLOCK.match(text[end:end + 30])
+    if clock:
+        h = int(clock["H"])
+        ampm = (clock["ampm"] or "").lower().replace(".", "")
+        if ampm == "pm" and h < 12:
+            h += 12
+        elif ampm == "am" and h == 12:
+            h = 0
+        if clock["tz"]:
+            return _fmt(day, h, clock["M"], clock["S"], clock["tz"])
+    return day.isoformat()
+
+
+def date_from_url(url: str | None) -> str | None:
+    """A date only when the URL carries a full year/month/day: a year or year/month alone is no day."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if not m:
+        return None
+    day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
+    return day.isoformat() if day else None
+
+
+def day_of(value: str | None) -> str | None:
+    return value[:10] if value else None
