@@ -1,0 +1,80 @@
+"""Record building without a crawl: digests per the WARC spec, revisit and metadata shapes."""
+
+import base64
+import gzip
+import hashlib
+
+from archive import records as R
+from archive.dedup import DigestIndex
+from archive.reader import iter_records, read_record
+from archive.writer import WarcFileWriter
+
+
+def sha1(data):
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
+
+
+CHUNKED = (b"HTTP/1.1 200 All Good\r\ntransfer-encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
+           b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: yes\r\n\r\n")
+
+
+def test_payload_digest_removes_chunking_but_keeps_content_encoding():
+    assert R.payload_digest(CHUNKED) == sha1(b"hello world")
+    gz = gzip.compress(b"<html>x</html>", mtime=0)
+    block = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s" % (len(gz), gz)
+    assert R.payload_digest(block) == sha1(gz)  # the digest is over the still-gzipped entity
+    assert R.payload_digest(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n") == sha1(b"")
+
+
+def test_blocks_are_written_byte_for_byte_and_read_back(tmp_path):
+    writer = WarcFileWriter(tmp_path, warcinfo=R.warcinfo_fields(capture_mode="wire", operator="ops"))
+    resp = R.http_record("response", "http://a.test/", CHUNKED, ip="10.0.0.1", truncated="length")
+    req = R.http_record("request", "http://a.test/", b"GET / HTTP/1.1\r\nhost:  a.test\r\n\r\n",
+                        concurrent_to=resp.record_id)
+    p_resp, p_req = writer.write([resp, req])
+    meta = writer.write_record(R.metadata_record("http://a.test/", {"outlink": ["http://b/", "http://c/"]},
+                                                 concurrent_to=resp.record_id))
+    writer.close()
+    got = read_record(tmp_path, p_resp["filename"], p_resp["offset"])
+    assert got.block == CHUNKED and got.record_id == resp.record_id
+    assert got.rec_headers.get_header("WARC-IP-Address") == "10.0.0.1"
+    assert got.rec_headers.get_header("WARC-Truncated") == "length"
+    assert got.rec_headers.get_header("WARC-Payload-Digest") == sha1(b"hello world")
+    assert got.status == 200 and got.entity() == b"hello world"
+    assert len(got.rec_headers.get_header("WARC-Date")) == len("2026-11-24T02:19:00.123456Z")
+    got_req = read_record(tmp_path, p_req["filename"], p_req["offset"])
+    assert got_req.block == b"GET / HTTP/1.1\r\nhost:  a.test\r\n\r\n"
+    assert got_req.rec_headers.get_header("WARC-Concurrent-To") == resp.record_id
+    got_meta = read_record(tmp_path, meta["filename"], meta["offset"])
+    assert got_meta.block == b"outlink: http://b/\r\noutlink: http://c/\r\n"
+    entries = list(iter_records(tmp_path))
+    assert entries[0].record.rec_type == "warcinfo"
+    info = entries[0].record.block.decode()
+    for line in ("capture-mode: wire", "operator: ops", "format: WARC File Format 1.1", "software: newsarchive/"):
+        assert line in info
+    assert [e.offset for e in entries[1:]] == [p_resp["offset"], p_req["offset"], meta["offset"]]
+
+
+def test_revisit_record_holds_headers_and_points_at_original():
+    block = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+    rec = R.revisit_record("http://a/", block, refers_to_id="<urn:uuid:x>", refers_to_url="http://a/",
+                           refers_to_date="2026-01-01T00:00:00.000000Z")
+    headers = dict(rec.headers)
+    assert rec.block == b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    assert headers["WARC-Profile"] == R.REVISIT_PROFILE
+    assert headers["WARC-Payload-Digest"] == sha1(b"hello")
+    assert headers["WARC-Refers-To"] == "<urn:uuid:x>"
+    assert headers["WARC-Refers-To-Date"] == "2026-01-01T00:00:00.000000Z"
+
+
+def test_digest_index_sees_its_own_unflushed_writes(tmp_path):
+    index = DigestIndex(tmp_path / "archive.db", batch_size=1000)
+    index.add("http://a/", "sha1:A", "<urn:uuid:1>", "2026-01-01T00:00:00.000000Z", "f.warc.gz", 10)
+    assert index.latest("http://a/")["payload_digest"] == "sha1:A"
+    index.add("http://a/", "sha1:B", "<urn:uuid:2>", "2026-01-02T00:00:00.000000Z", "f.warc.gz", 20)
+    index.close()
+    again = DigestIndex(tmp_path / "archive.db")
+    assert again.latest("http://a/")["record_id"] == "<urn:uuid:2>"
+    assert again.count() == 2  # history is kept, the latest wins
+    assert again.latest("http://b/") is None
+    again.close()
