@@ -87,7 +87,7 @@ CONTENT_TOKENS = (
 # block is short: see content.MAX_PHRASE_BLOCK) are boilerplate. One pattern per kind of line.
 BLOCK_PATTERNS = (
     r"advertisement\b",
-    r"(sponsored|ad|ads|paid (content|post|partner))$",
+    r"(sponsored|ad|ads|advert|adverts|anzeige|publicidad|publicité|pubblicità|paid (content|post|partner))$",
     r"skip to (main )?(content|navigation|main)",
     r".{0,40}\b(ie ?11|internet explorer)\b.{0,40}not supported",
     r".{0,60}for an optimal experience",
@@ -98,9 +98,15 @@ BLOCK_PATTERNS = (
     r"(photo|image|picture|video|graphic|illustration)s?\s*(credit)?\s*:",
     r"(credit|photograph|photo by|image by|illustration by)\b",
     r".{0,30}\b(follow|like)\s+.{1,60}\s+on\s+(twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky|mastodon)\b",
-    r".{0,30}(sign up|subscribe|register)\b.{0,60}\b(newsletter|updates|inbox|alerts)",
+    r".{0,80}(sign up|subscribe|register)\b.{0,80}\b(newsletter|updates|inbox|alerts)",
     r".{0,80}\bnewsletter\b",
-    r"(get|receive) (the|our) .{0,60}(delivered|in your inbox|newsletter)",
+    r".{0,40}(get|receive) .{0,60}(delivered|in your inbox|newsletter)",
+    r".{0,60}\b(have a (news )?tip|got a (news )?tip|may be reached at|can be reached at)\b",
+    r".{0,80}\bfollow (him|her|them|us|me) on\b",
+    r"tell us what you think",
+    r".{0,20}\[/?\w+(\s+\w+\s*=[^\]]*)?\]",                  # unrendered CMS shortcodes
+    r"more (great |top |from |on |in )?.{0,30}(stories|articles|news|coverage|videos|reads)$",
+    r".{0,40}\b(posted|written|published|publicado|publicada|publié|publiée|veröffentlicht|pubblicato)\s+(by|por|par|von|da)\b",
     r"recommended( for you| stories| articles| reading)?:?$",
     r"(related|more)( articles| stories| content| coverage| news| links| reading| videos)?:?$",
     r"(read|see|watch|listen)( (more|also|next|now|this|the full story))?\s*:",

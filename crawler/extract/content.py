@@ -18,8 +18,9 @@ from __future__ import annotations
 from lxml import etree
 
 from crawler.extract import boilerplate
-from crawler.extract.dom_blocks import HEADING_TAGS, Block, normalise_space, walk_blocks
+from crawler.extract.dom_blocks import BLOCK_TAGS, HEADING_TAGS, Block, normalise_space, walk_blocks
 
+PROSE_TAGS = frozenset(("p", "li", "blockquote", "dd", "td", "pre") + tuple(HEADING_TAGS))
 # A block shorter than this carries no weight when looking for the story (menus, labels, dates).
 MIN_BLOCK_CHARS = 25
 # A block with more of its text in links than this is navigation, not prose.
@@ -73,8 +74,15 @@ def remove_chrome(root, mass: dict) -> int:
             continue
         if mass.get(el, 0) > limit:
             continue
-        if boilerplate.boilerplate_reason(el):
-            doomed.append(el)
+        reason = boilerplate.boilerplate_reason(el)
+        if not reason:
+            continue
+        if el.tag not in BLOCK_TAGS and reason.startswith(("class=", "id=")):
+            # Inside prose, a class on a link or span is styling ("icon", "media"), not chrome.
+            parent = el.getparent()
+            if parent is not None and parent.tag in PROSE_TAGS:
+                continue
+        doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -131,12 +139,15 @@ def extract_body(doc, url=None, meta=None) -> str:
     if not mass.get(body):
         return ""
     remove_chrome(body, mass)
-    mass = text_mass(body, walk_blocks(body))
+    blocks = walk_blocks(body)
+    mass = text_mass(body, blocks)
     if not mass.get(body):
         return ""
     container = find_container(body, mass)
     skip = {k for k in (_key(meta.get("headline")), _key(meta.get("description"))) if k}
-    paragraphs = [b.text for b in walk_blocks(container) if keep_block(b, skip)]
+    inside = set(container.iter()) if container is not body else None
+    paragraphs = [b.text for b in blocks
+                  if (inside is None or b.owner in inside) and keep_block(b, skip)]
     return "\n\n".join(paragraphs)
 
 

@@ -15,11 +15,12 @@ from lxml import etree
 
 BLOCK_TAGS = frozenset((
     "html", "body", "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6",
-    "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th", "tbody",
+    "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "tbody",
     "thead", "tfoot", "caption", "hr", "header", "footer", "nav", "aside", "form", "figure",
     "figcaption", "address", "center", "details", "summary", "fieldset", "legend", "menu",
     "dialog", "hgroup", "noscript", "option", "frameset", "frame",
 ))
+_CELL_TAGS = frozenset(("td", "th"))
 HEADING_TAGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _BR = "\ue000"  # a private-use sentinel: one <br> inside a block
 _WS = re.compile(r"[ \t\n\r\f\v\u00a0\u200b\u2028\u2029]+")
@@ -85,6 +86,8 @@ def walk_blocks(root) -> list[Block]:
                 stack.append(el)
             elif tag == "br":
                 parts.append(_BR)
+            elif tag in _CELL_TAGS:  # a table row reads as one line, its cells apart
+                parts.append(" ")
             elif tag == "a":
                 link_depth += 1
             if el.text:
