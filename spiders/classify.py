@@ -46,6 +46,7 @@ LONG_PARAGRAPH = 80         # characters: shorter <p> are captions, teasers, byl
 ARTICLE_PARAGRAPHS = 3      # long paragraphs that make a main text
 LISTING_LINKS = 30          # links on a page that ...
 LISTING_MAX_TEXT = 600      # ... has less paragraph text than this (characters)
+SECTION_LINKS = 3           # links that make a short-path page without a main text a section
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def classify(url: str, html=None, headers: dict | None = None) -> Classification
         return Classification("article", "url+content")
     if stats["links"] >= LISTING_LINKS and stats["paragraph_chars"] < LISTING_MAX_TEXT:
         return Classification("listing", "content:links")
+    if not article_content and stats["links"] >= SECTION_LINKS and url_looks_like_section(url):
+        return Classification("listing", "url:section")
     if article_content:
         return Classification("other", "content-only")
     return Classification("other", "no-signal")
@@ -236,6 +239,15 @@ def url_looks_like_article(url: str) -> bool:
     if len(words) >= 4 and len(stem) >= 20:
         return True
     return bool(_STORY_EXT.search(last)) and len(words) >= 3
+
+
+def url_looks_like_section(url: str) -> bool:
+    """``/world/``, ``/news/politics``: one or two short words, no story name."""
+    parts = urlsplit(url)
+    segments = [s for s in (parts.path or "/").split("/") if s]
+    if not 1 <= len(segments) <= 2 or parts.query or url_looks_like_article(url):
+        return False
+    return all(len(s) <= 24 and "." not in s and len(_WORD_SEP.split(s)) <= 3 for s in segments)
 
 
 # --- content ----------------------------------------------------------------------------------

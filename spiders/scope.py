@@ -109,7 +109,7 @@ class Scope:
         if not self.host_allowed(url):
             return "offsite"
         if url_extension(url) in SKIP_EXTENSIONS:
-            return "skipped_extension"
+            return "extension"
         if self._exclude and any(p.search(url) for p in self._exclude):
             return "excluded"
         if self._include and not any(p.search(url) for p in self._include):

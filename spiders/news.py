@@ -1,0 +1,399 @@
+"""The ``news`` spider: finds a news site's articles and hands each one on as a ``PageItem``.
+
+Discovery comes from four places, because news sites expose their articles unevenly: seed pages
+(home and sections), sitemaps (news sitemaps carry the headline and publication date before the
+page is fetched), RSS/Atom feeds, and links between pages.  Every seed is sniffed by its bytes,
+so a sitemap or feed passed as a plain start URL works too.
+
+What discovery learnt about a URL travels with its request as ``meta["hints"]`` and ends up on the
+item, so extraction can fall back on it and the dataset can say where an article was found.
+Everything fetched is archived by the WARC middleware whatever the spider does with it; the spider
+only decides what to request and which responses are articles.
+
+Usage::
+
+    scrapy crawl news -a start_urls=https://example.org/ -a sitemap_urls=https://example.org/sitemap.xml
+    CrawlerProcess(settings).crawl(NewsSpider, start_urls=[...], feed_urls=[...], max_pages=100)
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.items import PageItem
+from spiders.classify import classify
+from spiders.discovery import parse_feed, parse_sitemap, robots_sitemaps, sniff
+from spiders.scope import Scope, clean_url, split_list
+
+logger = logging.getLogger(__name__)
+
+HINT_KEYS = ("source", "depth", "referer", "news_title", "news_publication_date", "news_keywords",
+             "news_name", "news_language", "feed_title", "feed_published", "lastmod")
+
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f", ""}
+
+
+def make_hints(source: str, depth: int, referer: str | None = None, **found) -> dict:
+    """A hints dict with every key present, so consumers and the dataset see one shape."""
+    hints = dict.fromkeys(HINT_KEYS)
+    hints.update(source=source, depth=depth, referer=referer)
+    hints.update({k: v for k, v in found.items() if k in hints and v is not None})
+    return hints
+
+
+def _as_bool(value, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{name} must be true or false, not {value!r}")
+
+
+def _as_int(value, name: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must be 0 or more, not {number}")
+    return number
+
+
+class NewsSpider(scrapy.Spider):
+    """Seeds, sitemaps and feeds in; ``PageItem`` per article out.  See the module docstring."""
+
+    name = "news"
+
+    def __init__(self, start_urls=None, sitemap_urls=None, feed_urls=None, allowed_domains=None,
+                 include=None, exclude=None, max_depth=None, max_pages=None, follow_links=None,
+                 use_robots_sitemaps=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._args = {
+            "start_urls": start_urls, "sitemap_urls": sitemap_urls, "feed_urls": feed_urls,
+            "allowed_domains": allowed_domains, "include": include, "exclude": exclude,
+            "max_depth": max_depth, "max_pages": max_pages, "follow_links": follow_links,
+            "use_robots_sitemaps": use_robots_sitemaps,
+        }
+        self._pending: dict[str, dict] = {}   # url -> hints of requests not yet answered
+        self._pages = 0
+        self._limit_reached = False
+        self._configure(None)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure(crawler.settings)
+        return spider
+
+    def _configure(self, settings) -> None:
+        """Spider arguments win over settings of the same meaning; settings over built-in defaults."""
+        a = self._args
+
+        def setting(kind, name, default):
+            if settings is None:
+                return default
+            return getattr(settings, kind)(name, default)
+
+        self.start_urls = split_list(a["start_urls"])
+        self.sitemap_urls = split_list(a["sitemap_urls"])
+        self.feed_urls = split_list(a["feed_urls"])
+        self.max_depth = (_as_int(a["max_depth"], "max_depth") if a["max_depth"] is not None
+                          else setting("getint", "NEWS_MAX_DEPTH", 3))
+        self.max_pages = (_as_int(a["max_pages"], "max_pages") if a["max_pages"] is not None
+                          else setting("getint", "NEWS_MAX_PAGES", 0))
+        self.follow_links = (_as_bool(a["follow_links"], "follow_links") if a["follow_links"] is not None
+                             else setting("getbool", "NEWS_FOLLOW_LINKS", True))
+        self.use_robots_sitemaps = (
+            _as_bool(a["use_robots_sitemaps"], "use_robots_sitemaps") if a["use_robots_sitemaps"] is not None
+            else setting("getbool", "NEWS_ROBOTS_SITEMAPS", False))
+        include = split_list(a["include"]) if a["include"] is not None else setting("getlist", "NEWS_INCLUDE", [])
+        exclude = split_list(a["exclude"]) if a["exclude"] is not None else setting("getlist", "NEWS_EXCLUDE", [])
+        domains = (split_list(a["allowed_domains"]) if a["allowed_domains"] is not None
+                   else setting("getlist", "NEWS_ALLOWED_DOMAINS", []))
+        if not domains:
+            domains = [urlsplit(u).hostname or "" for u in self._seed_urls() if clean_url(u)]
+        self.scope = Scope(domains=domains, include=include, exclude=exclude)
+        # Scrapy's OffsiteMiddleware reads this too, so redirects out of scope are dropped alike.
+        self.allowed_domains = list(self.scope.domains)
+        self.unzip_max = setting("getint", "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024)
+
+    def _seed_urls(self):
+        return [*self.start_urls, *self.sitemap_urls, *self.feed_urls]
+
+    # --- seeds ---------------------------------------------------------------------------------
+
+    async def start(self):
+        for request in self._seed_requests():
+            if self._limit_reached:
+                return
+            yield request
+
+    def start_requests(self):
+        """For Scrapy < 2.13 and scrapy-redis, which still call the synchronous API."""
+        yield from self._seed_requests()
+
+    def _seed_requests(self):
+        seeds = [(u, "page") for u in self.start_urls] + [(u, "sitemap") for u in self.sitemap_urls] \
+            + [(u, "feed") for u in self.feed_urls]
+        valid = 0
+        robots_hosts = []
+        for raw, expect in seeds:
+            url = clean_url(raw)
+            if url is None:
+                self._inc("news/failed/invalid_url")
+                logger.warning("invalid seed URL: %r (need an absolute http:// or https:// URL)", raw)
+                continue
+            valid += 1
+            self._inc("news/seeds")
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+            if self.use_robots_sitemaps and origin not in robots_hosts:
+                robots_hosts.append(origin)
+            request = self._request(url, make_hints("seed", 0), expect)
+            if request is not None:
+                yield request
+        if not valid:
+            logger.error("no valid seed URL given: nothing to crawl")
+        for origin in robots_hosts:
+            yield scrapy.Request(origin + "/robots.txt", callback=self.parse_robots, errback=self.errback,
+                                 meta={"hints": make_hints("seed", 0), "news_expect": "robots"})
+
+    # --- requests ------------------------------------------------------------------------------
+
+    def _request(self, url: str, hints: dict, expect: str = "page") -> scrapy.Request | None:
+        """A request for *url*, or ``None`` if it is already queued (its hints are then merged
+        into the queued one, so an article found in a feed *and* a news sitemap gets both)."""
+        if self._limit_reached:
+            return None
+        queued = self._pending.get(url)
+        if queued is not None:
+            if hints["depth"] < queued["depth"]:
+                # A shorter path found before the page arrived: its links get the depth they deserve.
+                queued.update(source=hints["source"], depth=hints["depth"], referer=hints["referer"])
+            for key, value in hints.items():
+                if queued.get(key) is None and value is not None:
+                    queued[key] = value
+            return None
+        self._pending[url] = hints
+        return scrapy.Request(url, callback=self.parse, errback=self.errback,
+                              meta={"hints": hints, "news_expect": expect})
+
+    def _follow(self, raw: str, hints: dict, expect: str = "page") -> scrapy.Request | None:
+        url = clean_url(raw)
+        if url is None:
+            return None
+        if expect == "page":
+            if hints["depth"] > self.max_depth:
+                self._inc("news/skipped/depth")
+                return None
+            why = self.scope.check(url)
+        else:  # sitemaps named by an index or robots.txt: only the host matters
+            why = None if self.scope.host_allowed(url) else "offsite"
+        if why:
+            self._inc(f"news/skipped/{why}")
+            return None
+        return self._request(url, hints, expect)
+
+    # --- responses -----------------------------------------------------------------------------
+
+    def parse(self, response, **kwargs):
+        hints = response.meta.get("hints") or make_hints("seed", 0)
+        for url in (response.url, *response.meta.get("redirect_urls", ())):
+            self._pending.pop(url, None)
+        self._count_page()
+        expect = response.meta.get("news_expect", "page")
+        kind = sniff(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+        if kind == "sitemap":
+            yield from self._parse_sitemap(response, hints)
+        elif kind == "feed":
+            yield from self._parse_feed(response, hints)
+        elif kind == "html":
+            if expect in ("sitemap", "feed"):
+                logger.warning("expected a %s, got an HTML page: %s (crawled as a page)", expect, response.url)
+            if not isinstance(response, TextResponse):
+                response = response.replace(cls=HtmlResponse)
+            yield from self._parse_html(response, hints)
+        else:
+            self._inc("news/non_html")
+            if hints.get("source") == "seed":
+                ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type"
+                logger.warning("seed is not an HTML page, sitemap or feed: %s (%s)", response.url, ctype)
+        self._close_if_limit()
+
+    def _parse_html(self, response, hints):
+        headers = {k.decode("latin-1").lower(): ", ".join(v.decode("latin-1") for v in vs)
+                   for k, vs in response.headers.items()}
+        try:
+            root = response.selector.root
+        except Exception as exc:  # noqa: BLE001 - a page lxml cannot read is a page, not a crash
+            logger.warning("unreadable HTML: %s (%s)", response.url, exc)
+            return
+        verdict = classify(response.url, root, headers)
+        self._inc(f"news/classify/{verdict.reason}")
+        if verdict.label == "article":
+            self._inc("news/articles")
+            warc = response.meta.get("warc")
+            yield PageItem(
+                url=response.url, status=response.status, headers=headers, body=response.body,
+                fetched_at=(warc or {}).get("fetched_at") or _now_iso(), warc=warc, hints=hints,
+            )
+        elif verdict.label == "listing":
+            self._inc("news/listings")
+        else:
+            self._inc("news/other")
+        if self.follow_links:
+            depth = (hints.get("depth") or 0) + 1
+            for href in self._links(root):
+                request = self._follow(response.urljoin(href), make_hints("link", depth, response.url))
+                if request is not None:
+                    yield request
+
+    @staticmethod
+    def _links(root):
+        # Feeds a page advertises are discovery documents too.
+        return root.xpath("//a/@href | //area/@href | //link[@rel='alternate']"
+                          "[contains(@type, 'rss') or contains(@type, 'atom')]/@href")
+
+    def _parse_sitemap(self, response, hints):
+        sitemap = parse_sitemap(_body(response, self.unzip_max))
+        if sitemap is None:
+            self._inc("news/failed/unreadable_sitemap")
+            logger.warning("unreadable sitemap: %s", response.url)
+            return
+        self._inc("news/sitemaps")
+        depth = hints.get("depth") or 0
+        for entry in sitemap.entries:
+            if sitemap.kind == "sitemapindex":
+                # An index is one document split in parts: its sitemaps keep the index's depth.
+                request = self._follow(entry.loc, make_hints("sitemap", depth, response.url), "sitemap")
+            else:
+                request = self._follow(entry.loc, make_hints("sitemap", depth + 1, response.url,
+                                                             **entry.hints()))
+            if request is not None:
+                yield request
+
+    def _parse_feed(self, response, hints):
+        entries = parse_feed(_body(response, self.unzip_max))
+        if entries is None:
+            self._inc("news/failed/unreadable_feed")
+            logger.warning("unreadable feed: %s", response.url)
+            return
+        self._inc("news/feeds")
+        depth = (hints.get("depth") or 0) + 1
+        for entry in entries:
+            request = self._follow(response.urljoin(entry.link),
+                                   make_hints("feed", depth, response.url, **entry.hints()))
+            if request is not None:
+                yield request
+
+    def parse_robots(self, response):
+        self._count_page()
+        for url in robots_sitemaps(response.text if isinstance(response, TextResponse)
+                                   else response.body.decode("utf-8", "replace")):
+            request = self._follow(url, make_hints("seed", 0, response.url), "sitemap")
+            if request is not None:
+                yield request
+        self._close_if_limit()
+
+    # --- failures ------------------------------------------------------------------------------
+
+    def errback(self, failure):
+        """One line per expected failure, counted by reason; never a traceback."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        self._pending.pop(url, None)
+        exc = failure.value
+        if isinstance(exc, HttpError):
+            code = exc.response.status
+            self._count_page()
+            self._inc(f"news/http_error/{code}")
+            logger.warning("fetch failed: %s HTTP %s", url, code)
+            self._close_if_limit()
+            return
+        reason, text = failure_reason(exc)
+        self._inc(f"news/failed/{reason}")
+        if reason in ("robots", "offsite"):
+            logger.debug("not fetched: %s %s", url, text)
+        else:
+            logger.warning("fetch failed: %s %s", url, text)
+
+    # --- limits and stats ----------------------------------------------------------------------
+
+    def _count_page(self):
+        self._pages += 1
+        self._inc("news/pages")
+        if self.max_pages and self._pages >= self.max_pages:
+            self._limit_reached = True
+
+    def _close_if_limit(self):
+        if self._limit_reached:
+            raise CloseSpider("max_pages")
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(key, count)
+
+
+def _exc_types(*names):
+    """Exception classes by name from Scrapy 2.14+ and Twisted, skipping any a version lacks."""
+    import scrapy.exceptions as se
+    from twisted.internet import error as tx
+    from twisted.web import _newclient as nc
+
+    found = []
+    for name in names:
+        for module in (se, tx, nc):
+            if isinstance(getattr(module, name, None), type):
+                found.append(getattr(module, name))
+    return tuple(found)
+
+
+_FAILURES = None
+
+
+def failure_reason(exc: BaseException) -> tuple[str, str]:
+    """(stats reason, short text) for a failed request; the names are stable for dashboards."""
+    global _FAILURES  # noqa: PLW0603 - a lazily built lookup table, not configuration
+    if _FAILURES is None:
+        _FAILURES = [
+            ("dns", "DNS lookup failed", _exc_types("CannotResolveHostError", "DNSLookupError")),
+            ("timeout", "timed out", _exc_types("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError")),
+            ("refused", "connection refused", _exc_types("DownloadConnectionRefusedError", "ConnectionRefusedError")),
+            ("too_large", None, _exc_types("DownloadCancelledError")),
+            ("unsupported", None, _exc_types("UnsupportedURLSchemeError", "NotSupported")),
+            ("data_loss", None, _exc_types("ResponseDataLossError")),
+            ("connection", None, _exc_types("DownloadFailedError", "ResponseNeverReceived", "ResponseFailed",
+                                            "ConnectionLost", "ConnectionDone", "ConnectError")),
+        ]
+    message = " ".join(str(exc).split())[:200]
+    if isinstance(exc, IgnoreRequest):
+        if "robots.txt" in message:
+            return "robots", "forbidden by robots.txt"
+        if "offsite" in message.lower():
+            return "offsite", message
+        return "ignored", message or "ignored"
+    for reason, text, types in _FAILURES:
+        if types and isinstance(exc, types):
+            return reason, text or message or reason.replace("_", " ")
+    return "other", f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _body(response, max_size: int) -> bytes:
+    from spiders.discovery import maybe_gunzip
+
+    return maybe_gunzip(response.body, max_size)
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
