@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -31,9 +32,10 @@ def first_crawl(warc_site, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def second_crawl(first_crawl, warc_site):
-    """The same site crawled again into the same archive: unchanged pages become revisits."""
-    archive = first_crawl["archive"]
+def second_crawl(first_crawl, warc_site, tmp_path_factory):
+    """The same site crawled again into (a copy of) the same archive: unchanged pages become revisits."""
+    archive = tmp_path_factory.mktemp("warc2") / "archive"
+    shutil.copytree(first_crawl["archive"], archive)
     before = {p.name for p in (archive / "warcs").iterdir()}
     result = run_crawl(archive, warc_site.url + "/")
     new_files = sorted(p for p in (archive / "warcs").iterdir() if p.name not in before)

@@ -18,16 +18,22 @@ from archive.signals import capture_archived
 class LinkSpider(Spider):
     name = "warctest"
 
-    def __init__(self, start_url, pointers, **kwargs):
+    def __init__(self, start_url, pointers, metadata, **kwargs):
         super().__init__(**kwargs)
         self.start_url = start_url
         self.pointers = pointers
+        self.metadata = metadata
 
     async def start(self):
         yield Request(self.start_url)
 
     def parse(self, response):
         self.pointers.append(response.meta.get("warc"))
+        if response.url.endswith("/plain"):  # what the lead's pipeline does per article
+            ptr = self.crawler.warc_writer.write_metadata(
+                response.url, {"outlink": ["http://x.test/1", "http://x.test/2"], "extraction-status": "ok"},
+                concurrent_to=response.meta["warc"]["record_id"])
+            self.metadata.append(dict(ptr, concurrent_to=response.meta["warc"]["record_id"]))
         if b"text/html" in (response.headers.get(b"Content-Type") or b""):
             for href in response.css("a::attr(href)").getall():
                 yield response.follow(href, callback=self.parse)
@@ -51,7 +57,7 @@ def main():
         priority="cmdline",
     )
     settings.update(overrides, priority="cmdline")
-    captures, pointers = [], []
+    captures, pointers, metadata = [], [], []
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(LinkSpider)
 
@@ -59,11 +65,11 @@ def main():
         captures.append(dict(capture, response_is_none=response is None))
 
     crawler.signals.connect(on_capture, signal=capture_archived)
-    process.crawl(crawler, start_url=start_url, pointers=pointers)
+    process.crawl(crawler, start_url=start_url, pointers=pointers, metadata=metadata)
     process.start()
     stats = {k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, (int, float, str))}
     with open(out, "w") as fh:
-        json.dump({"captures": captures, "pointers": pointers, "stats": stats}, fh)
+        json.dump({"captures": captures, "pointers": pointers, "metadata": metadata, "stats": stats}, fh)
 
 
 if __name__ == "__main__":

@@ -117,3 +117,13 @@ def test_verify_passes_on_a_fresh_crawl(first_crawl):
     report = verify_archive(str(first_crawl["archive"]))
     assert report.ok, report.format()
     assert report.records == len(records(first_crawl["archive"]))
+
+
+def test_write_metadata_from_the_crawl_lands_next_to_the_response(first_crawl):
+    warcs = str(first_crawl["archive"] / "warcs")
+    [meta] = first_crawl["result"]["metadata"]
+    rec = read_record(warcs, meta["filename"], meta["offset"])
+    assert rec.rec_type == "metadata" and rec.record_id == meta["record_id"]
+    assert rec.rec_headers.get_header("WARC-Concurrent-To") == meta["concurrent_to"]
+    assert rec.rec_headers.get_header("Content-Type") == "application/warc-fields"
+    assert rec.block == b"outlink: http://x.test/1\r\noutlink: http://x.test/2\r\nextraction-status: ok\r\n"

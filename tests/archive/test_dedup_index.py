@@ -1,0 +1,95 @@
+"""Re-crawl dedup by revisit, the CDXJ index, and ``show`` reading captures back through it."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from archive.dedup import rebuild_digest_index
+from archive.index import build_index, lookup, read_index
+from archive.reader import iter_records, read_record
+from archive.verify import verify_archive
+from crawler.cli import main
+
+WARCIO = str(Path(sys.executable).with_name("warcio"))
+UNCHANGED = ("/robots.txt", "/", "/gzip", "/chunked", "/plain", "/missing", "/big")
+
+
+def test_second_crawl_writes_revisits_for_unchanged_pages(first_crawl, second_crawl):
+    base = second_crawl["url"]
+    first = {c["url"]: c for c in first_crawl["result"]["captures"] if c["status"] is not None}
+    second = {c["url"]: c for c in second_crawl["result"]["captures"] if c["status"] is not None}
+    revisits = sorted(u[len(base):] for u, c in second.items() if c["revisit"])
+    assert revisits == sorted(UNCHANGED)
+    # /changing changed, /redirect has no payload to deduplicate: stored in full again
+    assert not second[base + "/changing"]["revisit"] and not second[base + "/redirect"]["revisit"]
+    assert second_crawl["result"]["stats"]["warc/revisits"] == len(UNCHANGED)
+    warcs = str(second_crawl["archive"] / "warcs")
+    for path in UNCHANGED:
+        cap = second[base + path]
+        assert cap["refers_to"] == {"record_id": first[base + path]["record_id"], "url": base + path,
+                                    "date": first[base + path]["fetched_at"]}
+        rec = read_record(warcs, cap["filename"], cap["offset"])
+        assert rec.rec_type == "revisit" and rec.record_id == cap["record_id"]
+        h = rec.rec_headers
+        assert h.get_header("WARC-Profile") == "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+        assert h.get_header("WARC-Refers-To") == first[base + path]["record_id"]
+        assert h.get_header("WARC-Refers-To-Target-URI") == base + path
+        assert h.get_header("WARC-Refers-To-Date") == first[base + path]["fetched_at"]
+        assert h.get_header("WARC-Payload-Digest") == first[base + path]["payload_digest"]
+        assert rec.payload == b"" and rec.http_headers.get_statuscode() in ("200", "404")
+    proc = subprocess.run([WARCIO, "check", *map(str, second_crawl["new_files"])], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_index_lists_every_response_and_revisit(second_crawl):
+    archive = second_crawl["archive"]
+    path = build_index(str(archive))
+    assert path == str(archive / "indexes" / "index.cdxj")
+    lines = Path(path).read_text().splitlines()
+    assert lines == sorted(lines)
+    wanted = {(e.filename, e.offset) for e in iter_records(str(archive / "warcs"))
+              if e.record.rec_type in ("response", "revisit")}
+    entries = read_index(str(archive))
+    assert {(e["filename"], e["offset"]) for e in entries} == wanted
+    assert len(entries) == len(wanted) == 18
+    assert not list((archive / "indexes").glob("*.tmp"))
+    latest = lookup(str(archive), second_crawl["url"] + "/gzip")
+    assert latest["mime"] == "warc/revisit"
+    oldest = lookup(str(archive), second_crawl["url"] + "/gzip", at="19990101")
+    assert oldest["mime"] == "text/html" and oldest["status"] == 200
+    assert verify_archive(str(archive)).ok
+
+
+def test_show_prints_the_body_even_of_a_revisit(second_crawl):
+    archive = str(second_crawl["archive"])
+    runner = CliRunner()
+    res = runner.invoke(main, ["show", second_crawl["url"] + "/gzip", "--archive", archive, "--body"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout_bytes == second_crawl["bodies"]["/gzip"]  # decoded from gzip, via the original
+    res = runner.invoke(main, ["show", second_crawl["url"] + "/gzip", "--archive", archive, "--headers"])
+    assert res.stdout_bytes.startswith(b"HTTP/1.1 200 OK\r\n") and b"Content-Encoding: gzip" in res.stdout_bytes
+    res = runner.invoke(main, ["show", second_crawl["url"] + "/chunked", "--archive", archive, "--at", "2000"])
+    assert res.exit_code == 0
+    assert res.stdout_bytes.endswith(second_crawl["bodies"]["/chunked"])
+    res = runner.invoke(main, ["show", second_crawl["url"] + "/redirect", "--archive", archive, "--raw"])
+    assert res.stdout_bytes.startswith(b"HTTP/1.1 301 Moved Permanently\r\n")
+    res = runner.invoke(main, ["show", "http://nowhere.test/", "--archive", archive])
+    assert res.exit_code == 1 and res.output.strip() == f"Error: no capture of http://nowhere.test/ in {archive}"
+    res = runner.invoke(main, ["index", "--archive", archive])
+    assert res.exit_code == 0 and "Indexed 18 captures" in res.output
+
+
+def test_digest_index_rebuilds_from_the_warcs(second_crawl, tmp_path):
+    db = tmp_path / "rebuilt.db"
+    rows = rebuild_digest_index(str(second_crawl["archive"]), db_path=str(db))
+    assert rows == 11  # 9 responses of the first crawl + /changing and /redirect again
+    with sqlite3.connect(db) as conn:
+        live = set(conn.execute("SELECT record_id, payload_digest FROM warc_digests"))
+    with sqlite3.connect(second_crawl["archive"] / "archive.db") as conn:
+        crawled = set(conn.execute("SELECT record_id, payload_digest FROM warc_digests"))
+    assert live == crawled
