@@ -146,9 +146,8 @@ def extract_body(doc, url=None, meta=None) -> str:
     container = find_container(body, mass)
     skip = {k for k in (_key(meta.get("headline")), _key(meta.get("description"))) if k}
     inside = set(container.iter()) if container is not body else None
-    paragraphs = [b.text for b in blocks
-                  if (inside is None or b.owner in inside) and keep_block(b, skip)]
-    return "\n\n".join(paragraphs)
+    candidates = [b for b in blocks if inside is None or b.owner in inside]
+    return "\n\n".join(b.text for b in candidates if keep_block(b, skip))
 
 
 __all__ = ["extract_body", "HEADING_TAGS"]
