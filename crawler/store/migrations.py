@@ -133,3 +133,28 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
             raise
         applied.append(number)
     return applied
+
+
+def ensure_current(db_path) -> int:
+    """Make sure a file about to be read has the current schema, upgrading it if older.
+
+    Readers need the current tables (search needs migration 3); upgrading in place is what a
+    crawl would do on open anyway. A missing file is an error, never created here.
+    """
+    from crawler.store.connection import connect_ro, connect_rw
+
+    conn = connect_ro(db_path)
+    try:
+        version = schema_version(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{db_path} is not a readable SQLite database: {exc}") from None
+    finally:
+        conn.close()
+    check_known(version)
+    if version < SCHEMA_VERSION:
+        conn = connect_rw(db_path)
+        try:
+            migrate(conn)
+        finally:
+            conn.close()
+    return SCHEMA_VERSION
