@@ -15,10 +15,14 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 
+NOT_ERRORS = ("news/failed/robots", "news/failed/offsite")  # the crawl chose not to fetch these
+
+
 def error_count(stats: dict) -> int:
-    """Failed fetches and HTTP errors, counted once each."""
-    failed = sum(v for k, v in stats.items() if k.startswith("news/failed/") and isinstance(v, int))
-    return failed or stats.get("downloader/exception_count", 0)
+    """Failed fetches and HTTP error responses, counted once each."""
+    return sum(v for k, v in stats.items()
+               if k.startswith(("news/failed/", "news/http_error/")) and k not in NOT_ERRORS
+               and isinstance(v, int))
 
 
 def human_bytes(n: float) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.extensions import error_count, human_bytes
+from crawler.extensions import NOT_ERRORS, error_count, human_bytes
 
 
 class CrawlError(Exception):
@@ -129,7 +129,7 @@ def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str 
 
     started_wall = time.time()
     started = time.monotonic()
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler("news")
     process.crawl(crawler, **spider_args)
     process.start()
@@ -164,14 +164,14 @@ def post_crawl(archive: Path, warc_files: list[Path]) -> list[str]:
 
 def _check_seeds(result: CrawlResult) -> None:
     stats = result.stats
-    usable = sum(stats.get(k, 0) for k in ("news/articles", "news/listings", "news/sitemaps", "news/feeds",
-                                           "news/pages"))
+    usable = sum(stats.get(k, 0) for k in ("news/articles", "news/listings", "news/other",
+                                           "news/sitemaps", "news/feeds"))
     if usable:
         return
-    reasons = sorted(k.split("/", 2)[2] for k in stats if k.startswith("news/failed/"))
-    if stats.get("news/seeds/not_html"):
-        raise CrawlError("the seed is not an HTML page, a sitemap or a feed "
-                         f"(got {stats.get('news/seeds/not_html_type', 'another type')}); nothing to crawl")
+    reasons = sorted(k.split("/", 2)[2] for k in stats
+                     if k.startswith(("news/failed/", "news/http_error/")) and k not in NOT_ERRORS)
+    if stats.get("news/non_html"):
+        raise CrawlError("the seed is not an HTML page, a sitemap or a feed; nothing to crawl")
     if reasons:
         raise CrawlError(f"no seed could be fetched ({', '.join(reasons)}); see the log lines above")
     if stats.get("robotstxt/forbidden"):

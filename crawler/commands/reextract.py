@@ -1,0 +1,32 @@
+"""``newsarchive reextract``: the dataset from the WARCs alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--archive", default="archive", show_default=True, type=click.Path(file_okay=False),
+              help="Archive directory holding warcs/.")
+@click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
+              help="Dataset to build or update (default: ARCHIVE/archive.db).")
+def reextract(archive, db_path):
+    """Rebuild or update the dataset from the WARC files, without the network."""
+    from archive.reader import warc_files
+    from crawler.reextract import reextract as run
+
+    warcs = Path(archive) / "warcs"
+    names = warc_files(str(warcs), include_open=False)
+    if not names:
+        raise click.ClickException(f"no closed WARC files in {warcs}")
+    total = sum((warcs / n).stat().st_size for n in names)
+    with click.progressbar(length=total, label="re-extracting", file=click.get_text_stream("stderr"),
+                           show_pos=False) as bar:
+        result = run(archive, db_path, progress=lambda _n, length: bar.update(length))
+    for error in result.errors[:20]:
+        click.echo(f"error: {error}", err=True)
+    click.echo(result.summary(Path(db_path or Path(archive) / "archive.db")))
+    if result.errors:
+        raise SystemExit(1)

@@ -1,0 +1,118 @@
+"""Rebuild or update the dataset from the WARC files alone, without the network.
+
+The WARCs are the source of truth; the dataset is derived from them.  Re-extraction walks every
+record in file (hence time) order, records each capture, and runs the same classification and
+extraction as the crawl, so a new extractor version can be applied to years of archive.  It is
+idempotent: captures are keyed by WARC-Record-ID and unchanged articles add no version.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.reader import iter_records, warc_files
+from crawler.extract import extract
+from crawler.store.writer import StoreWriter
+from spiders.classify import classify
+from spiders.discovery import sniff
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass
+class ReextractResult:
+    files: int = 0
+    records: int = 0
+    captures: int = 0
+    articles: int = 0
+    errors: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    def summary(self, db_path: Path) -> str:
+        return (f"WARC files {self.files}, records {self.records}, captures {self.captures}, "
+                f"articles {self.articles}, errors {len(self.errors)}, {self.elapsed:.1f} s -> {db_path}")
+
+
+def _mime(record) -> str | None:
+    ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
+    return ctype.split(";")[0].strip().lower() if ctype else None
+
+
+def _headers(record) -> dict:
+    out: dict[str, str] = {}
+    for name, value in record.http_headers.headers if record.http_headers else ():
+        key = name.lower()
+        out[key] = f"{out[key]}, {value}" if key in out else value
+    return out
+
+
+def capture_of(entry) -> dict:
+    """The WARC pointer dict (docs/architecture.md) of a response or revisit record."""
+    record = entry.record
+    headers = record.rec_headers
+    refers = None
+    if record.rec_type == "revisit":
+        refers = {"record_id": headers.get_header("WARC-Refers-To"),
+                  "url": headers.get_header("WARC-Refers-To-Target-URI"),
+                  "date": headers.get_header("WARC-Refers-To-Date")}
+    date = headers.get_header("WARC-Date") or ""
+    return {
+        "url": record.url, "status": record.status, "mime": _mime(record),
+        "fetched_at": date, "filename": entry.filename, "offset": entry.offset, "length": entry.length,
+        "record_id": record.record_id, "payload_digest": headers.get_header("WARC-Payload-Digest"),
+        "revisit": record.rec_type == "revisit", "refers_to": refers,
+        "ip": headers.get_header("WARC-IP-Address"), "error": None,
+    }
+
+
+def reextract(archive: Path | str, db_path: Path | str | None = None,
+              progress: Callable[[int, int], None] | None = None) -> ReextractResult:
+    """Walk every WARC record of ``archive`` into the dataset at ``db_path``."""
+    archive = Path(archive)
+    warcs = archive / "warcs"
+    db_path = Path(db_path or archive / "archive.db")
+    result = ReextractResult(files=len(warc_files(str(warcs), include_open=False)))
+    started = time.monotonic()
+    latest: dict[str, dict] = {}  # url -> the article extracted from its latest full response
+    with StoreWriter(db_path) as writer:
+        crawl_id = writer.begin_crawl(spider="reextract", job="reextract",
+                                      args={"archive": str(archive)})
+        for entry in iter_records(str(warcs), include_open=False):
+            result.records += 1
+            record = entry.record
+            if progress:
+                progress(result.records, entry.length)
+            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+                continue
+            capture = capture_of(entry)
+            writer.add_capture(capture, crawl_id)
+            result.captures += 1
+            if record.rec_type == "revisit":
+                # Identical payload: the article is what its original gave; only last_seen moves.
+                if capture["url"] in latest:
+                    writer.add_article(latest[capture["url"]], capture, crawl_id)
+                continue
+            if capture["status"] != 200 or (capture["mime"] or "text/html") not in HTML_TYPES:
+                continue
+            try:
+                body = record.body()
+                headers = _headers(record)
+                if sniff(body, headers.get("content-type")) != "html":
+                    continue
+                if not classify(capture["url"], body, headers).is_article:
+                    continue
+                article = extract(body, capture["url"], headers).to_dict()
+            except Exception as exc:  # one bad record must not stop the rebuild
+                result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
+                continue
+            latest[capture["url"]] = article
+            writer.add_article(article, capture, crawl_id)
+            result.articles += 1
+        result.elapsed = time.monotonic() - started
+        writer.end_crawl(crawl_id, status="finished" if not result.errors else "finished_with_errors",
+                         stats={"records": result.records, "captures": result.captures,
+                                "articles": result.articles, "errors": len(result.errors)})
+    return result
