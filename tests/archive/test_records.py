@@ -78,3 +78,16 @@ def test_digest_index_sees_its_own_unflushed_writes(tmp_path):
     assert again.count() == 2  # history is kept, the latest wins
     assert again.latest("http://b/") is None
     again.close()
+
+
+def test_verify_catches_a_decoded_body_under_a_stale_content_length(tmp_path):
+    """Digests pass on such a record (platform notes §3); the framing check must not."""
+    from archive.verify import verify_archive
+
+    warcs = tmp_path / "warcs"
+    writer = WarcFileWriter(warcs)
+    block = b"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n<html>decoded body longer than twelve</html>"
+    writer.write([R.http_record("response", "http://a.test/", block)])
+    writer.close()
+    report = verify_archive(str(tmp_path))
+    assert report.problems and "HTTP Content-Length 12 but 44 body bytes stored" in report.problems[0]
