@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import zlib
 from html import escape
+from urllib.parse import quote
 
 SITE_NAME = "The Riverbend Courier"
 SITE_TWITTER = "@RiverbendCourier"
@@ -116,10 +117,10 @@ def _ad(slot: str, lang: str = "en") -> str:
 
 
 def _share_bar(art, lang: str = "en") -> str:
-    title = e(art["headline"])
+    title = e(quote(art["headline"]))
     return (
         f'<div class="share-bar"><span>{e(LABELS[lang]["share"])}</span>\n'
-        f'  <a class="share-facebook" href="https://www.facebook.com/sharer/sharer.php?u={e(art["path"])}">Share on Facebook</a>\n'
+        f'  <a class="share-facebook" href="https://www.facebook.com/sharer/sharer.php?u={e(quote(art["path"], safe=""))}">Share on Facebook</a>\n'
         f'  <a class="share-twitter" href="https://twitter.com/intent/tweet?text={title}">Share on X</a>\n'
         f'  <a class="share-email" href="mailto:?subject={title}">Email</a>\n'
         "</div>\n"
