@@ -91,3 +91,18 @@ def test_verify_catches_a_decoded_body_under_a_stale_content_length(tmp_path):
     writer.close()
     report = verify_archive(str(tmp_path))
     assert report.problems and "HTTP Content-Length 12 but 44 body bytes stored" in report.problems[0]
+
+
+def test_middleware_is_off_when_warc_disabled_and_registers_itself_otherwise(tmp_path):
+    import pytest
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from archive.middleware import WarcWriterMiddleware
+
+    with pytest.raises(NotConfigured):
+        WarcWriterMiddleware.from_crawler(get_crawler(settings_dict={"WARC_ENABLED": False}))
+    crawler = get_crawler(settings_dict={"NEWSARCHIVE_ARCHIVE_DIR": str(tmp_path)})
+    mw = WarcWriterMiddleware.from_crawler(crawler)
+    assert crawler.warc_writer is mw and mw.warc_dir == str(tmp_path / "warcs")
+    assert not (tmp_path / "warcs").exists()  # nothing is created before the spider opens
