@@ -53,6 +53,7 @@ class _Handler(socketserver.BaseRequestHandler):
             self.request = sock
         self.conn_id = next(self.server.connection_ids)
         self.buffer = b""
+        self.drop_next = False
 
     def handle(self) -> None:
         for sequence in itertools.count(1):
@@ -67,6 +68,8 @@ class _Handler(socketserver.BaseRequestHandler):
             path = urlsplit(target).path
             ex = Exchange(self.conn_id, sequence, raw, path=path)
             self.server.log(ex)
+            if self.drop_next:
+                return  # a keep-alive connection the server gave up on while the client kept it pooled
             keep = self._respond(ex, target, head)
             ex.done = True
             if not keep or "connection: close" in head.lower():
@@ -150,6 +153,16 @@ class _Handler(socketserver.BaseRequestHandler):
         elif path == "/close":
             body = page("until close")
             self._send(ex, b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n\r\n", body)
+            return False
+        elif path == "/drop-next":
+            body = page("last one here")
+            self._send(ex, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body), body)
+            self.drop_next = True
+        elif path == "/excess":
+            self._send(ex, b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello, and more than promised")
+        elif path == "/slow":
+            self._send(ex, b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n", b"a first part")
+            time.sleep(3)
             return False
         elif path == "/reset":
             return False  # read the request, answer nothing
