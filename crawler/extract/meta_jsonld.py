@@ -101,9 +101,28 @@ def text_of(value) -> str | None:
     return None
 
 
-def people_of(value) -> list[tuple[str, str]]:
+def id_index(objects: list[dict]) -> dict[str, dict]:
+    """@id -> the fullest object with that id, to resolve references (Yoast puts authors in @graph)."""
+    index: dict[str, dict] = {}
+    for obj in objects:
+        key = obj.get("@id")
+        if isinstance(key, str) and len(obj) > len(index.get(key, ())):
+            index[key] = obj
+    return index
+
+
+def resolve(value, index: dict | None):
+    if index and isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+        return index.get(value["@id"], value)
+    if index and isinstance(value, list):
+        return [resolve(v, index) for v in value]
+    return value
+
+
+def people_of(value, index: dict | None = None) -> list[tuple[str, str]]:
     """(name, kind) for each author entry; kind is 'person', 'organization' or 'unknown'."""
     out: list[tuple[str, str]] = []
+    value = resolve(value, index)
     items = value if isinstance(value, list) else [value]
     for item in items:
         if isinstance(item, str):
@@ -119,7 +138,7 @@ def people_of(value) -> list[tuple[str, str]]:
                     t in ("organization", "newsmediaorganization", "corporation") for t in types) else "unknown")
                 out.append((name, kind))
         elif isinstance(item, list):
-            out.extend(people_of(item))
+            out.extend(people_of(item, index))
     return out
 
 

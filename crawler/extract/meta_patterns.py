@@ -39,6 +39,7 @@ class Patterns:
                 for alt in alts.split("|"):
                     self.month_of.setdefault(alt.casefold(), num)
         self.month_alt = _phrase_alt(self.month_of)
+        self.weekdays = {w.casefold() for w in dates.get("weekdays", [])}
 
         self.credit_patterns = [re.compile(p, re.I) for p in caps["credit_patterns"]]
         self.credit_classes = tuple(caps["credit_classes"])

@@ -19,6 +19,8 @@ _HANDLE = re.compile(r"(?<!\w)@\w+")
 _PAREN = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _SPLIT = re.compile(r"\s*(?:[,;|/•·\n]|\s[-–—]\s|\s{3,})\s*")
 _DIGIT = re.compile(r"\d")
+_BAD_CHARS = re.compile(r"[:!?=<>{}#%+*|\\\"“”«»]")
+_DIGIT_TOKEN = re.compile(r"\S*\d\S*")
 _AFFILIATION = re.compile(r"\s(?:for|für|pour|para|per|in|aus|à|en|at|from|of)\s", re.I)
 _PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
               "bin", "al", "el", "ten", "ter", "zu", "y", "e", "st", "st.", "mc", "af", "ibn", "ben", "d'"}
@@ -33,7 +35,7 @@ def is_person_name(name: str) -> bool:
     """True when ``name`` looks like a person's name: a few capitalised words, no digits, no
     organisation or UI words. Scripts without letter case (CJK, Arabic...) are accepted by length."""
     p = patterns()
-    if not name or len(name) > p.max_chars or _DIGIT.search(name):
+    if not name or len(name) > p.max_chars or _DIGIT.search(name) or _BAD_CHARS.search(name):
         return False
     low = name.casefold()
     if low in p.non_persons or low in p.roles:
@@ -49,6 +51,8 @@ def is_person_name(name: str) -> bool:
     if len(words) == 1:
         # one word: accept only a capitalised word that is not an acronym (agencies are acronyms)
         w = words[0]
+        if w.casefold().rstrip(".") in p.month_of:
+            return False
         return w[:1].isupper() and not w.isupper() and len(w) > 2 and w.isalpha()
     for w in words:
         if w.casefold() in _PARTICLES:
@@ -68,7 +72,10 @@ def _strip_roles(part: str) -> str:
         if w.casefold() in p.roles and w[:1].islower():
             words = words[:i]
             break
-    # trailing role words
+    # trailing role, weekday or month words
+    while len(words) > 1 and (words[-1].casefold().strip(".,") in p.weekdays
+                              or words[-1].casefold().strip(".,") in p.month_of):
+        words = words[:-1]
     while len(words) > 1:
         tail2 = " ".join(words[-2:]).casefold()
         if len(words) > 2 and tail2 in p.roles:
@@ -97,9 +104,7 @@ def names_from_text(text: str | None) -> list[str]:
     cut = p.modified_label.search(text)
     if cut and cut.start() > 0:
         text = text[:cut.start()]
-    cut = _DIGIT.search(text)
-    if cut:
-        text = text[:cut.start()]
+    text = _DIGIT_TOKEN.sub(" | ", text)
     out: list[str] = []
     for chunk in _SPLIT.split(text):
         chunk = p.byline_prefix.sub("", chunk.strip(_TRAIL))

@@ -10,41 +10,52 @@ Only reads the tree: the body stage runs afterwards and may prune it.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from urllib.parse import urljoin
 
 from lxml import etree
 
 from crawler.extract import dates, people
-from crawler.extract.meta_jsonld import image_of, jsonld_objects, people_of, pick_article, text_of, types_of
+from crawler.extract.meta_patterns import patterns
+from crawler.extract.meta_jsonld import (id_index, image_of, jsonld_objects, people_of, pick_article, resolve,
+                                         text_of, types_of)
 
 _WS = re.compile(r"\s+")
 _TITLE_SEP = re.compile(r"\s+(?:[|·•»:–—\-]|::|/)\s+")
 
 _META = etree.XPath("//meta")
+_PREFIX_BEFORE = re.compile(r"(?:^|(?<=[\s·|,;]))(?:by|von|par|por|de|di|door|av|af|text|texte|written by|autor|author|auteur)\s*:?\s*$", re.I)
 _H1 = etree.XPath("//h1")
 _TITLE = etree.XPath("//title")
 _LINK_CANONICAL = etree.XPath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
 _LINK_IMAGE = etree.XPath('//link[@rel="image_src"]/@href')
-_SKIP_ANCESTORS = ("comment", "related", "footer", "sidebar", "widget", "promo", "newsletter", "teaser",
+_SKIP_ANCESTORS = ("comment", "related", "footer", "sidebar", "promo", "newsletter", "teaser",
                    "recommend", "more-from", "popular", "trending")
-_LC = '"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"'
-_BYLINE_NODES = etree.XPath(
-    "//*[(@rel='author' or @itemprop='author' or @itemprop='creator'"
-    f" or contains(translate(@class, {_LC}), 'byline') or contains(translate(@class, {_LC}), 'author')"
-    f" or contains(translate(@id, {_LC}), 'byline') or contains(translate(@id, {_LC}), 'author')"
-    f" or contains(translate(@class, {_LC}), 'autor') or contains(translate(@class, {_LC}), 'auteur')"
-    f" or contains(translate(@class, {_LC}), 'writer') or contains(translate(@class, {_LC}), 'reporter')"
-    f" or contains(translate(@class, {_LC}), 'creator') or contains(translate(@class, {_LC}), 'contributor'))"
-    " and not(self::script or self::style or self::meta or self::link or self::body or self::html"
-    " or self::article or self::main or self::img or self::noscript or self::head)]")
+_BYLINE_ATTR = re.compile(r"byline|author|autor|auteur|writer|reporter|creator|contributor", re.I)
+_DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline", re.I)
+_NOT_CANDIDATE = {"script", "style", "meta", "link", "body", "html", "article", "main", "img", "noscript", "head",
+                  "svg", "path", "picture", "source", "iframe", "input", "button", "form"}
+_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop]")
 _TIME_NODES = etree.XPath("//time | //*[@itemprop='datePublished' or @itemprop='dateModified' or @itemprop='dateCreated']")
-_DATE_NODES = etree.XPath(
-    f"//*[(contains(translate(@class, {_LC}), 'date') or contains(translate(@class, {_LC}), 'time')"
-    f" or contains(translate(@class, {_LC}), 'publish') or contains(translate(@class, {_LC}), 'dateline')"
-    f" or contains(translate(@id, {_LC}), 'date') or contains(translate(@class, {_LC}), 'datum')"
-    f" or contains(translate(@class, {_LC}), 'meta') or contains(translate(@class, {_LC}), 'byline'))"
-    " and not(self::script or self::style or self::body or self::html or self::meta)]")
+
+
+def _candidates(doc):
+    """Byline-like and date-like elements, found in one pass (XPath translate() over every node is slow)."""
+    bylines, datelines = [], []
+    for el in _ATTRS(doc):
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NOT_CANDIDATE:
+            continue
+        rel = el.get("rel") or ""
+        prop = el.get("itemprop") or ""
+        attrs = (el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("data-testid") or "")
+        if rel == "author" or prop in ("author", "creator") or _BYLINE_ATTR.search(attrs):
+            bylines.append(el)
+        if _DATE_ATTR.search(attrs):
+            datelines.append(el)
+    return bylines, datelines
+
 
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:published_time", "published_time",
                   "datepublished", "article.published", "article_date_original", "pubdate", "publishdate",
@@ -60,6 +71,8 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", 
 
 
 def _clean(text) -> str:
+    if text and "&" in text:
+        text = html.unescape(text)
     return _WS.sub(" ", text or "").strip()
 
 
@@ -99,6 +112,8 @@ def _skippable(el) -> bool:
     """Inside comments, related-article teasers, sidebars or footers: not this article's metadata."""
     for anc in el.iterancestors():
         tag = anc.tag if isinstance(anc.tag, str) else ""
+        if tag in ("body", "html"):
+            break
         if tag in ("footer", "aside", "nav"):
             return True
         cls = ((anc.get("class") or "") + " " + (anc.get("id") or "")).casefold()
@@ -174,14 +189,34 @@ def _headline(doc, meta, art, site_name) -> str | None:
 
 # --- authors ---------------------------------------------------------------------------------------
 
-def _visible_bylines(doc) -> list[tuple[list[str], str]]:
+def _text(el) -> str:
+    """Element text with a space between child elements ("<b>By</b>Jane" is two words on screen)."""
+    return _clean(" ".join(el.itertext()))
+
+
+def _printed_byline(text: str, names: list[str]) -> str:
+    """The byline as printed: from its "By"-like prefix (or first name) to the end of the last name."""
+    low = text.casefold()
+    starts = [low.find(n.casefold()) for n in names]
+    ends = [i + len(n) for i, n in zip(starts, names) if i >= 0]
+    starts = [i for i in starts if i >= 0]
+    if not starts:
+        return text
+    start, end = min(starts), max(ends)
+    m = _PREFIX_BEFORE.search(text[:start])
+    if m:
+        start = m.start()
+    return text[start:end].strip()
+
+
+def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
     """(names, printed text) for each byline-like element outside comments and teasers, in page order."""
     out = []
     seen_nodes = set()
-    for el in _BYLINE_NODES(doc):
+    for el in nodes:
         if el in seen_nodes:
             continue
-        text = _clean(el.text_content())
+        text = _text(el)
         if not text or len(text) > 250:
             continue
         cls = ((el.get("class") or "") + " " + (el.get("id") or "")).casefold()
@@ -191,23 +226,26 @@ def _visible_bylines(doc) -> list[tuple[list[str], str]]:
             continue
         names = people.names_from_text(text)
         if names:
-            out.append((names, text))
+            out.append((names, _printed_byline(text, names)))
             seen_nodes.update(el.iterdescendants())
     return out
 
 
-def _authors(doc, meta, art):
+def _authors(doc, meta, art, byline_nodes, index, site_name):
     jl = []
     if art:
         for key in ("author", "creator"):
             if art.get(key):
-                jl = people_of(art[key])
+                jl = people_of(art[key], index)
                 if jl:
                     break
     jl_persons = people.clean_authors([n for n, kind in jl if kind != "organization"])
-    meta_names = people.clean_authors([v for k in AUTHOR_META for v in meta.get(k, [])
-                                       if not v.startswith("http") and k != "twitter:data1"])
-    visible = _visible_bylines(doc)
+    raw_meta = [v for k in AUTHOR_META for v in meta.get(k, []) if not v.startswith("http") and k != "twitter:data1"]
+    label = (_first(meta, "twitter:label1") or "").casefold()
+    if any(w in label for w in ("written by", "verfasst von", "auteur", "autor", "écrit par", "escrito por")):
+        raw_meta += meta.get("twitter:data1", [])[:1]
+    meta_names = people.clean_authors(raw_meta)
+    visible = _visible_bylines(byline_nodes)
     vis_names = visible[0][0] if visible else []
     byline = visible[0][1] if visible else None
     if jl_persons:
@@ -220,8 +258,9 @@ def _authors(doc, meta, art):
         authors = vis_names
     else:
         authors = meta_names
-    if byline is None and authors:
-        byline = None
+    if site_name:
+        site = _norm_cmp(site_name)
+        authors = [a for a in authors if _norm_cmp(a) != site]
     return people.dedupe(authors), byline
 
 
@@ -232,7 +271,7 @@ def _month_first(meta, doc) -> bool:
     return lang.startswith("en") and not lang.startswith(("en-gb", "en_gb", "en-au", "en-in", "en-ie", "en-nz"))
 
 
-def _dates(doc, meta, art, url):
+def _dates(doc, meta, art, url, date_nodes):
     mf = _month_first(meta, doc)
     published = modified = None
     if art:
@@ -273,23 +312,21 @@ def _dates(doc, meta, art, url):
             if published and modified:
                 break
     if not published:
-        published = _visible_date(doc, mf)
+        published = _visible_date(date_nodes, mf)
     if not published:
         published = dates.date_from_url(url)
     return published, modified
 
 
 def _is_modified_label(el) -> bool:
-    from crawler.extract.meta_patterns import patterns
     text = _clean((el.getparent().text_content() if el.getparent() is not None else "") or "")[:80]
     cls = (el.get("class") or "").casefold()
     return "updated" in cls or "modified" in cls or bool(patterns().modified_label.match(text))
 
 
-def _visible_date(doc, mf) -> str | None:
-    from crawler.extract.meta_patterns import patterns
+def _visible_date(nodes, mf) -> str | None:
     p = patterns()
-    for el in _DATE_NODES(doc):
+    for el in nodes:
         text = _clean(el.text_content())
         if not text or len(text) > 200 or _skippable(el):
             continue
@@ -342,9 +379,10 @@ def extract_metadata(doc, url):
     objects = jsonld_objects(doc)
     art = pick_article(objects)
 
+    index = id_index(objects)
     site_name = None
     if art and isinstance(art.get("publisher"), (dict, list)):
-        site_name = text_of(art["publisher"])
+        site_name = text_of(resolve(art["publisher"], index))
     site_name = site_name or _first(meta, "og:site_name", "application-name", "publisher")
     if not site_name:
         for obj in objects:
@@ -353,8 +391,9 @@ def extract_metadata(doc, url):
                 if site_name:
                     break
 
-    authors, byline = _authors(doc, meta, art)
-    published, modified = _dates(doc, meta, art, url)
+    byline_nodes, date_nodes = _candidates(doc)
+    authors, byline = _authors(doc, meta, art, byline_nodes, index, site_name)
+    published, modified = _dates(doc, meta, art, url, date_nodes)
 
     section = (text_of(art.get("articleSection")) if art else None) or \
         _first(meta, "article:section", "section", "parsely-section", "article.section", "category")
