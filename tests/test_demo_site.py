@@ -276,3 +276,74 @@ def test_stop_closes_the_port():
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     conn.close()
+
+
+# --- a real Scrapy crawl -------------------------------------------------------------------
+CRAWL_SCRIPT = r'''
+import json, sys
+import scrapy
+from scrapy.crawler import CrawlerProcess
+from scrapy.linkextractors import LinkExtractor
+
+base, out = sys.argv[1], sys.argv[2]
+
+class Follow(scrapy.Spider):
+    name = "follow"
+    start_urls = [base + "/"]
+    links = LinkExtractor(deny_extensions=[])  # allow_domains would compare against "host:port"
+
+    def parse(self, response):
+        row = {"url": response.url, "status": response.status, "depth": response.meta.get("depth", 0),
+               "redirected_from": (response.meta.get("redirect_urls") or [None])[0]}
+        if isinstance(response, scrapy.http.TextResponse):
+            row["encoding"] = response.encoding
+            row["h1"] = response.css("h1::text").get()
+            for link in self.links.extract_links(response):
+                if link.url.startswith(base + "/"):
+                    yield response.follow(link, self.parse)
+        yield row
+
+process = CrawlerProcess({
+    "ROBOTSTXT_OBEY": True, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "DEPTH_LIMIT": 3,
+    "HTTPERROR_ALLOW_ALL": True, "LOG_LEVEL": "ERROR", "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False, "COOKIES_ENABLED": False,
+    "DEFAULT_REQUEST_HEADERS": {"Accept-Encoding": "gzip, deflate"},
+    "FEEDS": {out: {"format": "jsonlines"}},
+})
+process.crawl(Follow)
+process.start()
+'''
+
+
+def test_a_polite_scrapy_crawl_reaches_every_linked_page_once(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    script = tmp_path / "crawl.py"
+    script.write_text(CRAWL_SCRIPT)
+    out = tmp_path / "rows.jsonl"
+    with DemoServer() as srv:
+        proc = subprocess.run([sys.executable, str(script), srv.url, str(out)], capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        hits = dict(srv.hits)
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    fetched = {urlsplit(r["url"]).path + (f"?{urlsplit(r['url']).query}" if urlsplit(r["url"]).query else "")
+               for r in rows}
+    entries = manifest()
+    expected = {m["path"] for m in entries if m["linked"] and not m["disallowed"] and m["kind"] != "redirect"}
+    assert fetched == expected | {"/"}
+    assert "/private/draft-article" not in hits
+    hits.pop("/")  # start URLs are exempt from Scrapy's duplicate filter; the home page links to itself
+    assert all(count == 1 for count in hits.values()), {p: c for p, c in hits.items() if c != 1}
+    assert {m["path"] for m in manifest_articles()} <= fetched
+    by_path = {urlsplit(r["url"]).path: r for r in rows}
+    for art in manifest_articles():
+        row = by_path[art["path"]]
+        assert row["status"] == 200 and row["depth"] <= 3
+        if art["charset"] != "utf-8":
+            assert row["encoding"] == "cp1252" and row["h1"] == art["headline"]
+    redirect = next(m for m in entries if m["kind"] == "redirect")
+    assert hits[redirect["path"]] == 1
+    assert by_path["/news/2026/10/02/ferry-schedule-withdrawn"]["status"] == 404
