@@ -104,6 +104,8 @@ def decode_content(data: bytes, coding: str) -> bytes:
 def load_record(rec) -> StoredRecord:
     """Turn a warcio record read with ``no_record_parse=True`` into a StoredRecord."""
     block = rec.raw_stream.read()
+    if rec.length is not None and len(block) < int(rec.length):
+        raise RecordNotFound(f"truncated record: {len(block)} of {rec.length} bytes")
     stored = StoredRecord(rec.rec_type, rec.rec_headers, block, None, block)
     if rec.rec_type in HTTP_TYPES and block:
         head, body = split_http_block(block)
@@ -176,12 +178,22 @@ def closed_name(name: str) -> str:
 
 
 def iter_file(path: str) -> Iterator[Entry]:
+    """Records of one file; a ``.open`` file's cut-off last record (a crash) is skipped, not raised."""
     name = closed_name(os.path.basename(path))
+    still_open = path.endswith(OPEN_SUFFIX)
     with open(path, "rb") as fh:
         it = ArchiveIterator(fh, no_record_parse=True)
-        for rec in it:
-            stored = load_record(rec)
-            it.read_to_end(rec)
+        while True:
+            try:
+                rec = next(it, None)
+                if rec is None:
+                    return
+                stored = load_record(rec)
+                it.read_to_end(rec)
+            except Exception:
+                if still_open:
+                    return  # `newsarchive verify --repair` deals with the tail
+                raise
             yield Entry(name, it.get_record_offset(), it.get_record_length(), stored)
 
 
