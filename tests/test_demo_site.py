@@ -347,3 +347,41 @@ def test_a_polite_scrapy_crawl_reaches_every_linked_page_once(tmp_path):
     redirect = next(m for m in entries if m["kind"] == "redirect")
     assert hits[redirect["path"]] == 1
     assert by_path["/news/2026/10/02/ferry-schedule-withdrawn"]["status"] == 404
+
+
+# --- foreground serving (``newsarchive demo --serve``) ---------------------------------------
+def serve_cmd(port: int, edition: int) -> list[str]:
+    import sys
+
+    return [sys.executable, "-m", "crawler.cli", "demo", "--serve", "--port", str(port), "--edition", str(edition)]
+
+
+def test_serve_forever_prints_its_url_and_stops_on_sigterm():
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(serve_cmd(0, 2), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        port = int(urlsplit(url).port)
+        assert url == f"http://127.0.0.1:{port}"
+        edited = next(m for m in manifest_articles(2) if m["edited"])
+        assert edited["headline"].encode() in fetch_decoded(port, edited["path"])
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in proc.stderr.read()
+
+
+def test_serve_forever_on_a_busy_port_is_one_clear_error(server):
+    import subprocess
+
+    proc = subprocess.run(serve_cmd(server.port, 1), capture_output=True,
+                          text=True, timeout=30)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert f"cannot listen on 127.0.0.1:{server.port}" in proc.stderr
