@@ -160,7 +160,7 @@ def _jsonld_types(doc) -> tuple[list[str], set[str]]:
             types = [types] if isinstance(types, str) else [t for t in types or [] if isinstance(t, str)]
             types = [t.rsplit("/", 1)[-1] for t in types]
             if any(t in ARTICLE_TYPES for t in types):
-                articles.append(next(t for t in types if t in ARTICLE_TYPES))
+                articles.append(_preferred(t for t in types if t in ARTICLE_TYPES))
             listings.update(t for t in types if t in LISTING_TYPES)
     return articles, listings
 

@@ -23,13 +23,14 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.items import PageItem
 from spiders.classify import classify
-from spiders.discovery import parse_feed, parse_sitemap, robots_sitemaps, sniff
+from spiders.discovery import maybe_gunzip, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from spiders.failures import failure_reason, quiet_robots_errors
 from spiders.scope import Scope, clean_url, split_list
 
 logger = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler.settings)
+        quiet_robots_errors()
         return spider
 
     def _configure(self, settings) -> None:
@@ -345,53 +347,7 @@ class NewsSpider(scrapy.Spider):
             crawler.stats.inc_value(key, count)
 
 
-def _exc_types(*names):
-    """Exception classes by name from Scrapy 2.14+ and Twisted, skipping any a version lacks."""
-    import scrapy.exceptions as se
-    from twisted.internet import error as tx
-    from twisted.web import _newclient as nc
-
-    found = []
-    for name in names:
-        for module in (se, tx, nc):
-            if isinstance(getattr(module, name, None), type):
-                found.append(getattr(module, name))
-    return tuple(found)
-
-
-_FAILURES = None
-
-
-def failure_reason(exc: BaseException) -> tuple[str, str]:
-    """(stats reason, short text) for a failed request; the names are stable for dashboards."""
-    global _FAILURES  # noqa: PLW0603 - a lazily built lookup table, not configuration
-    if _FAILURES is None:
-        _FAILURES = [
-            ("dns", "DNS lookup failed", _exc_types("CannotResolveHostError", "DNSLookupError")),
-            ("timeout", "timed out", _exc_types("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError")),
-            ("refused", "connection refused", _exc_types("DownloadConnectionRefusedError", "ConnectionRefusedError")),
-            ("too_large", None, _exc_types("DownloadCancelledError")),
-            ("unsupported", None, _exc_types("UnsupportedURLSchemeError", "NotSupported")),
-            ("data_loss", None, _exc_types("ResponseDataLossError")),
-            ("connection", None, _exc_types("DownloadFailedError", "ResponseNeverReceived", "ResponseFailed",
-                                            "ConnectionLost", "ConnectionDone", "ConnectError")),
-        ]
-    message = " ".join(str(exc).split())[:200]
-    if isinstance(exc, IgnoreRequest):
-        if "robots.txt" in message:
-            return "robots", "forbidden by robots.txt"
-        if "offsite" in message.lower():
-            return "offsite", message
-        return "ignored", message or "ignored"
-    for reason, text, types in _FAILURES:
-        if types and isinstance(exc, types):
-            return reason, text or message or reason.replace("_", " ")
-    return "other", f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
 def _body(response, max_size: int) -> bytes:
-    from spiders.discovery import maybe_gunzip
-
     return maybe_gunzip(response.body, max_size)
 
 
