@@ -137,6 +137,9 @@ class _Handler(socketserver.BaseRequestHandler):
             body = b"moved"
             self._send(ex, b"HTTP/1.1 301 Moved For Good\r\nLocation: /reason?from=redirect\r\n"
                        b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        elif path == "/redirect-away":
+            location = query.get("to", ["http://127.0.0.1:9/"])[0].encode()
+            self._send(ex, b"HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n" % location)
         elif path == "/big":
             size = int(query.get("n", ["100000"])[0])
             body = (b"0123456789abcdef" * (size // 16 + 1))[:size]

@@ -137,6 +137,7 @@ def crawl(servers, tmp_path_factory):
         {"url": s + "/short", "tag": "/short"},
         {"url": s + "/slow", "tag": "/slow", "meta": {"download_timeout": 1}},
         {"url": REFUSED, "tag": "refused"},
+        {"url": s + "/redirect-away?to=" + REFUSED + "?via-redirect", "tag": "redirect-away"},
     ]
     requests += [{"url": t + p, "tag": "tls" + p} for p in ("/reason", "/chunked", "/gzip-chunked", "/headers")]
     rows = run_crawl(tmp_path_factory.mktemp("crawl"), requests)
@@ -274,6 +275,11 @@ def test_download_maxsize_marks_truncation_and_keeps_what_arrived(crawl):
 def test_what_the_wire_did_not_see_is_not_invented(crawl):
     refused = one(crawl, "refused")
     assert refused["exception"] == "DownloadConnectionRefusedError" and "wire" not in refused
+    # the redirected request is a copy of one that has an exchange; it must not inherit it
+    hop, away = crawl["tags"]["redirect-away"]
+    assert hop["status"] == 302 and hop["wire"]["response"].startswith(b"HTTP/1.1 302 Found\r\n")
+    assert away["url"] == REFUSED + "?via-redirect" and away["exception"] == "DownloadConnectionRefusedError"
+    assert "wire" not in away
     reset = one(crawl, "/reset")
     assert reset["exception"] == "DownloadFailedError"
     assert reset["wire"]["response"] == b"" and reset["wire"]["truncated"] is None
