@@ -385,3 +385,37 @@ def test_serve_forever_on_a_busy_port_is_one_clear_error(server):
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert f"cannot listen on 127.0.0.1:{server.port}" in proc.stderr
+
+
+def test_article_answer_key_matches_the_pages():
+    import html as htmllib
+
+    from crawler.demo.site import get_site
+
+    site = get_site(1)
+    for m in manifest_articles():
+        text = htmllib.unescape(site[m["path"]].body.decode(m["charset"]))
+        for needle in m["boilerplate"] + [m["first_paragraph"] or ""] + m["authors"]:
+            assert needle in text, (m["path"], needle)
+    shapes = {m["shape"] for m in manifest_articles()}
+    assert {"courier/graph", "courier/array", "courier/org-author", "courier/opengraph", "courier/paywall",
+            "microdata/microdata", "blog/blog", "live/liveblog"} <= shapes
+    assert {m["language"] for m in manifest_articles()} == {"en", "de"}
+
+
+def test_edition_can_change_on_a_running_server():
+    edited = next(m for m in manifest_articles(2) if m["edited"])
+    with DemoServer() as srv:
+        first = fetch_decoded(srv.port, edited["path"])
+        srv.edition = 2
+        second = fetch_decoded(srv.port, edited["path"])
+        assert first != second and edited["headline"].encode() in second
+        assert srv.hits[edited["path"]] == 2
+
+
+def test_malformed_requests_get_400_and_the_server_survives(server):
+    for junk in (b"NONSENSE\r\n\r\n", b"GET / HTTP/1.1 extra\r\n\r\n", b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n"):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(junk)
+            assert sock.recv(100).startswith(b"HTTP/1.1 400 ")
+    assert raw_request(server.port, "/")[0] == 200

@@ -3,6 +3,15 @@
 One dict per URL path. ``linked`` and ``embedded`` say whether some served page points at the
 path with ``<a href>`` or ``<img src>``, computed from the pages themselves, so a test can
 derive what a link-following crawl must fetch without trusting a hand-kept list.
+
+Keys of every entry: ``path`` (with ``?query`` when it has one), ``kind`` (home, section,
+article, sitemap, feed, robots, asset, redirect, notfound, private), ``headline`` (articles,
+else None), ``status``, ``content_type`` (the exact header), ``transfer`` (identity, gzip when
+the client accepts it, chunked), ``redirect_to`` (path), ``disallowed`` (by robots.txt),
+``charset``, ``linked``, ``embedded``. Articles add what extraction should find: ``section``
+(slug), ``section_name``, ``authors`` (the visible byline), ``published``, ``modified``,
+``language``, ``shape`` (skin/metadata flavour), ``first_paragraph``, ``boilerplate`` (page
+text that must stay out of the body), ``in_news_sitemap``, ``in_feeds``, ``edited`` (edition 2).
 """
 
 from __future__ import annotations

@@ -71,23 +71,34 @@ def get_site(edition: int = 1) -> Site:
     def add(res: Resource) -> None:
         site[res.path] = res
 
-    add(Resource("/", "home", body=pages.home(arts).encode()))
+    # consent and A/B cookies, as front pages set them: two Set-Cookie lines in one response
+    add(Resource("/", "home", body=pages.home(arts).encode(),
+                 headers=[("Set-Cookie", "consent=pending; Path=/; Max-Age=31536000; SameSite=Lax"),
+                          ("Set-Cookie", "ab_bucket=b; Path=/; Max-Age=86400; SameSite=Lax"),
+                          ("Cache-Control", "public, max-age=60")]))
     for section in stories.SECTIONS:
         listed = [a for a in arts if a["section"] == section["slug"]]
         for page_no, html in enumerate(pages.section_pages(section, listed), start=1):
             path = f"/{section['slug']}/" + (f"?page={page_no}" if page_no > 1 else "")
             add(Resource(path, "section", transfer="chunked", body=html.encode(),
                          info={"section": section["slug"]}))
+    article_ids = {story["path"]: 1001 + i for i, story in enumerate(stories.STORIES)}
     for art in arts:
         charset = art.get("charset", "utf-8")
         add(Resource(art["path"], "article", content_type=f"text/html; charset={charset}",
                      transfer=art.get("transfer", "identity"),
                      body=pages.article(art, arts).encode(charset), charset=charset,
+                     headers=[("Cache-Control", "public, max-age=300"),
+                              ("X-Article-Id", str(article_ids[art["path"]]))],
                      info=stories.manifest_info(art)))
     expected = today_expected()
     add(Resource(TODAY_PATH, "article",
                  body=site_file("popculture", "story-behind-jim-pam-s-first-kiss-office-so-romantic-t118932.html"),
                  info={"headline": expected["headline"], "section": "popculture",
+                       "section_name": expected["section"], "authors": expected["authors"],
+                       "modified": expected["modified"], "shape": "today/jsonld",
+                       "first_paragraph": expected["body_paragraphs"][0],
+                       "boilerplate": expected["must_not_contain"],
                        "published": expected["published"], "language": "en",
                        "in_news_sitemap": False, "in_feeds": True, "edited": False,
                        "expected": "expected/today-office-first-kiss.expected.json"}))

@@ -677,6 +677,7 @@ def manifest_info(art: dict) -> dict:
     return {
         "headline": art["headline"],
         "section": art["section"],
+        "section_name": section_by_slug(art["section"])["name"],
         "published": art["published"],
         "modified": art["modified"],
         "authors": art.get("byline_names", art["authors"]),
