@@ -77,9 +77,10 @@ def diff_versions(db_path, url: str, a: int | None = None, b: int | None = None)
     if a is None and b is None:
         pairs = list(zip(sorted(versions)[:-1], sorted(versions)[1:]))
     else:
+        given = [n for n in (a, b) if n is not None]
         a = a if a is not None else b - 1
         b = b if b is not None else a + 1
-        for n in (a, b):
+        for n in (*given, a, b):
             if n not in versions:
                 raise StoreError(f"{article_url} has no version {n} (it has "
                                  f"{', '.join(map(str, sorted(versions))) or 'none'})")
