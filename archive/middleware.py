@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from http.client import responses as REASONS
 from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from archive import records as R
 from archive.dedup import DigestIndex
@@ -106,9 +108,12 @@ class WarcWriterMiddleware:
         self._settings = settings
         self.writer: WarcFileWriter | None = None
         self.digests: DigestIndex | None = None
+        self.failed: str | None = None
         crawler.warc_writer = self
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        # a pipeline may still write metadata while the spider closes: close again at the very end
+        crawler.signals.connect(self.spider_closed, signal=signals.engine_stopped)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -137,19 +142,51 @@ class WarcWriterMiddleware:
             )
         if self.dedup_enabled and self.digests is None:
             db = self._settings.get("WARC_DEDUP_DB") or os.path.join(self.archive_dir, "archive.db")
-            self.digests = DigestIndex(db)
+            try:
+                self.digests = DigestIndex(db)
+            except sqlite3.Error as exc:
+                self._dedup_failed(exc)
         return self.writer
 
     def spider_opened(self, spider):
-        self._ensure_open(spider)
+        try:
+            self._ensure_open(spider)
+        except (OSError, sqlite3.Error) as exc:
+            self._fail(exc)
 
-    def spider_closed(self, spider, reason=None):
+    def _dedup_failed(self, exc):
+        """Dedup is an optimisation: without its index every response is simply stored in full."""
+        logger.error("dedup digest index unusable (%s); storing full responses from now on", exc)
+        self.stats.inc_value("warc/dedup_errors")
+        digests, self.digests, self.dedup_enabled = self.digests, None, False
+        if digests is not None:
+            try:
+                digests.conn.close()
+            except sqlite3.Error:
+                pass
+        return None
+
+    def _fail(self, exc) -> None:
+        """An archiver that cannot write must not go on crawling: stop, with one clear line."""
+        if self.failed is None:
+            self.failed = f"cannot write the archive under {self.archive_dir}: {exc}"
+            logger.error("%s; stopping the crawl", self.failed)
+            self.stats.set_value("warc/write_error", self.failed)
+            try:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_write_error"))
+            except Exception:  # engine not running (yet): nothing to stop
+                pass
+
+    def spider_closed(self, spider=None, reason=None):
         if self.writer is not None:
             self.writer.close()
             self.stats.set_value("warc/files", len(self.writer.files_written))
         if self.digests is not None:
-            self.digests.close()
-            self.digests = None
+            digests, self.digests = self.digests, None
+            try:
+                digests.close()
+            except sqlite3.Error as exc:
+                logger.error("could not save the dedup digest index: %s (rebuild it from the WARCs)", exc)
 
     # -- writing --------------------------------------------------------------
     def _count(self, pointers):
@@ -176,10 +213,15 @@ class WarcWriterMiddleware:
             "rebuilt",
         )
 
-    def process_response(self, request, response, spider):
+    def process_response(self, request, response, spider=None):
+        spider = spider or self.crawler.spider
         if "cached" in response.flags or urlsplit(response.url).scheme not in ("http", "https"):
             return response
-        writer = self._ensure_open(spider)
+        try:
+            writer = self._ensure_open(spider)
+        except (OSError, sqlite3.Error) as exc:
+            self._fail(exc)
+            raise IgnoreRequest(f"not archived: {self.failed}") from None
         req_block, resp_block, ip, truncated, mode = self._blocks(request, response)
         extra = [("WARC-Capture-Mode", "rebuilt")] if mode != self.capture_mode else None
         url = response.url
@@ -188,7 +230,10 @@ class WarcWriterMiddleware:
         digest = R.payload_digest(resp_block)
         original = None
         if self.digests is not None and not truncated and R.entity_body(resp_block):
-            latest = self.digests.latest(url)
+            try:
+                latest = self.digests.latest(url)
+            except sqlite3.Error as exc:
+                latest = self._dedup_failed(exc)
             if latest is not None and latest["payload_digest"] == digest:
                 original = latest
         if original is not None:
@@ -210,14 +255,17 @@ class WarcWriterMiddleware:
             pointers = writer.write([main, req])
         except OSError as exc:
             self.stats.inc_value("warc/write_errors")
-            logger.error("WARC write failed for %s: %s", url, exc)
-            return response
+            self._fail(exc)
+            raise IgnoreRequest(f"not archived: {self.failed}") from None
         self._count(pointers)
         ptr = pointers[0]
         if original is not None:
             self.stats.inc_value("warc/revisits")
         elif self.digests is not None and not truncated:
-            self.digests.add(url, digest, resp_id, date, ptr["filename"], ptr["offset"])
+            try:
+                self.digests.add(url, digest, resp_id, date, ptr["filename"], ptr["offset"])
+            except sqlite3.Error as exc:
+                self._dedup_failed(exc)
         capture = {
             "url": url,
             "status": int(response.status),
@@ -245,12 +293,17 @@ class WarcWriterMiddleware:
         )
         return response
 
-    def process_exception(self, request, exception, spider):
+    def process_exception(self, request, exception, spider=None):
+        spider = spider or self.crawler.spider
         if isinstance(exception, IgnoreRequest):
             return None  # robots.txt, offsite and filters: a decision, not a failed fetch
         if urlsplit(request.url).scheme not in ("http", "https"):
             return None
-        writer = self._ensure_open(spider)
+        try:
+            writer = self._ensure_open(spider)
+        except (OSError, sqlite3.Error) as exc:
+            logger.error("not archived: failed fetch of %s (%s)", request.url, exc)
+            return None
         error = f"{type(exception).__name__}: {exception}".strip().rstrip(":")
         date = R.warc_date()
         records = []
@@ -274,7 +327,7 @@ class WarcWriterMiddleware:
             pointers = writer.write([meta] + records)
         except OSError as exc:
             self.stats.inc_value("warc/write_errors")
-            logger.error("WARC write failed for %s: %s", request.url, exc)
+            logger.error("not archived: failed fetch of %s (%s)", request.url, exc)
             return None
         self._count(pointers)
         self.stats.inc_value("warc/failures")

@@ -134,3 +134,15 @@ def test_dataset_pointers_are_checked(rotated, tmp_path):
     assert any(p.startswith("article u1: record id") for p in problems)
     assert any(p.startswith("article u2: points at a request record") for p in problems)
     assert any(p.startswith("article u3: WARC pointer does not resolve") for p in problems)
+
+
+def test_unwritable_archive_stops_the_crawl_with_one_line(warc_site, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    before = sum(warc_site.hits.values())
+    result = run_crawl(blocker / "archive", warc_site.url + "/")
+    assert result["stats"]["finish_reason"] == "warc_write_error"
+    assert sum(warc_site.hits.values()) == before  # nothing fetched that could not be archived
+    errors = [line for line in result["log"].splitlines() if "ERROR" in line]
+    assert len(errors) == 1 and "cannot write the archive under" in errors[0], result["log"]
+    assert "Traceback" not in result["log"]
