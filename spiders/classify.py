@@ -91,7 +91,8 @@ def classify(url: str, html=None, headers: dict | None = None) -> Classification
         return Classification("article", "url+content")
     if stats["links"] >= LISTING_LINKS and stats["paragraph_chars"] < LISTING_MAX_TEXT:
         return Classification("listing", "content:links")
-    if not article_content and stats["links"] >= SECTION_LINKS and url_looks_like_section(url):
+    if stats["links"] >= SECTION_LINKS and url_looks_like_section(url):
+        # Teasers with summaries look like paragraphs; a short path with links is still a section.
         return Classification("listing", "url:section")
     if article_content:
         return Classification("other", "content-only")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from spiders.classify import classify
 from spider_site import A1, A2, A3, A4, A5, A6, A7, ARTICLES, SiteServer
 
 HERE = Path(__file__).resolve().parent
@@ -142,3 +143,40 @@ def test_bad_seeds_give_one_line_each(site, tmp_path):
     stats = result["stats"]
     assert stats["news/failed/invalid_url"] == 1 and stats["news/failed/refused"] == 1
     assert result["reason"] == "finished"
+
+
+# --- the bundled demo site -------------------------------------------------------------------
+
+def test_demo_site_pages_classified_as_the_manifest_says():
+    demo = pytest.importorskip("crawler.demo.site")
+    want = {"home": "listing", "section": "listing", "article": "article"}
+    for path, res in demo.get_site(1).items():
+        if res.kind in want:
+            verdict = classify("http://demo.example" + path, res.body)
+            assert verdict.label == want[res.kind], (path, verdict)
+
+
+def test_demo_site_crawl(tmp_path):
+    server_mod = pytest.importorskip("crawler.demo.server")
+    from crawler.demo.manifest import manifest
+
+    with server_mod.DemoServer() as server:
+        items, result, log = run_crawl(tmp_path, {
+            "start_urls": server.url + "/", "sitemap_urls": server.url + "/sitemap.xml",
+            "feed_urls": server.url + "/feeds/rss.xml"})
+        hits = dict(server.hits)
+    entries = {m["path"]: m for m in manifest()}
+    must = {p for p, m in entries.items()
+            if not m["disallowed"] and (m["linked"] or m["kind"] in ("sitemap", "robots", "feed"))}
+    assert must <= set(hits), sorted(must - set(hits))
+    assert {p for p, n in hits.items() if n != 1} == set()
+    assert not [p for p, m in entries.items() if m["disallowed"] and p in hits]
+    assert set(hits) <= set(entries)
+    got = [i["url"][len(server.url):] for i in items]
+    assert sorted(got) == sorted(p for p, m in entries.items() if m["kind"] == "article")
+    for item in items:
+        hints = item["hints"]
+        title = hints["news_title"] or hints["feed_title"]
+        if title:   # what the sitemap or feed said matches the page's own headline
+            assert title == entries[item["url"][len(server.url):]]["headline"]
+    assert result["reason"] == "finished" and "Traceback" not in log
