@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -112,10 +113,13 @@ class Site:
 
 def run_crawl(archive: Path, start_url: str, **settings) -> dict:
     """Crawl from ``start_url`` into ``archive`` in a subprocess; returns captures, pointers, stats."""
-    out = archive.parent / f"{archive.name}-result-{os.getpid()}-{len(list(archive.parent.iterdir()))}.json"
+    fd, out = tempfile.mkstemp(prefix="warc-crawl-", suffix=".json")
+    os.close(fd)
+    out = Path(out)
     cmd = [sys.executable, str(HERE / "crawl_helper.py"), str(archive), start_url, str(out), json.dumps(settings)]
     proc = subprocess.run(cmd, cwd=str(ROOT), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-4000:]
     result = json.loads(out.read_text())
+    out.unlink()
     result["log"] = proc.stderr
     return result
