@@ -450,6 +450,7 @@ def _live(art, section, chrome, lang) -> str:
         )
     return (
         '<div class="liveblog">\n<header>\n<span class="live-badge">LIVE</span>\n'
+        f'<p class="kicker"><a href="/{section["slug"]}/">{e(section["name"])}</a></p>\n'
         f'<h1 class="headline">{e(art["headline"])}</h1>\n'
         f'<p class="dek">{e(art["description"])}</p>\n{_byline_html(art, lang)}\n'
         f'<p class="last-updated">{_time(art.get("modified", art["published"]), "Last updated", "updated")}</p>\n'
@@ -465,7 +466,7 @@ def _microdata(art, section, chrome, lang) -> str:
     return (
         '<div class="article-wrap" itemscope itemtype="https://schema.org/NewsArticle">\n'
         f'<meta itemprop="mainEntityOfPage" content="{e(art["path"])}">\n'
-        f'<div class="section-label" itemprop="articleSection">{e(section["name"])}</div>\n'
+        f'<div class="section-label"><a href="/{section["slug"]}/"><span itemprop="articleSection">{e(section["name"])}</span></a></div>\n'
         f'<h1 itemprop="headline">{e(art["headline"])}</h1>\n'
         f'<div class="abstract" itemprop="description">{e(art["description"])}</div>\n'
         f'<div class="meta-line"><span itemprop="author" itemscope itemtype="https://schema.org/Person">'

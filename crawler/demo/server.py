@@ -26,8 +26,8 @@ REASONS = {200: "OK", 301: "Moved Permanently", 400: "Bad Request", 404: "Not Fo
 class DemoServer:
     """The demo news site on a loopback port, served from a background thread.
 
-    ``hits`` counts requested targets (path plus query, GET and HEAD alike) so tests can
-    assert what a crawl fetched; ``request_log`` keeps one dict per request. ``edition`` may be
+    ``hits`` counts requested targets (path plus query, GET and HEAD alike, unknown paths
+    too) so tests can assert what a crawl fetched; ``request_log`` keeps one dict per request. ``edition`` may be
     changed while running to re-crawl the edited site on the same host:port.
     """
 
@@ -45,7 +45,8 @@ class DemoServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     # --- lifecycle -------------------------------------------------------------------
     def start(self) -> "DemoServer":
@@ -157,6 +158,8 @@ class DemoServer:
             await reader.readexactly(int(length))
         connection = headers.get("connection", "").lower()
         keep_alive = connection != "close" if version == "HTTP/1.1" else connection == "keep-alive"
+        if "transfer-encoding" in headers:  # a chunked request body we do not read: end after replying
+            keep_alive = False
 
         if "://" in target:  # absolute-form, as proxies send it
             target = "/" + target.split("://", 1)[1].partition("/")[2]
@@ -166,10 +169,9 @@ class DemoServer:
         resource = site.get(path)
         if method not in ("GET", "HEAD"):
             status = 405
-        elif resource is None:
-            status = 404
-            resource = site.not_found
         else:
+            if resource is None:
+                resource = site.not_found
             status = resource.status
             self.hits[path] += 1
         self.request_log.append({"method": method, "path": path, "status": status,

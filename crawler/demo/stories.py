@@ -660,6 +660,12 @@ def articles(edition: int = 1) -> list[dict]:
             art["edited"] = True
         out.append(art)
     out.sort(key=lambda a: a["published"], reverse=True)
+    for art in out:  # at least three related stories, filled up from the same section
+        for other in out:
+            if len(art["related"]) >= 3:
+                break
+            if other["section"] == art["section"] and other["path"] not in art["related"] + [art["path"]]:
+                art["related"].append(other["path"])
     return out
 
 
