@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -89,6 +90,7 @@ class NewsSpider(scrapy.Spider):
         self._pending: dict[str, dict] = {}   # url -> hints of requests not yet answered
         self._pages = 0
         self._limit_reached = False
+        self._robots_via_signal = False
         self._configure(None)
 
     @classmethod
@@ -96,6 +98,11 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler.settings)
         quiet_robots_errors()
+        if spider.use_robots_sitemaps and crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            # The robots middleware fetches robots.txt anyway: read its Sitemap lines from there
+            # rather than fetching (and archiving) the same file a second time.
+            spider._robots_via_signal = True
+            crawler.signals.connect(spider._on_robots_parsed, signal=signals.robots_parsed)
         return spider
 
     def _configure(self, settings) -> None:
@@ -129,6 +136,10 @@ class NewsSpider(scrapy.Spider):
         # Scrapy's OffsiteMiddleware reads this too, so redirects out of scope are dropped alike.
         self.allowed_domains = list(self.scope.domains)
         self.unzip_max = setting("getint", "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024)
+        self._robots_origins = set()
+        if self.use_robots_sitemaps:
+            self._robots_origins = {"{0.scheme}://{0.netloc}".format(urlsplit(u))
+                                    for u in map(clean_url, self._seed_urls()) if u}
 
     def _seed_urls(self):
         return [*self.start_urls, *self.sitemap_urls, *self.feed_urls]
@@ -149,7 +160,6 @@ class NewsSpider(scrapy.Spider):
         seeds = [(u, "page") for u in self.start_urls] + [(u, "sitemap") for u in self.sitemap_urls] \
             + [(u, "feed") for u in self.feed_urls]
         valid = 0
-        robots_hosts = []
         for raw, expect in seeds:
             url = clean_url(raw)
             if url is None:
@@ -158,15 +168,12 @@ class NewsSpider(scrapy.Spider):
                 continue
             valid += 1
             self._inc("news/seeds")
-            origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-            if self.use_robots_sitemaps and origin not in robots_hosts:
-                robots_hosts.append(origin)
             request = self._request(url, make_hints("seed", 0), expect)
             if request is not None:
                 yield request
         if not valid:
             logger.error("no valid seed URL given: nothing to crawl")
-        for origin in robots_hosts:
+        for origin in sorted(self._robots_origins) if not self._robots_via_signal else ():
             yield scrapy.Request(origin + "/robots.txt", callback=self.parse_robots, errback=self.errback,
                                  meta={"hints": make_hints("seed", 0), "news_expect": "robots"})
 
@@ -306,6 +313,21 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
         self._close_if_limit()
+
+    def _on_robots_parsed(self, robotparser, request):
+        parts = urlsplit(request.url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots_origins:
+            return  # only the seeds' sites were asked for
+        self._robots_origins.discard(origin)
+        rp = getattr(robotparser, "rp", None)
+        urls = getattr(rp, "sitemaps", None)
+        if urls is None and hasattr(rp, "site_maps"):  # the stdlib parser
+            urls = rp.site_maps()
+        for url in list(urls or []):
+            sitemap = self._follow(url, make_hints("seed", 0, origin + "/robots.txt"), "sitemap")
+            if sitemap is not None:
+                self.crawler.engine.crawl(sitemap)
 
     # --- failures ------------------------------------------------------------------------------
 

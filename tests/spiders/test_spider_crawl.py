@@ -145,6 +145,19 @@ def test_bad_seeds_give_one_line_each(site, tmp_path):
     assert result["reason"] == "finished"
 
 
+
+@pytest.mark.parametrize("obey", [True, False])
+def test_robots_sitemaps_only_when_asked(site, tmp_path, obey):
+    items, result, _ = run_crawl(tmp_path, {"start_urls": site.url + "/", "follow_links": False,
+                                            "use_robots_sitemaps": True}, {"ROBOTSTXT_OBEY": obey})
+    # robots.txt is read once either way: from the robots middleware, or fetched by the spider.
+    assert site.hits["/robots.txt"] == 1
+    assert {"/sitemap_index.xml", "/sitemap-news.xml", "/sitemap-pages.xml.gz"} <= set(site.hits)
+    assert paths(items) == sorted([A2, A5])
+    a5 = next(i["hints"] for i in items if i["url"].endswith(A5))
+    assert a5["news_title"] == "Markets rally after report" and a5["depth"] == 1
+
+
 # --- the bundled demo site -------------------------------------------------------------------
 
 def test_demo_site_pages_classified_as_the_manifest_says():
