@@ -59,8 +59,17 @@ def _head(title: str, extra: str = "", lang: str = "en", charset: str = "utf-8")
         f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME}" href="/feeds/rss.xml">\n'
         f'<link rel="alternate" type="application/atom+xml" title="{SITE_NAME} (Atom)" href="/feeds/atom.xml">\n'
         f"{extra}"
-        "<style>body{font-family:Georgia,serif;max-width:60em;margin:auto}.ad{background:#eee}"
-        ".cookie-banner{position:fixed;bottom:0;background:#222;color:#fff}</style>\n"
+        "<style>body{font-family:Georgia,serif;max-width:60em;margin:auto;padding:0 1em;color:#222}"
+        "a{color:#1a4d7a}.skip-link{position:absolute;left:-9999px}"
+        ".masthead{border-bottom:3px double #222;margin-bottom:1em}"
+        ".brand{display:block;font-size:2.4em;font-weight:bold;text-align:center;color:#222;text-decoration:none;padding:.3em}"
+        ".nav{list-style:none;display:flex;gap:1.5em;justify-content:center;padding:0;font-family:sans-serif}"
+        ".nav .active a{font-weight:bold}.ad{background:#eee;min-height:3em;margin:1em 0;font:11px sans-serif;color:#777}"
+        ".kicker,.byline,.timestamps,.teaser-meta,.share-bar{font-family:sans-serif;font-size:.85em;color:#555}"
+        ".dek{font-size:1.2em;color:#444}.teasers{list-style:none;padding:0}img{max-width:100%;height:auto}"
+        "figure{margin:1em 0}figcaption{font:.8em sans-serif;color:#555}.credit{color:#888}"
+        ".cookie-banner{position:fixed;bottom:0;left:0;right:0;background:#222;color:#fff;padding:.5em 1em}"
+        ".site-footer{border-top:1px solid #ccc;margin-top:2em;font:.8em sans-serif}</style>\n"
         "</head>\n"
     )
 
