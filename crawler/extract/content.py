@@ -21,6 +21,9 @@ from crawler.extract import boilerplate
 from crawler.extract.dom_blocks import BLOCK_TAGS, HEADING_TAGS, Block, normalise_space, walk_blocks
 
 PROSE_TAGS = frozenset(("p", "li", "blockquote", "dd", "td", "pre") + tuple(HEADING_TAGS))
+# Real article pages have a few thousand elements once scripts are gone; far more is a
+# generated or hostile page, and walking it in Python would take seconds.
+MAX_ELEMENTS = 200_000
 # A block shorter than this carries no weight when looking for the story (menus, labels, dates).
 MIN_BLOCK_CHARS = 25
 # Below this much <p> prose, a page keeps its text elsewhere and needs the full block walk.
@@ -149,13 +152,18 @@ def keep_block(block: Block, skip: set[str]) -> bool:
     return True
 
 
-def extract_body(doc, url=None, meta=None) -> str:
+def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) -> str:
     """Plain-text body, paragraphs separated by one blank line; '' when no story text is found."""
     meta = meta or {}
     body = doc.find("body")
     if body is None:
         body = doc
     strip_junk(body)
+    elements = int(body.xpath("count(.//*)"))  # counted in C: cheap even on a huge page
+    if elements > MAX_ELEMENTS:
+        if warnings is not None:
+            warnings.append(f"page too large for body extraction ({elements} elements)")
+        return ""
     remove_chrome(body, paragraph_mass(body))
     blocks = walk_blocks(body)
     mass = text_mass(body, blocks)

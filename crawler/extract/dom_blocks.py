@@ -62,7 +62,12 @@ def walk_blocks(root) -> list[Block]:
             parts.clear()
             links = link_chars
             link_chars = 0
-            pieces = _PARA_BREAK.split(raw) if _BR in raw else (raw,)
+            if _BR not in raw:  # the common case: one paragraph, no line breaks
+                text = _WS.sub(" ", raw).strip()
+                if text:
+                    blocks.append(Block(text, min(len(text), links), owner))
+                return
+            pieces = _PARA_BREAK.split(raw)
             share = len(pieces)
             for piece in pieces:
                 lines = [normalise_space(line) for line in piece.split(_BR)]

@@ -133,6 +133,10 @@ def decode_html(html: bytes | str, headers: Mapping[str, str] | None = None) -> 
     if text is not None:
         return text, warnings
     detected = _normalise(_detect(data))
+    if detected in _LATIN_VARIANTS and _strict(data, "cp1252") is not None:
+        # Detectors cannot tell Latin-script code pages apart on short text (they guess cp1250
+        # for French); cp1252 is by far the commonest and what browsers assume.
+        detected = "cp1252"
     if detected:
         if declared_header or declared_meta:
             warnings.append(f"decoded as detected charset {detected}")
@@ -150,6 +154,14 @@ def _is_utf8(data: bytes) -> bool:
     return _strict(data, "utf-8") is not None
 
 
+_LATIN_VARIANTS = frozenset(codecs.lookup(name).name for name in (
+    "cp1250", "cp1252", "cp1254", "cp1257", "latin-1", "iso-8859-2", "iso-8859-3", "iso-8859-4",
+    "iso-8859-9", "iso-8859-10", "iso-8859-13", "iso-8859-14", "iso-8859-15", "iso-8859-16",
+    "mac-roman", "mac-latin2", "cp850", "cp437"))
+BIG_PAGE_CHARS = 8 * 1024 * 1024
+# Scripts other than JSON-LD (metadata reads those) and styles, lazily matched to their end tag.
+_BIG_SCRIPT = re.compile(
+    r"<script\b(?![^>]*ld\+json)[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>", re.I | re.S)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
@@ -163,6 +175,10 @@ def parse_html(text: str):
         return None
     # lxml refuses str input that carries an encoding declaration.
     text = _XML_DECL.sub("", text, count=1)
+    if len(text) > BIG_PAGE_CHARS:
+        # libxml2 truncates text nodes over 10 MB (and everything after them) without huge_tree;
+        # on big pages that node is an inline script or style, which no stage needs.
+        text = _BIG_SCRIPT.sub("", text)
     text = text.replace("\x00", "")
     try:
         return lxml.html.document_fromstring(text)
