@@ -21,6 +21,7 @@ _SPLIT = re.compile(r"\s*(?:[,;|/•·\n]|\s[-–—]\s|\s{3,})\s*")
 _DIGIT = re.compile(r"\d")
 _BAD_CHARS = re.compile(r"[:!?=<>{}#%+*|\\\"“”«»]")
 _DIGIT_TOKEN = re.compile(r"\S*\d\S*")
+_INNER_BY = re.compile(r"(?:^|\s)(?:by|von|par|por)\s+(?=\S)", re.I)
 _AFFILIATION = re.compile(r"\s(?:for|für|pour|para|per|in|aus|à|en|at|from|of)\s", re.I)
 _PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
               "bin", "al", "el", "ten", "ter", "zu", "y", "e", "st", "st.", "mc", "af", "ibn", "ben", "d'"}
@@ -42,6 +43,8 @@ def is_person_name(name: str) -> bool:
         return False
     words = name.split()
     if len(words) > p.max_words:
+        return False
+    if any(w.casefold() in p.weekdays for w in words):
         return False
     if p.not_name_re.search(name):
         return False
@@ -107,6 +110,7 @@ def names_from_text(text: str | None) -> list[str]:
     text = _DIGIT_TOKEN.sub(" | ", text)
     out: list[str] = []
     for chunk in _SPLIT.split(text):
+        chunk = _INNER_BY.split(chunk)[-1]
         chunk = p.byline_prefix.sub("", chunk.strip(_TRAIL))
         for part in p.joiner_split.split(chunk):
             part = p.byline_prefix.sub("", part.strip(_TRAIL)).strip(_TRAIL)
