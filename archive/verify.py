@@ -227,11 +227,13 @@ def repair_file(path: str, result: FileResult) -> None:
 
 
 def check_index(archive_dir: str, report: VerifyReport) -> None:
-    from archive.index import index_path, read_index
+    from archive.index import index_is_stale, index_path, read_index
 
     if not os.path.exists(index_path(archive_dir)):
         report.notes.append("no CDXJ index yet (run `newsarchive index`)")
         return
+    if index_is_stale(archive_dir):
+        report.notes.append("the CDXJ index is older than some WARC files (run `newsarchive index`)")
     warcs_dir = os.path.join(archive_dir, "warcs")
     for entry in read_index(archive_dir):
         report.index_entries += 1
