@@ -71,3 +71,30 @@ class CrawlProgress:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
             self.draw(end="\n")
+
+
+class ByteLimit:
+    """Closes the crawl once ``NEWSARCHIVE_MAX_BYTES`` of responses were downloaded (a job's ``limits.bytes``)."""
+
+    def __init__(self, crawler, limit: int):
+        self.crawler = crawler
+        self.limit = limit
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        limit = crawler.settings.getint("NEWSARCHIVE_MAX_BYTES", 0)
+        if limit <= 0:
+            raise NotConfigured
+        ext = cls(crawler, limit)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        return ext
+
+    def response_received(self, response, request, spider):
+        if self.closing:
+            return
+        if (self.crawler.stats.get_value("downloader/response_bytes", 0) or 0) >= self.limit:
+            self.closing = True
+            from scrapy.utils.defer import _schedule_coro
+
+            _schedule_coro(self.crawler.engine.close_spider_async(reason="bytes_limit"))

@@ -56,6 +56,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Known articles not due for a refresh are skipped before robots.txt or the network.
+    "crawler.refresh.RefreshPolicyMiddleware": 80,
     # P1/P3: above redirects (600), compression (590) and cookies (700) so the raw response is stored.
     "archive.middleware.WarcWriterMiddleware": 950,
 }
@@ -67,6 +69,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 100,
+    "crawler.extensions.ByteLimit": 110,
 }
 
 # --- archive (WARC_*) --------------------------------------------------------
@@ -89,6 +92,12 @@ STORE_ENABLED = True
 STORE_DB = None                               # default: <archive>/archive.db
 STORE_BATCH_SIZE = 500
 STORE_FLUSH_SECONDS = 2.0
+
+# --- recurring jobs (REFRESH_*) ---------------------------------------------
+REFRESH_ENABLED = False                       # jobs turn it on; a plain `crawl` refetches everything
+REFRESH_BACKOFF = "1h,6h,1d,7d"               # wait after the 1st, 2nd, ... capture; then never again
+NEWSARCHIVE_MAX_BYTES = 0                     # close the crawl after this many response bytes (0: no limit)
+NEWSARCHIVE_PROGRESS = False                  # the CLI draws a live progress line on terminals
 
 # --- spider (NEWS_*) ---------------------------------------------------------
 NEWS_MAX_PAGES = 0                            # 0: no limit

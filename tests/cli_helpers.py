@@ -27,3 +27,11 @@ def run_cli(*args, timeout=180, check=False, env=None) -> subprocess.CompletedPr
 def crawl_demo(server, archive: Path, *extra) -> subprocess.CompletedProcess:
     return run_cli("crawl", server.url + "/", "--sitemap", server.url + "/sitemap.xml",
                    "--feed", server.url + "/feeds/rss.xml", "--archive", archive, *FAST, *extra, check=True)
+
+
+def reachable_paths(rows) -> set[str]:
+    """What a polite, complete crawl of the demo fetches: every page, document and linked or
+    embedded asset, but never the robots-disallowed page or an asset nothing refers to."""
+    return {row["path"] for row in rows
+            if not row.get("disallowed")
+            and (row["kind"] != "asset" or row.get("linked") or row.get("embedded"))}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from cli_helpers import reachable_paths
 from crawler.demo.manifest import manifest
 
 
@@ -26,15 +27,10 @@ def warc_records(archive: Path):
                 yield path, record
 
 
-def fetched_paths(manifest_rows):
-    """What a polite, complete crawl of the demo fetches: everything but the robots-disallowed page."""
-    return {row["path"] for row in manifest_rows if not row.get("disallowed")}
-
-
 def test_every_allowed_url_fetched_exactly_once(demo_crawl):
     rows = manifest()
     hits = demo_crawl["hits"]
-    expected = fetched_paths(rows)
+    expected = reachable_paths(rows)
     assert {p: n for p, n in hits.items() if n != 1} == {}, "a URL was fetched more than once"
     assert expected <= set(hits), f"never fetched: {sorted(expected - set(hits))}"
     disallowed = {row["path"] for row in rows if row.get("disallowed")}

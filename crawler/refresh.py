@@ -1,0 +1,124 @@
+"""Incremental re-crawls: known article pages are refetched on a back-off, not every run.
+
+Feeds, sitemaps and listing pages change all the time and are always fetched; an article is
+fetched again only when its refresh policy says so (by default 1 h, 6 h, 1 d and 7 d after the
+previous fetch, then never), so a daily run of an unchanged site costs a small fraction of the
+first.  The state is the dataset itself: how many times each article URL was captured, and when
+last.  Non-HTML assets (images, PDFs) already captured are not fetched again.  Skipped
+requests never reach the downloader, so nothing is archived for them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from crawler.jobs import parse_duration
+
+logger = logging.getLogger(__name__)
+
+
+def parse_backoff(value) -> list[float]:
+    if isinstance(value, (list, tuple)):
+        steps = value
+    else:
+        steps = [s for s in str(value).split(",") if s.strip()]
+    return [parse_duration(s) for s in steps]
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+RETIRED = 10**9  # a capture count past any back-off: never fetched again
+
+# Captured with one of these types, a URL is a page or a discovery document, never "an asset".
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml",
+              "application/rss+xml", "application/atom+xml", "text/plain")
+
+
+def known_articles(db_path: Path) -> dict[str, tuple[int, datetime]]:
+    """url -> (times captured, last capture time) for every article and asset in the dataset."""
+    if not db_path.exists():
+        return {}
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    placeholders = ",".join("?" * len(PAGE_TYPES))
+    try:
+        rows = conn.execute(
+            "SELECT a.url, COUNT(c.id), MAX(c.fetched_at) FROM articles a "
+            "JOIN captures c ON c.url = a.url AND c.status BETWEEN 200 AND 299 GROUP BY a.url").fetchall()
+        assets = conn.execute(
+            f"SELECT url, MAX(fetched_at) FROM captures WHERE status BETWEEN 200 AND 299 "
+            f"AND mime IS NOT NULL AND mime NOT IN ({placeholders}) GROUP BY url", PAGE_TYPES).fetchall()
+    except sqlite3.Error as exc:
+        logger.warning("refresh policy off: cannot read %s (%s)", db_path, exc)
+        return {}
+    finally:
+        conn.close()
+    out = {}
+    for url, last in assets:
+        when = _parse_time(last)
+        if when is not None:
+            out[url] = (RETIRED, when)
+    for url, count, last in rows:
+        when = _parse_time(last)
+        if when is not None:
+            out[url] = (count, when)
+    return out
+
+
+def due(count: int, last: datetime, now: datetime, backoff: list[float]) -> bool:
+    """After the n-th capture the article waits ``backoff[n-1]``; past the last step it retires."""
+    if count > len(backoff):
+        return False
+    return (now - last).total_seconds() >= backoff[max(count, 1) - 1]
+
+
+class RefreshPolicyMiddleware:
+    """Downloader middleware: drops requests for known articles that are not due again."""
+
+    def __init__(self, crawler, db_path: Path, backoff: list[float]):
+        self.crawler = crawler
+        self.db_path = db_path
+        self.backoff = backoff
+        self.known: dict[str, tuple[int, datetime]] = {}
+        self.now = datetime.now(timezone.utc)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("REFRESH_ENABLED", False):
+            raise NotConfigured
+        archive = Path(settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive")
+        db_path = Path(settings.get("STORE_DB") or archive / "archive.db")
+        mw = cls(crawler, db_path, parse_backoff(settings.get("REFRESH_BACKOFF", "1h,6h,1d,7d")))
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        return mw
+
+    def spider_opened(self, spider):
+        self.now = datetime.now(timezone.utc)
+        self.known = known_articles(self.db_path)
+        self.crawler.stats.set_value("refresh/known_articles", len(self.known))
+
+    def process_request(self, request, spider=None):
+        state = self.known.get(request.url)
+        if state is None or request.meta.get("refresh_force"):
+            return None
+        count, last = state
+        if due(count, last, self.now, self.backoff):
+            self.crawler.stats.inc_value("refresh/due")
+            return None
+        self.crawler.stats.inc_value("refresh/skipped")
+        why = "asset already captured" if count >= RETIRED else f"known article not due again ({count} captures)"
+        raise IgnoreRequest(f"refresh policy: {why}")

@@ -1,0 +1,155 @@
+"""The long-running scheduler: starts each job when its schedule says it is due.
+
+Each run is a child process (``newsarchive jobs run NAME``): a Twisted reactor runs once per
+process, and a crashed crawl must not take the scheduler with it.  A job's last run is read from
+its own dataset (``crawls``), so the schedule survives restarts, and a run missed while the
+scheduler was down is made up once, not once per missed slot.  Schedules are evaluated with
+croniter; the loop itself is a few lines and needs no job store of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from crawler.jobrun import is_running
+from crawler.jobs import Job, JobsFileError, load_jobs
+
+logger = logging.getLogger("newsarchive.scheduler")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_time(text: str) -> datetime:
+    when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def job_runs(job: Job, limit: int | None = None) -> list[dict]:
+    """This job's runs from its dataset, newest first."""
+    db = job.archive_path / "archive.db"
+    if not db.exists():
+        return []
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    conn.row_factory = sqlite3.Row
+    try:
+        sql = "SELECT * FROM crawls WHERE job = ? ORDER BY started DESC, id DESC"
+        rows = conn.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), (job.name,)).fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    return [dict(r) for r in rows]
+
+
+def last_run(job: Job) -> datetime | None:
+    runs = job_runs(job, limit=1)
+    return parse_time(runs[0]["started"]) if runs else None
+
+
+def next_run(job: Job, now: datetime) -> datetime | None:
+    """When the job is next due; a job never run is due at once, a missed slot only once."""
+    if job.schedule is None:
+        return None
+    last = last_run(job)
+    if last is None:
+        return now
+    return job.schedule.next_after(last)
+
+
+def due_jobs(jobs: dict[str, Job], now: datetime) -> list[Job]:
+    return [job for job in jobs.values()
+            if job.schedule is not None and (nxt := next_run(job, now)) is not None and nxt <= now]
+
+
+def job_command(jobs_file: Path, name: str) -> list[str]:
+    return [sys.executable, "-m", "crawler.cli", "jobs", "run", name, "--jobs", str(jobs_file)]
+
+
+class Scheduler:
+    def __init__(self, jobs_file: Path, clock: Callable[[], datetime] = utc_now, max_parallel: int = 2,
+                 echo: Callable[[str], None] = print):
+        self.jobs_file = Path(jobs_file)
+        self.clock = clock
+        self.max_parallel = max_parallel
+        self.echo = echo
+        self.jobs = load_jobs(self.jobs_file)
+        self.children: dict[str, subprocess.Popen] = {}
+        self.stopping = False
+
+    def start(self, job: Job) -> bool:
+        if job.name in self.children or is_running(job):
+            self.echo(f"{job.name}: still running, not starting another run")
+            return False
+        self.echo(f"{job.name}: starting ({job.schedule.describe() if job.schedule else 'manual'})")
+        self.children[job.name] = subprocess.Popen(job_command(self.jobs_file, job.name))
+        return True
+
+    def reap(self) -> dict[str, int]:
+        done = {name: proc.returncode for name, proc in self.children.items() if proc.poll() is not None}
+        for name, code in done.items():
+            del self.children[name]
+            self.echo(f"{name}: {'finished' if code == 0 else f'failed (exit {code})'}")
+        return done
+
+    def run_once(self) -> dict[str, int]:
+        """Run every job due now, wait for them, return exit codes by job."""
+        results: dict[str, int] = {}
+        for job in due_jobs(self.jobs, self.clock()):
+            while len(self.children) >= self.max_parallel:
+                results.update(self.reap())
+                time.sleep(0.2)
+            self.start(job)
+        while self.children:
+            results.update(self.reap())
+            time.sleep(0.2)
+        return results
+
+    def reload(self) -> None:
+        try:
+            self.jobs = load_jobs(self.jobs_file)
+        except JobsFileError as exc:
+            self.echo(f"jobs file not reloaded, keeping the previous one: {exc}")
+
+    def stop(self, *_args) -> None:
+        self.stopping = True
+
+    def run_forever(self, tick: float = 30.0) -> int:
+        """Until SIGTERM/SIGINT; then children finish their in-flight records and close cleanly."""
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        self.echo(f"scheduler: {len(self.jobs)} job(s) from {self.jobs_file}")
+        while not self.stopping:
+            self.reload()
+            self.reap()
+            now = self.clock()
+            for job in due_jobs(self.jobs, now):
+                if len(self.children) >= self.max_parallel:
+                    break
+                if job.name not in self.children:
+                    self.start(job)
+            upcoming = [n for j in self.jobs.values() if j.name not in self.children
+                        and (n := next_run(j, now)) is not None]
+            wait = min([tick, *[max(0.5, (n - now).total_seconds()) for n in upcoming]])
+            deadline = time.monotonic() + wait
+            while not self.stopping and time.monotonic() < deadline:
+                time.sleep(min(0.5, deadline - time.monotonic()) if deadline > time.monotonic() else 0)
+                if self.reap():
+                    break
+        for proc in self.children.values():
+            proc.send_signal(signal.SIGTERM)  # Scrapy closes the spider gracefully on the first one
+        for name, proc in list(self.children.items()):
+            proc.wait()
+            self.echo(f"{name}: stopped (exit {proc.returncode}); it resumes on its next run")
+        self.children.clear()
+        self.echo("scheduler: stopped")
+        return 0
