@@ -15,6 +15,15 @@ DEMO_HOST = "http://demo.test"
 TODAY_PATH = "/popculture/story-behind-jim-pam-s-first-kiss-office-so-romantic-t118932"
 
 
+def get_site(edition: int):
+    """The demo site's resource table (its module was renamed from ``site`` to ``routes``)."""
+    try:
+        from crawler.demo.routes import get_site as _get_site
+    except ImportError:
+        from crawler.demo.site import get_site as _get_site
+    return _get_site(edition)
+
+
 def capture_for(url: str, body: bytes, fetched_at: str, revisit_of: dict | None = None,
                 filename: str = "newsarchive-20261124-demo.warc.gz", offset: int = 0) -> dict:
     digest = "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
@@ -31,7 +40,6 @@ def capture_for(url: str, body: bytes, fetched_at: str, revisit_of: dict | None 
 
 def demo_articles(edition: int = 1, fetched_at: str = "2026-11-24T01:00:00.000000Z"):
     """[(article dict, capture dict)] for every article page of the demo edition."""
-    from crawler.demo.site import get_site
     from crawler.extract import extract
 
     out = []
@@ -47,8 +55,6 @@ def demo_articles(edition: int = 1, fetched_at: str = "2026-11-24T01:00:00.00000
 
 
 def edited_paths(edition: int = 2) -> set[str]:
-    from crawler.demo.site import get_site
-
     return {DEMO_HOST + p for p, r in get_site(edition).items()
             if r.kind == "article" and r.info.get("edited")}
 
