@@ -38,8 +38,11 @@ _SEP_TRAIL = " \t\r\n|/–—-·•,;:"
 _MAX_CAPTION = 1500
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
 def _clean(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    return _WS.sub(" ", (text or "").translate(_INVISIBLE)).strip()
 
 
 def _classes(el) -> str:
@@ -235,7 +238,7 @@ def extract_captions(doc, url):
         caption, credit_texts = _texts(cap_el, credit_re)
         credit = None
         if credit_texts:
-            credit = clean_credit(" / ".join(dict.fromkeys(credit_texts)))
+            credit = clean_credit("; ".join(dict.fromkeys(c for c in (clean_credit(t) for t in credit_texts) if c)))
         if tag == "figure" and not credit:
             for d in site.iterdescendants():
                 if d is cap_el or not isinstance(d.tag, str) or _inside(d, {cap_el}):
@@ -251,8 +254,9 @@ def extract_captions(doc, url):
             caption = caption[: -len(credit)].rstrip(_SEP_TRAIL)
         img = _image_near(cap_el, site)
         if not caption or len(caption) > _MAX_CAPTION:
-            if not credit:
-                continue
+            continue
+        if tag != "figure" and (img is None or len(caption.split()) < 3 or _in_chrome(cap_el)):
+            continue
         src = _src(img, url) if img is not None else None
         if src and not credit:
             if jl is None:
@@ -270,6 +274,11 @@ def extract_captions(doc, url):
 
 
 _LABEL_CAPTION = re.compile(r"^\s*(?:image caption|caption|bildunterschrift|légende|leyenda|didascalia)\s*:?\s*", re.I)
+
+
+def _in_chrome(el) -> bool:
+    """In navigation, header, footer or an aside: account menus and teasers, not article images."""
+    return any(isinstance(a.tag, str) and a.tag in ("nav", "header", "footer", "aside") for a in el.iterancestors())
 
 
 def _inside(el, nodes: set) -> bool:
