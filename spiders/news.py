@@ -36,6 +36,7 @@ from spiders.scope import Scope, clean_url, split_list
 
 logger = logging.getLogger(__name__)
 
+# source: "seed", "sitemap", "feed", "link" or "embed" (an image, script or stylesheet of a page)
 HINT_KEYS = ("source", "depth", "referer", "news_title", "news_publication_date", "news_keywords",
              "news_name", "news_language", "feed_title", "feed_published", "lastmod")
 
@@ -79,13 +80,13 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, start_urls=None, sitemap_urls=None, feed_urls=None, allowed_domains=None,
                  include=None, exclude=None, max_depth=None, max_pages=None, follow_links=None,
-                 use_robots_sitemaps=None, *args, **kwargs):
+                 use_robots_sitemaps=None, fetch_embeds=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._args = {
             "start_urls": start_urls, "sitemap_urls": sitemap_urls, "feed_urls": feed_urls,
             "allowed_domains": allowed_domains, "include": include, "exclude": exclude,
             "max_depth": max_depth, "max_pages": max_pages, "follow_links": follow_links,
-            "use_robots_sitemaps": use_robots_sitemaps,
+            "use_robots_sitemaps": use_robots_sitemaps, "fetch_embeds": fetch_embeds,
         }
         self._pending: dict[str, dict] = {}   # url -> hints of requests not yet answered
         self._pages = 0
@@ -126,12 +127,15 @@ class NewsSpider(scrapy.Spider):
         self.use_robots_sitemaps = (
             _as_bool(a["use_robots_sitemaps"], "use_robots_sitemaps") if a["use_robots_sitemaps"] is not None
             else setting("getbool", "NEWS_ROBOTS_SITEMAPS", False))
+        self.fetch_embeds = (_as_bool(a["fetch_embeds"], "fetch_embeds") if a["fetch_embeds"] is not None
+                             else setting("getbool", "NEWS_FETCH_EMBEDS", True))
         include = split_list(a["include"]) if a["include"] is not None else setting("getlist", "NEWS_INCLUDE", [])
         exclude = split_list(a["exclude"]) if a["exclude"] is not None else setting("getlist", "NEWS_EXCLUDE", [])
         domains = (split_list(a["allowed_domains"]) if a["allowed_domains"] is not None
                    else setting("getlist", "NEWS_ALLOWED_DOMAINS", []))
         if not domains:
             domains = [urlsplit(u).hostname or "" for u in self._seed_urls() if clean_url(u)]
+        self.include, self.exclude = include, exclude
         self.scope = Scope(domains=domains, include=include, exclude=exclude)
         # Scrapy's OffsiteMiddleware reads this too, so redirects out of scope are dropped alike.
         self.allowed_domains = list(self.scope.domains)
@@ -221,6 +225,11 @@ class NewsSpider(scrapy.Spider):
             self._pending.pop(url, None)
         self._count_page()
         expect = response.meta.get("news_expect", "page")
+        if expect == "embed":
+            # Archived for replay by the middleware already; nothing in an image to discover.
+            self._inc("news/embeds")
+            self._close_if_limit()
+            return
         kind = sniff(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         if kind == "sitemap":
             yield from self._parse_sitemap(response, hints)
@@ -260,18 +269,31 @@ class NewsSpider(scrapy.Spider):
             self._inc("news/listings")
         else:
             self._inc("news/other")
+        depth = (hints.get("depth") or 0) + 1
         if self.follow_links:
-            depth = (hints.get("depth") or 0) + 1
             for href in self._links(root):
                 request = self._follow(response.urljoin(href), make_hints("link", depth, response.url))
                 if request is not None:
                     yield request
+        if self.fetch_embeds:
+            # Page requisites belong to the page: no depth or include/exclude rule, only the host.
+            for src in self._embeds(root):
+                url = clean_url(response.urljoin(src))
+                if url is not None and self.scope.host_allowed(url):
+                    request = self._request(url, make_hints("embed", depth, response.url), "embed")
+                    if request is not None:
+                        yield request
 
     @staticmethod
     def _links(root):
         # Feeds a page advertises are discovery documents too.
         return root.xpath("//a/@href | //area/@href | //link[@rel='alternate']"
                           "[contains(@type, 'rss') or contains(@type, 'atom')]/@href")
+
+    @staticmethod
+    def _embeds(root):
+        return root.xpath("//img/@src | //script/@src | //link[contains(concat(' ', "
+                          "normalize-space(@rel), ' '), ' stylesheet ')]/@href")
 
     def _parse_sitemap(self, response, hints):
         sitemap = parse_sitemap(_body(response, self.unzip_max))

@@ -63,7 +63,10 @@ def build_site() -> dict[str, tuple[int, dict, bytes]]:
     add("/world/page/2", listing("World, page 2", [A6]))
     add("/tech/", listing("Tech", [A3, "/old/a4"]))
     add("/about", "<html><body><h1>About us</h1><p>We are a small newsroom.</p></body></html>")
-    add(A1, article("Storm hits coast town", [A2, "/"]))
+    add(A1, article("Storm hits coast town", [A2, "/"]).replace(
+        "<h1>", '<img src="/img/storm.jpg"><img src="http://elsewhere.example/pixel.gif">'
+                '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><h1>'))
+    add("/img/storm.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", {"Content-Type": "image/jpeg"})
     add(A2, article("Election results announced", [A1], kind="og"))
     add(A3, article("New chip unveiled", ["/tech/"], kind="plain"))
     add(A4, article("Robots learn to cook", []))

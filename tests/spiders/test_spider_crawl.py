@@ -49,7 +49,7 @@ def test_full_crawl_fetches_each_url_once_and_yields_each_article_once(site, tmp
     }, {"WARC_ENABLED": True, "NEWSARCHIVE_ARCHIVE_DIR": str(tmp_path / "archive")})
     expected = {"/robots.txt", "/", "/sitemap_index.xml", "/sitemap-news.xml", "/sitemap-pages.xml.gz",
                 "/feed.xml", "/world/", "/world/page/2", "/tech/", "/about", "/files/report.pdf",
-                "/missing-page", "/old/a4", *ARTICLES}
+                "/missing-page", "/old/a4", "/img/storm.jpg", *ARTICLES}
     assert set(site.hits) == expected
     assert all(n == 1 for n in site.hits.values()), {p: n for p, n in site.hits.items() if n != 1}
     assert "/private/secret" not in site.hits and "/media/clip.mp4" not in site.hits
@@ -84,7 +84,9 @@ def test_full_crawl_fetches_each_url_once_and_yields_each_article_once(site, tmp
     assert stats["news/skipped/offsite"] == 2       # a link and a sitemap on elsewhere.example
     assert stats["news/skipped/extension"] == 1     # the .mp4
     assert stats["news/non_html"] == 1              # the PDF: fetched, archived, not parsed
-    assert sum(v for k, v in stats.items() if k.startswith("news/classify/")) == stats["news/pages"] - 6
+    assert stats["news/embeds"] == 1                # A1's own image; not the offsite or data: one
+    # every page but the 3 sitemaps, the feed, the PDF, the 404 and the image was classified
+    assert sum(v for k, v in stats.items() if k.startswith("news/classify/")) == stats["news/pages"] - 7
     failures = [line for line in log.splitlines() if "fetch failed" in line]
     assert failures == [line for line in failures if line.endswith(f"fetch failed: {site.url}/missing-page HTTP 404")]
     assert len(failures) == 1
