@@ -93,3 +93,21 @@ def test_digest_index_rebuilds_from_the_warcs(second_crawl, tmp_path):
     with sqlite3.connect(second_crawl["archive"] / "archive.db") as conn:
         crawled = set(conn.execute("SELECT record_id, payload_digest FROM warc_digests"))
     assert live == crawled
+
+
+def test_wire_capture_dedups_against_rebuilt_captures(first_crawl, warc_site, tmp_path):
+    """The payload digest is over the de-chunked entity, so the chunked page matches across modes."""
+    import shutil
+
+    from warc_site import run_crawl
+
+    archive = tmp_path / "archive"
+    shutil.copytree(first_crawl["archive"], archive)
+    result = run_crawl(archive, warc_site.url + "/", WARC_CAPTURE="wire",
+                       DOWNLOAD_HANDLERS={"http": "archive.wire.WireHTTPDownloadHandler"})
+    caps = {c["url"][len(warc_site.url):]: c for c in result["captures"] if c["status"] is not None}
+    assert sorted(p for p, c in caps.items() if c["revisit"]) == sorted(UNCHANGED)
+    assert "warc/wire_fallback" not in result["stats"]
+    rec = read_record(str(archive / "warcs"), caps["/chunked"]["filename"], caps["/chunked"]["offset"])
+    assert rec.http_headers.get_header("Transfer-Encoding") == "chunked"  # as sent, in the revisit's headers
+    assert verify_archive(str(archive)).ok
