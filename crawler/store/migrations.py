@@ -124,7 +124,8 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
                 raise StoreError(f"migration {number} would break foreign keys: {problems[:3]}")
             conn.execute("COMMIT")
         except BaseException as exc:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             if isinstance(exc, (StoreError, KeyboardInterrupt)):
                 raise
             if isinstance(exc, sqlite3.Error):

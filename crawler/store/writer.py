@@ -35,7 +35,9 @@ class StoreWriter:
             raise
         self._pending: list[tuple] = []   # ("capture", capture, crawl_id) | ("article", ...)
         self._last_flush = time.monotonic()
-        self.counts = {"captures": 0, "articles_new": 0, "versions": 0, "unchanged": 0}
+        self.counts = {"captures": 0, "articles_new": 0, "versions": 0, "unchanged": 0,
+                       "failed": 0}
+        self.errors: list[str] = []
         self.closed = False
 
     # --- crawls: written at once, they bracket a run -----------------------------------
@@ -77,29 +79,51 @@ class StoreWriter:
             self.flush()
 
     def flush(self) -> None:
-        """Commit everything buffered in one transaction; on failure nothing is dropped."""
+        """Commit everything buffered in one transaction.
+
+        An entry SQLite rejects (bad data) is rolled back alone, counted in ``failed`` and
+        described in ``errors``; the rest of the batch is kept. If the transaction itself
+        cannot commit (lock timeout, disk full), the whole batch stays buffered for the next
+        flush and a StoreError says why.
+        """
         self._last_flush = time.monotonic()
         if not self._pending:
             return
         batch = self._pending
-        captures = [e for e in batch if e[0] == "capture"]
-        articles = [e for e in batch if e[0] == "article"]
+        ordered = [e for e in batch if e[0] == "capture"] + [e for e in batch if e[0] == "article"]
         counts = dict.fromkeys(self.counts, 0)
+        errors = []
         with self._transaction():
-            for _, capture, crawl_id in captures:
-                if store_capture(self.conn, capture, crawl_id) is not None:
-                    counts["captures"] += 1
-            for _, article, capture, crawl_id in articles:
-                counts[self._store_article(article, capture, crawl_id)] += 1
+            for entry in ordered:
+                self.conn.execute("SAVEPOINT entry")
+                try:
+                    outcome = self._store(entry)
+                except (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError,
+                        sqlite3.ProgrammingError, OverflowError, TypeError, ValueError) as exc:
+                    self.conn.execute("ROLLBACK TO entry")
+                    outcome = "failed"
+                    errors.append(f"{entry[0]} {entry[1].get('url')!r}: {exc}")
+                self.conn.execute("RELEASE entry")
+                if outcome:
+                    counts[outcome] += 1
         self._pending = self._pending[len(batch):]
         for key, value in counts.items():
             self.counts[key] += value
+        self.errors.extend(errors)
+        del self.errors[:-100]  # the latest ones are enough to diagnose
+
+    def _store(self, entry) -> str | None:
+        if entry[0] == "capture":
+            _, capture, crawl_id = entry
+            return "captures" if store_capture(self.conn, capture, crawl_id) is not None else None
+        _, article, capture, crawl_id = entry
+        return self._store_article(article, capture, crawl_id)
 
     def _store_article(self, article: dict, capture: dict, crawl_id) -> str:
         article = records.normalise(article)
         article["url"] = article["url"] or records.text(capture.get("url"))
         if not article["url"]:
-            return "unchanged"  # nothing to key it by; extraction always sets the url
+            raise ValueError("article without a URL")
         capture_id = store_capture(self.conn, capture, crawl_id) if capture.get("url") else None
         seen = records.text(capture.get("fetched_at")) or records.utc_now()
         outcome = store_article(self.conn, article, capture, capture_id, seen)
@@ -147,7 +171,8 @@ class _Transaction:
                 return False
             except sqlite3.Error as commit_exc:
                 exc = commit_exc
-        self.conn.execute("ROLLBACK")
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
             raise StoreError(f"writing archive.db failed, the batch was kept: {exc}") from None
         return False

@@ -65,7 +65,7 @@ def test_unchanged_readd_and_revisit_only_move_last_seen(tmp_path):
         writer.add_article(article, revisit)
         writer.add_article(article, capture_for(article["url"], b"x", "2026-11-30T00:00:00.000000Z"))
         assert writer.counts["unchanged"] == 0  # still buffered
-    assert writer.counts == {"captures": 1, "articles_new": 0, "versions": 0, "unchanged": 2}
+    assert writer.counts == {"captures": 1, "articles_new": 0, "versions": 0, "unchanged": 2, "failed": 0}
     assert conn.execute("SELECT count(*) FROM article_versions").fetchone()[0] == before
     assert conn.execute("SELECT first_seen, last_seen, version_count, fetched_at FROM articles WHERE url = ?",
                         (article["url"],)).fetchone() == (FIRST, "2026-12-01T00:00:00.000000Z", 1, FIRST)
