@@ -36,6 +36,8 @@ MAX_CHROME_SHARE = 0.5
 DESCEND_SHARE = 0.7
 # A content-marked element must hold at least this share of the page's mass to be trusted.
 HINT_SHARE = 0.4
+# ... and for schema.org ``itemprop=articleBody``, a statement by the publisher.
+SCHEMA_HINT_SHARE = 0.1
 # Boilerplate phrases are only matched on blocks this short: a long paragraph is prose.
 MAX_PHRASE_BLOCK = 200
 
@@ -117,8 +119,12 @@ def find_container(root, mass: dict):
     total = mass.get(root, 0)
     start = root
     if total:
-        marked = [el for el in root.iter() if isinstance(el.tag, str)
-                  and mass.get(el, 0) >= total * HINT_SHARE and boilerplate.is_content_marked(el)]
+        # schema.org's articleBody is an explicit statement; class names are conventions.
+        marked = [el for el in root.xpath(".//*[@itemprop='articleBody' or @itemprop='articlebody']")
+                  if mass.get(el, 0) >= total * SCHEMA_HINT_SHARE]
+        if not marked:
+            marked = [el for el in root.iter() if isinstance(el.tag, str)
+                      and mass.get(el, 0) >= total * HINT_SHARE and boilerplate.is_content_marked(el)]
         if marked:
             start = max(marked, key=lambda el: mass[el])
     node = start
