@@ -63,6 +63,8 @@ def _read_html(path: str) -> bytes:
             raise InputError(f"{path}: not a valid gzip file ({exc})") from None
         if len(data) > MAX_HTML_BYTES:
             raise InputError(f"{path}: inflates to more than {MAX_HTML_BYTES // 2**20} MB")
+        if not inflater.eof:
+            raise InputError(f"{path}: truncated gzip file")
     return data
 
 
