@@ -19,6 +19,8 @@ from crawler.store.errors import StoreError
 from crawler.store.versions import store_article
 
 VERSION_TABLE = "schema_version"
+# Tables other parts of newsarchive keep in archive.db: they may exist before the dataset does.
+CO_TENANT_TABLES = {"warc_digests"}  # archive/dedup.py
 
 
 def _m1_foundation(conn):
@@ -80,7 +82,7 @@ def schema_version(conn: sqlite3.Connection) -> int:
     tables = _tables(conn)
     if VERSION_TABLE in tables:
         return conn.execute(f"SELECT coalesce(max(version), 0) FROM {VERSION_TABLE}").fetchone()[0]
-    user_tables = {t for t in tables if not t.startswith("sqlite_")}
+    user_tables = {t for t in tables if not t.startswith("sqlite_")} - CO_TENANT_TABLES
     if not user_tables:
         return 0
     if {"crawls", "articles"} <= user_tables:

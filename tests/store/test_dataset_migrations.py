@@ -119,3 +119,16 @@ def test_migrated_database_keeps_versioning_new_crawls(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT version_count, last_seen, headline FROM articles WHERE id = 1").fetchone() == \
         (2, "2026-11-29T00:00:00.000000Z", "Old Mill bridge reopens after two-year repair")
+
+
+def test_a_file_started_by_the_warc_dedup_index_becomes_a_dataset(tmp_path):
+    """The WARC middleware may create archive.db (table warc_digests) before the store opens it."""
+    from archive.dedup import DigestIndex
+
+    db = tmp_path / "archive.db"
+    index = DigestIndex(str(db))
+    index.conn.close()
+    StoreWriter(db).close()
+    conn = sqlite3.connect(db)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"warc_digests", "articles", "captures", "schema_version"} <= tables
