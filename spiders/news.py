@@ -10,6 +10,15 @@ item, so extraction can fall back on it and the dataset can say where an article
 Everything fetched is archived by the WARC middleware whatever the spider does with it; the spider
 only decides what to request and which responses are articles.
 
+Arguments (``-a NAME=VALUE``, or keywords to ``CrawlerProcess.crawl``; lists as lists or as
+comma-separated strings; each overrides the setting named after it):
+``start_urls``, ``sitemap_urls``, ``feed_urls``; ``allowed_domains`` (NEWS_ALLOWED_DOMAINS, default
+the seeds' hosts, subdomains included, ports ignored); ``include`` / ``exclude`` (NEWS_INCLUDE /
+NEWS_EXCLUDE, regexes searched in the URL); ``max_depth`` (NEWS_MAX_DEPTH, 3); ``max_pages``
+(NEWS_MAX_PAGES, 0 = no limit; the crawl then closes with reason "max_pages"); ``follow_links``
+(NEWS_FOLLOW_LINKS, true); ``fetch_embeds`` (NEWS_FETCH_EMBEDS, true: a page's own images, scripts
+and stylesheets, for replay); ``use_robots_sitemaps`` (NEWS_ROBOTS_SITEMAPS, false).
+
 Usage::
 
     scrapy crawl news -a start_urls=https://example.org/ -a sitemap_urls=https://example.org/sitemap.xml
@@ -89,6 +98,7 @@ class NewsSpider(scrapy.Spider):
             "use_robots_sitemaps": use_robots_sitemaps, "fetch_embeds": fetch_embeds,
         }
         self._pending: dict[str, dict] = {}   # url -> hints of requests not yet answered
+        self._seen: set[str] = set()          # every URL requested: no Request built twice
         self._pages = 0
         self._limit_reached = False
         self._robots_via_signal = False
@@ -197,6 +207,9 @@ class NewsSpider(scrapy.Spider):
                 if queued.get(key) is None and value is not None:
                     queued[key] = value
             return None
+        if url in self._seen:
+            return None
+        self._seen.add(url)
         self._pending[url] = hints
         return scrapy.Request(url, callback=self.parse, errback=self.errback,
                               meta={"hints": hints, "news_expect": expect})
@@ -357,7 +370,8 @@ class NewsSpider(scrapy.Spider):
         """One line per expected failure, counted by reason; never a traceback."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
-        self._pending.pop(url, None)
+        for done in (url, *(request.meta.get("redirect_urls", ()) if request is not None else ())):
+            self._pending.pop(done, None)
         exc = failure.value
         if isinstance(exc, HttpError):
             code = exc.response.status
