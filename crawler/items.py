@@ -16,4 +16,5 @@ class PageItem(scrapy.Item):
     fetched_at = scrapy.Field()   # ISO 8601 UTC, the WARC-Date of the response record
     warc = scrapy.Field()         # the WARC pointer dict (see docs/architecture.md), or None if not archived
     hints = scrapy.Field()        # dict: what discovery knew (news sitemap title/date, feed entry, depth, source)
+    outlinks = scrapy.Field()     # list[str]: absolute links found on the page (for the WARC metadata record)
     article = scrapy.Field()      # dict: crawler.extract.Article.to_dict(), set by ExtractPipeline

@@ -31,8 +31,9 @@ def _extract_dict(body: bytes, url: str, headers: dict) -> dict:
 class ExtractPipeline:
     """Turns a ``PageItem``'s HTML into an ``article`` dict and drops the HTML."""
 
-    def __init__(self, stats, workers: int = 0):
-        self.stats = stats
+    def __init__(self, crawler, workers: int = 0):
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.workers = workers
         self.pool: ProcessPoolExecutor | None = None
 
@@ -40,7 +41,7 @@ class ExtractPipeline:
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("EXTRACT_ENABLED", True):
             raise NotConfigured
-        pipe = cls(crawler.stats, crawler.settings.getint("EXTRACT_WORKERS", 0))
+        pipe = cls(crawler, crawler.settings.getint("EXTRACT_WORKERS", 0))
         crawler.signals.connect(pipe.close_spider, signal=signals.spider_closed)
         return pipe
 
@@ -69,7 +70,31 @@ class ExtractPipeline:
             self.stats.inc_value("extract/warnings")
         if not article.get("body"):
             self.stats.inc_value("extract/empty_body")
+        self.write_metadata_record(item, article)
         return item
+
+    def write_metadata_record(self, item, article: dict) -> None:
+        """A WARC ``metadata`` record beside the response: what we found on the page and how.
+
+        It keeps the archive self-describing without the dataset: outlinks, the extractor
+        version and the extraction outcome travel with the capture."""
+        warc_writer = getattr(self.crawler, "warc_writer", None)
+        warc = item.get("warc") or {}
+        if warc_writer is None or not warc.get("record_id"):
+            return
+        status = "warnings" if article.get("warnings") else ("ok" if article.get("body") else "empty")
+        fields = {
+            "extraction-status": status,
+            "extractor-version": article.get("extractor_version"),
+            "headline": article.get("headline"),
+            "word-count": article.get("word_count"),
+            "warning": article.get("warnings") or None,
+            "outlink": item.get("outlinks") or None,
+        }
+        try:
+            warc_writer.write_metadata(item["url"], fields, concurrent_to=warc["record_id"])
+        except OSError as exc:
+            logger.error("could not write the metadata record of %s: %s", item["url"], exc)
 
 
 class StorePipeline:
@@ -139,8 +164,10 @@ class StorePipeline:
             self._flusher.stop()
         if self.writer is None:
             return
-        stats = _jsonable(self.crawler.stats.get_stats())
         self.writer.flush()
+        for key, value in self.writer.counts.items():
+            self.crawler.stats.set_value(f"store/{key}", value)
+        stats = _jsonable(self.crawler.stats.get_stats())
         self.writer.end_crawl(self.crawl_id, status=str(reason), stats=stats)
         self.writer.close()
         self.writer = None

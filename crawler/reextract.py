@@ -9,11 +9,12 @@ idempotent: captures are keyed by WARC-Record-ID and unchanged articles add no v
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.reader import iter_records, warc_files
+from archive.reader import RecordNotFound, iter_file, warc_files
 from crawler.extract import extract
 from crawler.store.writer import StoreWriter
 from spiders.classify import classify
@@ -68,6 +69,15 @@ def capture_of(entry) -> dict:
     }
 
 
+def _entries(warcs: Path, result: ReextractResult):
+    """Every record of every closed WARC file; a damaged file is reported, the rest still read."""
+    for name in warc_files(str(warcs), include_open=False):
+        try:
+            yield from iter_file(str(warcs / name))
+        except (RecordNotFound, OSError, EOFError, ValueError, zlib.error) as exc:
+            result.errors.append(f"{name}: unreadable after this point ({exc}); run `newsarchive verify --repair`")
+
+
 def reextract(archive: Path | str, db_path: Path | str | None = None,
               progress: Callable[[int, int], None] | None = None) -> ReextractResult:
     """Walk every WARC record of ``archive`` into the dataset at ``db_path``."""
@@ -80,7 +90,7 @@ def reextract(archive: Path | str, db_path: Path | str | None = None,
     with StoreWriter(db_path) as writer:
         crawl_id = writer.begin_crawl(spider="reextract", job="reextract",
                                       args={"archive": str(archive)})
-        for entry in iter_records(str(warcs), include_open=False):
+        for entry in _entries(warcs, result):
             result.records += 1
             record = entry.record
             if progress:

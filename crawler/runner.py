@@ -29,7 +29,8 @@ class CrawlResult:
 
     @property
     def pages(self) -> int:
-        return self.stats.get("response_received_count", 0)
+        """Every HTTP response, redirects and error statuses included."""
+        return self.stats.get("downloader/response_count", 0)
 
     @property
     def articles(self) -> int:
@@ -46,15 +47,22 @@ class CrawlResult:
     def summary(self) -> str:
         lines = [
             f"pages fetched      {self.pages}",
-            f"articles extracted {self.articles}",
+            f"articles extracted {self.articles}{self._article_outcomes()}",
             f"WARC files         {len(self.warc_files)} ({human_bytes(self.warc_bytes)}) in {self.archive / 'warcs'}",
             f"dataset            {self.archive / 'archive.db'}",
             f"errors             {self.errors}",
             f"elapsed            {self.elapsed:.1f} s",
         ]
         if self.stats.get("warc/revisits"):
-            lines.insert(2, f"unchanged (revisit) {self.stats['warc/revisits']}")
+            lines.insert(2, f"revisit records    {self.stats['warc/revisits']} (unchanged since the last capture)")
         return "\n".join(lines)
+
+    def _article_outcomes(self) -> str:
+        s = self.stats
+        if "store/articles_new" not in s:
+            return ""
+        return (f" ({s.get('store/articles_new', 0)} new, {s.get('store/versions', 0)} changed, "
+                f"{s.get('store/unchanged', 0)} unchanged)")
 
 
 def check_url(url: str) -> str:

@@ -82,6 +82,9 @@ WARC_CAPTURE = "rebuilt"                      # "wire" once the transport captur
 WARC_OPERATOR = ""
 WARC_JOB_NAME = ""
 WARC_DEDUP = True                             # revisit records for unchanged payloads
+WARC_DEDUP_DB = None                          # digest index database (default: <archive>/archive.db)
+WARC_WORKER_ID = None                         # extra file-name segment when several processes share warcs/
+WARC_FSYNC = False                            # fsync after every record (slower; survives power loss)
 
 # --- extraction (EXTRACT_*) --------------------------------------------------
 EXTRACT_ENABLED = True

@@ -24,11 +24,24 @@ def _command_name() -> str:
     return os.path.relpath(sys.argv[0]) if sys.argv and sys.argv[0] else "newsarchive"
 
 
-def run_demo(archive: str, edition: int = 1, overrides: dict | None = None, verbose: bool = False):
-    from crawler.commands.crawl import run_and_report
+# The same address on every run when it is free, so that re-running the demo re-crawls the same
+# URLs and shows deduplication (revisit records) and versions instead of a second, unrelated site.
+PREFERRED_PORT = 8471
+
+
+def start_demo_server(edition: int):
     from crawler.demo.server import DemoServer
 
-    with DemoServer(edition=edition) as server:
+    try:
+        return DemoServer(port=PREFERRED_PORT, edition=edition).start()
+    except OSError:
+        return DemoServer(port=0, edition=edition).start()
+
+
+def run_demo(archive: str, edition: int = 1, overrides: dict | None = None, verbose: bool = False):
+    from crawler.commands.crawl import run_and_report
+
+    with start_demo_server(edition) as server:
         click.echo(f"demo site: {server.url} (edition {edition})", err=True)
         result = run_and_report(
             start_urls=[server.url + "/"],
