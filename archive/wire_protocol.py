@@ -98,7 +98,6 @@ class WireHTTP11ClientProtocol(_LenientHTTP11ClientProtocol):
     _wire_sending: Attempt | None = None
     _wire_receiving: Attempt | None = None
     _wire_requests = 0
-    _wire_unattributed = 0
 
     def makeConnection(self, transport: Any) -> None:
         self._wire_connection_id = next(_connection_ids)
@@ -125,8 +124,7 @@ class WireHTTP11ClientProtocol(_LenientHTTP11ClientProtocol):
         attempt = self._wire_receiving
         if attempt is not None and attempt.end is None:
             attempt.response += bytes
-        else:
-            self._wire_unattributed += len(bytes)
+        # else: nothing is in flight; Twisted drops the connection on such bytes, and so do we
         super().dataReceived(bytes)
 
     def _finishResponse(self, rest: bytes) -> None:
@@ -135,9 +133,8 @@ class WireHTTP11ClientProtocol(_LenientHTTP11ClientProtocol):
         # and wakes Scrapy, so nothing can observe a half-split exchange.
         attempt = self._wire_receiving
         if attempt is not None and attempt.end is None:
-            if rest:
+            if rest:  # Twisted discards these (it never pipelines); they are no one's response
                 del attempt.response[len(attempt.response) - len(rest) :]
-                self._wire_unattributed += len(rest)
             attempt.end = "complete"
         self._wire_receiving = None
         super()._finishResponse(rest)

@@ -140,6 +140,11 @@ def crawl(servers, tmp_path_factory):
         {"url": s + "/redirect-away?to=" + REFUSED + "?via-redirect", "tag": "redirect-away"},
     ]
     requests += [{"url": t + p, "tag": "tls" + p} for p in ("/reason", "/chunked", "/gzip-chunked", "/headers")]
+    requests += [
+        {"url": t + "/big?n=200000&chunked=1", "tag": "tls-big", "meta": {"download_maxsize": 50000}},
+        # a plain-HTTP forward proxy sees the absolute URI; the raw server answers like one would
+        {"url": "http://news.example/reason?proxied", "tag": "proxied", "meta": {"proxy": s}},
+    ]
     rows = run_crawl(tmp_path_factory.mktemp("crawl"), requests)
     by_tag = {}
     for row in rows:
@@ -238,8 +243,8 @@ def test_keep_alive_connection_is_split_into_exact_exchanges(crawl):
     # every answered exchange on the shared connection, each split exactly; the last request on it was
     # dropped unanswered by the server (/drop-next) and Twisted re-sent it on a new connection
     assert longest[-1].sent == b"" and matched == len(longest) - 1
-    tls_connections = {e.connection for e in crawl["tls"]}
-    assert len(tls_connections) == 1 and len(crawl["tls"]) == 4
+    tls_first = [e for e in crawl["tls"] if e.connection == crawl["tls"][0].connection]
+    assert [e.path for e in tls_first] == ["/reason", "/chunked", "/gzip-chunked", "/headers", "/big"]
 
 
 def test_bytes_past_the_end_of_a_response_are_not_part_of_it(crawl):
@@ -270,6 +275,25 @@ def test_download_maxsize_marks_truncation_and_keeps_what_arrived(crawl):
     assert len(response) > 50000 and len(response) < 200000
     sent = [e for e in crawl["plain"] if e.received == streamed["wire"]["request"]][0].sent
     assert sent.startswith(response)
+
+
+def test_size_abort_over_tls_keeps_the_decrypted_bytes_that_arrived(crawl):
+    row = one(crawl, "tls-big")
+    assert row["exception"] == "DownloadCancelledError" and row["wire"]["truncated"] == "length"
+    response = row["wire"]["response"]
+    assert response.startswith(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2000\r\n")
+    assert 50000 < len(response) < 200000
+    assert [e for e in crawl["tls"] if e.received == row["wire"]["request"]][0].sent.startswith(response)
+
+
+def test_through_an_http_proxy_the_exchange_with_the_proxy_is_recorded(crawl, servers):
+    plain, _ = servers
+    wire = one(crawl, "proxied")["wire"]
+    server_exchange(crawl, wire)
+    assert wire["request"].startswith(b"GET http://news.example/reason?proxied HTTP/1.1\r\n")
+    assert b"\r\nHost: news.example\r\n" in wire["request"]
+    assert wire["ip"] == "127.0.0.1"  # the proxy's address: the origin's is never seen
+    assert wire["response"].startswith(b"HTTP/1.1 200 All Good\r\n")
 
 
 def test_what_the_wire_did_not_see_is_not_invented(crawl):
