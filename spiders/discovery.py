@@ -13,6 +13,7 @@ The XML parser is configured for hostile input: no entity expansion, no network,
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from dataclasses import asdict, dataclass, field
@@ -158,9 +159,20 @@ def _local(el) -> str:
     """The element name without namespace or prefix: sitemaps and feeds in the wild use every
     spelling (default namespace, none, a wrong one, an undeclared ``news:`` prefix)."""
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+def _kids(el) -> dict:
+    """First child per local name: one pass instead of a scan per field."""
+    out: dict = {}
+    for c in el:
+        out.setdefault(_local(c), c)
+    return out
 
 
 def _text(el) -> str | None:
@@ -199,22 +211,26 @@ def parse_sitemap(body: bytes) -> Sitemap | None:
     kind = _local(root)
     wanted = "sitemap" if kind == "sitemapindex" else "url"
     sitemap = Sitemap(kind=kind)
-    for node in root.iter():
-        if node is root or _local(node) != wanted:
-            continue
-        loc = _text(_child(node, "loc"))
+    nodes = [n for n in root if _local(n) == wanted]
+    if not nodes:  # entries wrapped in something unexpected: look deeper
+        nodes = [n for n in root.iter() if n is not root and _local(n) == wanted]
+    for node in nodes:
+        kids = _kids(node)
+        loc = _text(kids.get("loc"))
         if not loc:
             continue
-        entry = SitemapEntry(loc=loc, lastmod=normalize_date(_text(_child(node, "lastmod"))))
-        news = _child(node, "news")
+        entry = SitemapEntry(loc=loc, lastmod=normalize_date(_text(kids.get("lastmod"))))
+        news = kids.get("news")
         if news is not None:
-            entry.news_title = _text(_child(news, "title"))
-            entry.news_publication_date = normalize_date(_text(_child(news, "publication_date")))
-            entry.news_keywords = _text(_child(news, "keywords"))
-            pub = _child(news, "publication")
+            news = _kids(news)
+            entry.news_title = _text(news.get("title"))
+            entry.news_publication_date = normalize_date(_text(news.get("publication_date")))
+            entry.news_keywords = _text(news.get("keywords"))
+            pub = news.get("publication")
             if pub is not None:
-                entry.news_name = _text(_child(pub, "name"))
-                entry.news_language = _text(_child(pub, "language"))
+                pub = _kids(pub)
+                entry.news_name = _text(pub.get("name"))
+                entry.news_language = _text(pub.get("language"))
         sitemap.entries.append(entry)
     return sitemap
 
