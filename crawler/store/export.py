@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from crawler.store.errors import StoreError

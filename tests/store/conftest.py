@@ -10,10 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from store_helpers import write_edition  # noqa: E402
-
-FIRST = "2026-11-24T01:00:00.000000Z"
-SECOND = "2026-11-25T01:00:00.000000Z"
+from store_helpers import FIRST, SECOND, write_edition  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ import hashlib
 import uuid
 
 DEMO_HOST = "http://demo.test"
+FIRST = "2026-11-24T01:00:00.000000Z"   # capture time of the first crawl
+SECOND = "2026-11-25T01:00:00.000000Z"  # and of the re-crawl
 TODAY_PATH = "/popculture/story-behind-jim-pam-s-first-kiss-office-so-romantic-t118932"
 
 

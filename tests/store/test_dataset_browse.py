@@ -10,6 +10,7 @@ import socket
 import struct
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote

@@ -10,9 +10,7 @@ from click.testing import CliRunner
 from crawler.commands.dataset import diff as diff_command
 from crawler.store.diff import diff_versions, render
 from crawler.store.writer import StoreWriter
-from store_helpers import DEMO_HOST, capture_for, demo_articles, edited_paths, write_edition
-
-from conftest import FIRST, SECOND
+from store_helpers import DEMO_HOST, FIRST, SECOND, capture_for, demo_articles, edited_paths, write_edition
 
 
 def test_edition_2_recrawl_versions_exactly_the_three_edited_articles(two_crawls):
