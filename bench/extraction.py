@@ -1,0 +1,244 @@
+"""Extraction benchmark: ours against trafilatura, readability-lxml and newspaper4k, in one run.
+
+    .venv/bin/python bench/extraction.py                 # everything (about a minute)
+    .venv/bin/python bench/extraction.py --no-metadata --no-cli --tools ours,trafilatura-precision
+
+Body (``--extraction-corpus``, default ``../shared/corpus/extraction-dev``): the upstream
+article-extraction-benchmark metric (``bench/body_metric.py``) over every page, plus pages/second
+with the HTML already in memory (in-process) and, for ours and trafilatura, as a command-line run
+over the whole corpus (process start-up, file reading and output included; one process each, so
+the numbers compare per core). Metadata (``--metadata-corpus``): the rows of ``bench/metadata.py``.
+
+Peers are benchmark-only dependencies. Every tool gets the raw page bytes and the page URL and does
+its own decoding, as it would in production; a tool crashing on a page scores an empty body there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus"
+DEFAULT_EXTRACTION = SHARED / "extraction-dev"
+DEFAULT_METADATA = SHARED / "metadata-dev"
+for path in (ROOT, ROOT / "bench"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from body_metric import score  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+
+
+# --- body tools: (html bytes, url) -> plain text -------------------------------------------------
+
+def body_ours(html: bytes, url: str) -> str:
+    from crawler.extract import extract
+    return extract(html, url).body
+
+
+def body_trafilatura(html: bytes, url: str) -> str:
+    import trafilatura
+    return trafilatura.extract(html, url=url) or ""
+
+
+def body_trafilatura_precision(html: bytes, url: str) -> str:
+    import trafilatura
+    return trafilatura.extract(html, url=url, favor_precision=True) or ""
+
+
+def body_readability(html: bytes, url: str) -> str:
+    import lxml.html
+    from readability import Document
+    summary = Document(html, url=url).summary(html_partial=True)
+    return lxml.html.fragment_fromstring(summary, create_parent="div").text_content() if summary else ""
+
+
+def body_newspaper4k(html: bytes, url: str) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import newspaper
+    article = newspaper.Article(url or "http://example.invalid/", fetch_images=False)
+    article.download(input_html=html.decode("utf-8", errors="replace"))
+    article.parse()
+    return article.text or ""
+
+
+BODY_TOOLS = {
+    "ours": body_ours,
+    "trafilatura": body_trafilatura,
+    "trafilatura-precision": body_trafilatura_precision,
+    "readability": body_readability,
+    "newspaper4k": body_newspaper4k,
+}
+
+
+def load_extraction_corpus(corpus: Path, limit: int | None = None) -> list[tuple[str, str, bytes, str]]:
+    truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for key in sorted(truth)[:limit]:
+        with gzip.open(corpus / "html" / f"{key}.html.gz", "rb") as fh:
+            pages.append((key, truth[key]["url"], fh.read(), truth[key]["articleBody"]))
+    return pages
+
+
+def run_in_process(name: str, pages) -> dict:
+    fn = BODY_TOOLS[name]
+    fn(pages[0][2], pages[0][1])  # warm-up: imports and lazy initialisation are not per page
+    predictions, errors = [], 0
+    started, cpu = time.perf_counter(), time.process_time()
+    for _key, url, html, _truth in pages:
+        try:
+            predictions.append(fn(html, url))
+        except Exception:  # a peer's crash is its score on that page, not the end of the run
+            predictions.append("")
+            errors += 1
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    result = score((truth, pred) for (_k, _u, _h, truth), pred in zip(pages, predictions))
+    result.update(tool=name, errors=errors, pages_per_s=len(pages) / seconds,
+                  pages_per_cpu_s=len(pages) / cpu)
+    return result
+
+
+def _write_plain_pages(pages, directory: Path) -> Path:
+    """The corpus as plain ``<id>.html`` files: what both command-line tools read."""
+    for key, _url, html, _truth in pages:
+        (directory / f"{key}.html").write_bytes(html)
+    tsv = directory.parent / "urls.tsv"
+    tsv.write_text("".join(f"{directory / key}.html\t{url}\n" for key, url, _h, _t in pages), encoding="utf-8")
+    return tsv
+
+
+def run_cli_ours(pages, workdir: Path) -> dict:
+    pages_dir = workdir / "pages"
+    tsv = workdir / "urls.tsv"
+    files = [str(pages_dir / f"{key}.html") for key, *_ in pages]
+    started, cpu = time.perf_counter(), _children_cpu()
+    proc = subprocess.run([str(VENV_BIN / "newsarchive"), "extract", *files, "--urls-file", str(tsv)],
+                          capture_output=True)
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
+    bodies = {}
+    for line in proc.stdout.decode("utf-8").splitlines():
+        record = json.loads(line)
+        bodies[Path(record["path"]).stem] = record["body"]
+    result = score((truth, bodies.get(key, "")) for key, _u, _h, truth in pages)
+    result.update(tool="ours (CLI)", errors=proc.returncode, pages_per_s=len(pages) / seconds,
+                  pages_per_cpu_s=len(pages) / cpu)
+    return result
+
+
+def run_cli_trafilatura(pages, workdir: Path, precision: bool) -> dict | None:
+    """Speed only: trafilatura's CLI names its outputs by content hash, so they cannot be scored per page
+    (its in-process row scores the same extraction)."""
+    exe = shutil.which("trafilatura", path=str(VENV_BIN)) or shutil.which("trafilatura")
+    if not exe:
+        return None
+    out = workdir / ("traf-out-precision" if precision else "traf-out")
+    args = [exe, "--input-dir", str(workdir / "pages"), "-o", str(out), "--parallel", "1"]
+    if precision:
+        args.append("--precision")
+    started, cpu = time.perf_counter(), _children_cpu()
+    proc = subprocess.run(args, capture_output=True, cwd=workdir)
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
+    produced = sum(1 for path in out.rglob("*") if path.is_file()) if out.exists() else 0
+    name = "trafilatura-precision (CLI)" if precision else "trafilatura (CLI)"
+    return {"tool": name, "f1": None, "precision": None, "recall": None, "outputs": produced,
+            "errors": proc.returncode, "pages_per_s": len(pages) / seconds, "pages_per_cpu_s": len(pages) / cpu}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def format_body_table(rows: list[dict]) -> str:
+    """pages/s by wall clock and by CPU time: on a shared machine the CPU figure is the stable one."""
+    head = f"{'tool':<30}{'F1':>8}{'precision':>11}{'recall':>9}{'pages/s':>10}{'pages/cpu-s':>13}{'errors':>8}"
+    lines = [head, "-" * len(head)]
+
+    def cell(value, width):
+        return f"{'-':>{width}}" if value is None else f"{value:>{width}.3f}"
+
+    for row in rows:
+        lines.append(f"{row['tool']:<30}{cell(row['f1'], 8)}{cell(row['precision'], 11)}{cell(row['recall'], 9)}"
+                     f"{row['pages_per_s']:>10.1f}{row['pages_per_cpu_s']:>13.1f}{row['errors']:>8}")
+    return "\n".join(lines)
+
+
+def run_metadata(corpus: Path, limit: int | None) -> str | None:
+    """Hook into ``bench/metadata.py`` (the metadata engineer's scorer): None when it is absent."""
+    try:
+        import metadata
+    except ImportError:
+        return None
+    if not hasattr(metadata, "run"):
+        return None
+    rows = metadata.run(corpus, limit=limit)
+    return metadata.format_table(rows) if hasattr(metadata, "format_table") else json.dumps(rows, indent=1)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--extraction-corpus", type=Path, default=DEFAULT_EXTRACTION)
+    ap.add_argument("--metadata-corpus", type=Path, default=DEFAULT_METADATA)
+    ap.add_argument("--tools", default=",".join(BODY_TOOLS), help=f"body tools: {', '.join(BODY_TOOLS)}")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N pages of each corpus")
+    ap.add_argument("--no-cli", action="store_true", help="skip the command-line speed runs")
+    ap.add_argument("--no-metadata", action="store_true", help="skip the metadata-dev scoring")
+    ap.add_argument("--json", action="store_true", help="body rows as JSON lines instead of a table")
+    args = ap.parse_args(argv)
+
+    tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    unknown = [t for t in tools if t not in BODY_TOOLS]
+    if unknown:
+        ap.error(f"unknown tool(s) {', '.join(unknown)}; choose from {', '.join(BODY_TOOLS)}")
+    if not (args.extraction_corpus / "ground-truth.json").exists():
+        ap.error(f"no ground-truth.json in {args.extraction_corpus}")
+
+    pages = load_extraction_corpus(args.extraction_corpus, args.limit)
+    rows = []
+    for name in tools:
+        try:
+            rows.append(run_in_process(name, pages))
+        except ImportError as exc:
+            print(f"skipping {name}: {exc}", file=sys.stderr)
+    if not args.no_cli:
+        with tempfile.TemporaryDirectory(prefix="bench-extraction-") as tmp:
+            workdir = Path(tmp)
+            (workdir / "pages").mkdir()
+            _write_plain_pages(pages, workdir / "pages")
+            if "ours" in tools:
+                rows.append(run_cli_ours(pages, workdir))
+            for precision, name in ((False, "trafilatura"), (True, "trafilatura-precision")):
+                if name in tools:
+                    row = run_cli_trafilatura(pages, workdir, precision)
+                    if row:
+                        rows.append(row)
+
+    print(f"Body: {args.extraction_corpus} ({len(pages)} pages; article-extraction-benchmark metric)")
+    if args.json:
+        for row in rows:
+            print(json.dumps(row))
+    else:
+        print(format_body_table(rows))
+
+    if not args.no_metadata:
+        print(f"\nMetadata: {args.metadata_corpus}")
+        table = run_metadata(args.metadata_corpus, args.limit)
+        print(table if table is not None else "(bench/metadata.py has no run(); nothing scored)")
+    return 0
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore")  # peers and dateutil warn per page; the table is the output
+    sys.exit(main())
