@@ -235,6 +235,16 @@ def parse_sitemap(body: bytes) -> Sitemap | None:
     return sitemap
 
 
+def parse_text_sitemap(body: bytes) -> Sitemap | None:
+    """A plain-text sitemap (one absolute URL a line, as the sitemaps protocol allows), or ``None``
+    if any non-blank line is not an http(s) URL: a text file that merely mentions URLs is not one."""
+    text = maybe_gunzip(body).decode("utf-8", "replace").lstrip("\ufeff")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or not all(re.match(r"https?://\S+$", line, re.I) for line in lines):
+        return None
+    return Sitemap(kind="urlset", entries=[SitemapEntry(loc=line) for line in lines])
+
+
 def parse_feed(body: bytes) -> list[FeedEntry] | None:
     """Parse RSS 2.0 (and 0.9x), RSS 1.0/RDF or Atom.  ``None`` if *body* is not a feed.
 
@@ -318,4 +328,4 @@ def normalize_date(value: str | None) -> str | None:
 
 
 __all__ = ["FeedEntry", "Sitemap", "SitemapEntry", "maybe_gunzip", "normalize_date", "parse_feed",
-           "parse_sitemap", "robots_sitemaps", "sniff"]
+           "parse_sitemap", "parse_text_sitemap", "robots_sitemaps", "sniff"]

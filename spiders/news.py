@@ -39,7 +39,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.items import PageItem
 from spiders.classify import classify
-from spiders.discovery import maybe_gunzip, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from spiders.discovery import (maybe_gunzip, parse_feed, parse_sitemap, parse_text_sitemap,
+                                robots_sitemaps, sniff)
 from spiders.failures import failure_reason, quiet_robots_errors
 from spiders.scope import Scope, clean_url, split_list
 
@@ -244,6 +245,8 @@ class NewsSpider(scrapy.Spider):
             self._close_if_limit()
             return
         kind = sniff(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+        if kind == "other" and expect == "sitemap":
+            kind = "sitemap"  # perhaps a plain-text sitemap; _parse_sitemap says if not
         if kind == "sitemap":
             yield from self._parse_sitemap(response, hints)
         elif kind == "feed":
@@ -309,7 +312,8 @@ class NewsSpider(scrapy.Spider):
                           "normalize-space(@rel), ' '), ' stylesheet ')]/@href")
 
     def _parse_sitemap(self, response, hints):
-        sitemap = parse_sitemap(_body(response, self.unzip_max))
+        body = _body(response, self.unzip_max)
+        sitemap = parse_sitemap(body) or parse_text_sitemap(body)
         if sitemap is None:
             self._inc("news/failed/unreadable_sitemap")
             logger.warning("unreadable sitemap: %s", response.url)
@@ -319,9 +323,10 @@ class NewsSpider(scrapy.Spider):
         for entry in sitemap.entries:
             if sitemap.kind == "sitemapindex":
                 # An index is one document split in parts: its sitemaps keep the index's depth.
-                request = self._follow(entry.loc, make_hints("sitemap", depth, response.url), "sitemap")
+                request = self._follow(response.urljoin(entry.loc), make_hints("sitemap", depth, response.url),
+                                       "sitemap")
             else:
-                request = self._follow(entry.loc, make_hints("sitemap", depth + 1, response.url,
+                request = self._follow(response.urljoin(entry.loc), make_hints("sitemap", depth + 1, response.url,
                                                              **entry.hints()))
             if request is not None:
                 yield request

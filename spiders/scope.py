@@ -45,10 +45,16 @@ def split_list(value) -> list[str]:
     return [v.strip() for v in out if v.strip()]
 
 
-def clean_url(url: str) -> str | None:
-    """An absolute http(s) URL made safe to request, without fragment; ``None`` if it is not one.
+# Campaign tags that feeds and newsletters add to article links: the same story under another URL
+# would be fetched, archived and extracted twice.
+_TRACKING = re.compile(r"(?:^|(?<=&))(?:utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid)=[^&]*", re.I)
 
-    Query parameters keep their order: the archive records the URL the site linked to.
+
+def clean_url(url: str) -> str | None:
+    """An absolute http(s) URL made safe to request, without fragment or campaign tags (utm_*,
+    fbclid, gclid); ``None`` if it is not one.
+
+    Other query parameters keep their order: the archive records the URL the site linked to.
     """
     try:
         url = safe_url_string(url.strip())
@@ -62,7 +68,10 @@ def clean_url(url: str) -> str | None:
     except ValueError:
         return None
     netloc = parts.netloc.lower() if "@" not in parts.netloc else parts.netloc
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    query = parts.query
+    if query and _TRACKING.search(query):
+        query = "&".join(p for p in query.split("&") if not _TRACKING.match(p))
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
 
 
 def site_domain(host: str) -> str:

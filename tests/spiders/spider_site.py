@@ -103,7 +103,9 @@ def build_site() -> dict[str, tuple[int, dict, bytes]]:
   <item><title>Quantum leap in computing</title><link>{{base}}{A7}</link>
     <pubDate>Wed, 18 Nov 2026 08:00:00 GMT</pubDate></item>
   <item><title>New chip unveiled</title><link>{{base}}{A3}</link></item>
+  <item><title>Storm hits coast town</title><link>{{base}}{A1}?utm_source=rss&amp;utm_medium=feed</link></item>
 </channel></rss>""", {"Content-Type": "application/rss+xml"})
+    add("/sitemap.txt", f"{{base}}{A6}\n\n", {"Content-Type": "text/plain"})
     return pages
 
 

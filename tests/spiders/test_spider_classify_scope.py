@@ -113,6 +113,8 @@ def test_scope_hosts_patterns_and_extensions():
 def test_clean_url_and_split_list():
     assert clean_url("HTTP://Example.ORG/a b#frag") == "http://example.org/a%20b"
     assert clean_url("https://e.org") == "https://e.org/"
+    assert clean_url("https://e.org/a?id=3&utm_source=rss&b=2&fbclid=x") == "https://e.org/a?id=3&b=2"
+    assert clean_url("https://e.org/a?utm_campaign=x") == "https://e.org/a"
     for bad in ("mailto:x@e.org", "javascript:void(0)", "/relative", "htp:/broken", "http://", "http://e.org:99999/"):
         assert clean_url(bad) is None, bad
     assert split_list("a, b,,c") == ["a", "b", "c"]

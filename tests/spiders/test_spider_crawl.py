@@ -106,13 +106,14 @@ def test_depth_and_exclude(site, tmp_path):
 def test_sitemap_as_start_url_without_link_following_and_include(site, tmp_path):
     items, result, _ = run_crawl(tmp_path, {
         "start_urls": [site.url + "/sitemap_index.xml", site.url + "/feed.xml"],
+        "sitemap_urls": site.url + "/sitemap.txt",
         "follow_links": "false", "include": r"/business/,/world/",
     })
-    assert paths(items) == sorted([A5, A2])
-    # A2 links to A1 but links are not followed; A3 and A7 (feed) are not included.
-    assert A1 not in site.hits and A3 not in site.hits and A7 not in site.hits
+    assert paths(items) == sorted([A5, A2, A6, A1])   # A6 from the plain-text sitemap
+    # A3 and A7 (feed) are not included; A1 came from the feed without its utm_* tags.
+    assert A3 not in site.hits and A7 not in site.hits and A1 in site.hits
     assert "/about" not in site.hits
-    assert result["stats"]["news/sitemaps"] == 3 and result["stats"]["news/feeds"] == 1
+    assert result["stats"]["news/sitemaps"] == 4 and result["stats"]["news/feeds"] == 1
     a5 = next(i for i in items if i["url"].endswith(A5))
     assert a5["hints"]["news_title"] == "Markets rally after report"
 

@@ -2,7 +2,8 @@
 
 import gzip
 
-from spiders.discovery import maybe_gunzip, normalize_date, parse_feed, parse_sitemap, robots_sitemaps, sniff
+from spiders.discovery import (maybe_gunzip, normalize_date, parse_feed, parse_sitemap, parse_text_sitemap,
+                               robots_sitemaps, sniff)
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -169,3 +170,11 @@ def test_robots_sitemaps_and_dates():
     assert normalize_date("Tue, 24 Nov 2026 07:00:00 GMT") == "2026-11-24T07:00:00+00:00"
     assert normalize_date("yesterday-ish") == "yesterday-ish"
     assert normalize_date("  ") is None
+
+
+def test_text_sitemap():
+    sm = parse_text_sitemap(b"\xef\xbb\xbfhttps://e.org/a\r\n\nhttp://e.org/b\n")
+    assert [e.loc for e in sm.entries] == ["https://e.org/a", "http://e.org/b"]
+    assert parse_text_sitemap(gzip.compress(b"https://e.org/a\n")).entries[0].loc == "https://e.org/a"
+    assert parse_text_sitemap(b"Some notes about https://e.org/a\n") is None
+    assert parse_text_sitemap(b"") is None
