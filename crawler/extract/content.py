@@ -38,6 +38,9 @@ DESCEND_SHARE = 0.7
 HINT_SHARE = 0.4
 # ... and for schema.org ``itemprop=articleBody``, a statement by the publisher.
 SCHEMA_HINT_SHARE = 0.1
+# A sibling of the container joins the body when it holds this much prose, this densely.
+SIBLING_MIN_CHARS = 80
+SIBLING_DENSITY = 0.8
 # Boilerplate phrases are only matched on blocks this short: a long paragraph is prose.
 MAX_PHRASE_BLOCK = 200
 
@@ -140,6 +143,27 @@ def find_container(root, mass: dict):
         node = best
 
 
+def prose_siblings(container, mass: dict, stop) -> list:
+    """Siblings of the container that are prose too: a lead or summary set apart from the body.
+
+    Only dense prose counts (most characters in long, link-free blocks), so teasers, bylines and
+    link lists next to the story stay out.
+    """
+    parent = container.getparent()
+    if container is stop or parent is None:
+        return []
+    extras = []
+    for sibling in parent:
+        if sibling is container or not isinstance(sibling.tag, str):
+            continue
+        prose = mass.get(sibling, 0)
+        if prose < SIBLING_MIN_CHARS:
+            continue
+        if prose >= SIBLING_DENSITY * sibling.xpath("string-length(normalize-space())"):
+            extras.append(sibling)
+    return extras
+
+
 def _key(text: str | None) -> str:
     return normalise_space(text or "").casefold().strip(" .:\"'“”")
 
@@ -176,8 +200,12 @@ def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) ->
     if not mass.get(body):
         return ""
     container = find_container(body, mass)
-    skip = {k for k in (_key(meta.get("headline")), _key(meta.get("description"))) if k}
-    inside = set(container.iter()) if container is not body else None
+    skip = {k for k in (_key(meta.get("headline")),) if k}
+    inside = None
+    if container is not body:
+        inside = set(container.iter())
+        for sibling in prose_siblings(container, mass, body):
+            inside.update(sibling.iter())
     candidates = [b for b in blocks if inside is None or b.owner in inside]
     return "\n\n".join(b.text for b in candidates if keep_block(b, skip))
 
