@@ -189,3 +189,33 @@ def date_from_url(url: str | None) -> str | None:
 
 def day_of(value: str | None) -> str | None:
     return value[:10] if value else None
+
+
+def find_dates(text: str, month_first: bool = False, limit: int = 200) -> list[tuple[int, date]]:
+    """Every (offset, day) written in ``text`` (numeric or with a month name), in text order."""
+    p = patterns()
+    found: list[tuple[int, date]] = []
+    for rx in _month_res():
+        for m in rx.finditer(text):
+            mon = p.month_of.get(m["mon"].casefold().rstrip("."))
+            day = _valid(int(m["y"]), mon, int(m["d"])) if mon else None
+            if day:
+                found.append((m.start(), day))
+            if len(found) > limit:
+                break
+    for m in _NUMERIC.finditer(text):
+        a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+        d, mo = (b, a) if (month_first and m["sep"] != "." and a <= 12) or (b > 12 and a <= 12) else (a, b)
+        day = _valid(y, mo, d)
+        if day:
+            found.append((m.start(), day))
+    for m in _ISO.finditer(text):
+        day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
+        if day:
+            found.append((m.start(), day))
+    for m in _SLASH_YMD.finditer(text):
+        day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
+        if day:
+            found.append((m.start(), day))
+    found.sort(key=lambda t: t[0])
+    return found

@@ -272,17 +272,22 @@ def _month_first(meta, doc) -> bool:
 
 
 def _dates(doc, meta, art, url, date_nodes):
+    """(published, modified, source of published); the source lets callers weigh the evidence."""
     mf = _month_first(meta, doc)
     published = modified = None
+    source = None
     if art:
         published = dates.parse_date(text_of(art.get("datePublished")), with_text=False) or \
             dates.parse_date(text_of(art.get("dateCreated")), with_text=False)
         modified = dates.parse_date(text_of(art.get("dateModified")), with_text=False)
+        if published:
+            source = "jsonld:" + ",".join(types_of(art))
     if not published:
         for k in PUBLISHED_META:
             for v in meta.get(k, []):
                 published = dates.parse_date(v, month_first=mf, with_text=False)
                 if published:
+                    source = "meta:" + k
                     break
             if published:
                 break
@@ -309,13 +314,81 @@ def _dates(doc, meta, art, url, date_nodes):
                 modified = modified or d
             elif not published:
                 published = d
+                source = "time"
             if published and modified:
                 break
     if not published:
         published = _visible_date(date_nodes, mf)
+        source = "visible" if published else None
     if not published:
         published = dates.date_from_url(url)
-    return published, modified
+        source = "url" if published else None
+    return _cross_check(doc, url, mf, published, modified, source, date_nodes)
+
+
+_INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
+
+
+def _visible_text(doc) -> str:
+    """The text a reader sees (no scripts, styles or head), for checking dates against the page."""
+    parts = []
+    body = doc.find("body")
+    root = body if body is not None else doc
+    for el in root.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _INVISIBLE_TAGS or not tag:
+            if el.tail:
+                parts.append(el.tail)
+            continue
+        if el.text:
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    return _WS.sub(" ", " ".join(parts))
+
+
+def _cross_check(doc, url, mf, published, modified, source, date_nodes):
+    """Check a structured publication date against what the page shows.
+
+    Pages republished or "updated" often keep the original date only in metadata while showing
+    the newer one; pages (not articles) carry CMS dates nobody sees. A date the reader never sees
+    and the URL does not carry is weak evidence.
+    """
+    if not source or not source.startswith(("jsonld", "meta")):
+        if published is None:
+            published = _date_near_headline(doc, mf)
+            source = "headline-area" if published else None
+        return published, modified, source
+    url_day = dates.date_from_url(url)
+    if url_day and url_day == published[:10]:
+        return published, modified, source
+    shown = {d.isoformat() for _, d in dates.find_dates(_visible_text(doc)[:300_000], mf)}
+    if published[:10] in shown:
+        return published, modified, source
+    if modified and modified[:10] in shown and modified[:10] > published[:10]:
+        return modified, modified, source + "+shown-modified"
+    visible = _visible_date(date_nodes, mf)
+    if visible and visible in shown and visible != published[:10]:
+        return visible, modified, "visible-over-" + source
+    if source.startswith("jsonld") and "webpage" in source and not any(
+            t in source for t in ("article", "posting")):
+        return None, modified, None
+    return published, modified, source
+
+
+def _date_near_headline(doc, mf) -> str | None:
+    """A date written just before or after the headline: where bylines and datelines sit."""
+    h1 = _H1(doc)
+    if not h1:
+        return None
+    text = _visible_text(doc)
+    head = _clean(h1[0].text_content())
+    pos = text.find(head) if head else -1
+    if pos < 0:
+        return None
+    window = text[max(0, pos - 200): pos + len(head) + 600]
+    found = dates.find_dates(window, mf, limit=5)
+    return found[0][1].isoformat() if found else None
 
 
 def _is_modified_label(el) -> bool:
@@ -393,7 +466,7 @@ def extract_metadata(doc, url):
 
     byline_nodes, date_nodes = _candidates(doc)
     authors, byline = _authors(doc, meta, art, byline_nodes, index, site_name)
-    published, modified = _dates(doc, meta, art, url, date_nodes)
+    published, modified, _source = _dates(doc, meta, art, url, date_nodes)
 
     section = (text_of(art.get("articleSection")) if art else None) or \
         _first(meta, "article:section", "section", "parsely-section", "article.section", "category")
