@@ -31,6 +31,10 @@ COMMANDS = {
     "jobs": "crawler.commands.jobs:jobs",
     "scheduler": "crawler.commands.jobs:scheduler",
     "status": "crawler.commands.jobs:status",
+    "worker": "crawler.commands.scale:worker",
+    "seed": "crawler.commands.scale:seed",
+    "frontier": "crawler.commands.scale:frontier",
+    "merge": "crawler.commands.scale:merge",
 }
 
 

@@ -127,8 +127,8 @@ class StorePipeline:
         from crawler.store.writer import StoreWriter
 
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        self.writer = StoreWriter(self.db_path, batch_size=self.batch_size,
-                                  flush_seconds=self.flush_seconds)
+        self.writer = StoreWriter(self.db_path, batch_size=self.batch_size, flush_seconds=self.flush_seconds,
+                                  busy_timeout=self.crawler.settings.getfloat("STORE_BUSY_TIMEOUT", 30.0))
         settings = self.crawler.settings
         spider = spider or self.crawler.spider
         self.crawl_id = self.writer.begin_crawl(
@@ -167,6 +167,8 @@ class StorePipeline:
         self.writer.flush()
         for key, value in self.writer.counts.items():
             self.crawler.stats.set_value(f"store/{key}", value)
+        for error in getattr(self.writer, "errors", [])[:20]:
+            logger.error("dataset: %s", error)
         stats = _jsonable(self.crawler.stats.get_stats())
         self.writer.end_crawl(self.crawl_id, status=str(reason), stats=stats)
         self.writer.close()

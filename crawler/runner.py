@@ -100,12 +100,14 @@ def build_settings(archive: Path, overrides: dict | None = None, progress: bool 
     return settings
 
 
-def _warc_files_written(archive: Path, since: float) -> list[Path]:
+def _warc_files_written(archive: Path, since: float, worker: str | None = None) -> list[Path]:
+    """This run's WARC files; with a worker id, only that worker's (others may still be writing)."""
     warcs = archive / "warcs"
     if not warcs.is_dir():
         return []
+    suffixes = (f"-{worker}.warc.gz", f"-{worker}.warc.gz.open") if worker else (".warc.gz", ".warc.gz.open")
     return sorted(p for p in warcs.iterdir()
-                  if p.name.endswith((".warc.gz", ".warc.gz.open")) and p.stat().st_mtime >= since - 1)
+                  if p.name.endswith(suffixes) and p.stat().st_mtime >= since - 1)
 
 
 def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str = "archive",
@@ -113,16 +115,11 @@ def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str 
               include=(), exclude=(), settings_overrides: dict | None = None,
               progress: bool = False, log_level: str | None = None,
               post_checks: bool = True) -> CrawlResult:
-    from scrapy.crawler import CrawlerProcess
-
     seeds = [check_url(u) for u in start_urls]
     sitemaps = [check_url(u) for u in sitemap_urls]
     feeds = [check_url(u) for u in feed_urls]
     if not (seeds or sitemaps or feeds):
         raise CrawlError("nothing to crawl: give at least one URL, --sitemap or --feed")
-    archive = check_archive_dir(Path(archive))
-    settings = build_settings(archive, settings_overrides, progress, log_level)
-
     spider_args = {"start_urls": seeds, "sitemap_urls": sitemaps, "feed_urls": feeds}
     if allow_domains:
         spider_args["allowed_domains"] = list(allow_domains)
@@ -135,18 +132,29 @@ def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str 
     if depth is not None:
         spider_args["max_depth"] = depth
 
+    result = run_spider("news", spider_args, archive, settings_overrides, progress, log_level, post_checks)
+    _check_seeds(result)
+    return result
+
+
+def run_spider(spider, spider_args: dict, archive: Path | str, settings_overrides: dict | None = None,
+               progress: bool = False, log_level: str | None = None, post_checks: bool = True) -> CrawlResult:
+    """Run one spider (a name or a class) to completion in this process, then index and verify."""
+    from scrapy.crawler import CrawlerProcess
+
+    archive = check_archive_dir(Path(archive))
+    settings = build_settings(archive, settings_overrides, progress, log_level)
     started_wall = time.time()
     started = time.monotonic()
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler("news")
+    crawler = process.create_crawler(spider)
     process.crawl(crawler, **spider_args)
     process.start()
     stats = dict(crawler.stats.get_stats())
     result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,
-                         warc_files=_warc_files_written(archive, started_wall))
+                         warc_files=_warc_files_written(archive, started_wall, settings.get("WARC_WORKER_ID")))
     if post_checks and settings.getbool("WARC_ENABLED", True):
         result.problems.extend(post_crawl(archive, result.warc_files))
-    _check_seeds(result)
     return result
 
 

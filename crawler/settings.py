@@ -95,12 +95,18 @@ STORE_ENABLED = True
 STORE_DB = None                               # default: <archive>/archive.db
 STORE_BATCH_SIZE = 500
 STORE_FLUSH_SECONDS = 2.0
+STORE_BUSY_TIMEOUT = 30.0                     # seconds a writer waits for another writer's lock
 
 # --- recurring jobs (REFRESH_*) ---------------------------------------------
 REFRESH_ENABLED = False                       # jobs turn it on; a plain `crawl` refetches everything
 REFRESH_BACKOFF = "1h,6h,1d,7d"               # wait after the 1st, 2nd, ... capture; then never again
 NEWSARCHIVE_MAX_BYTES = 0                     # close the crawl after this many response bytes (0: no limit)
 NEWSARCHIVE_PROGRESS = False                  # the CLI draws a live progress line on terminals
+
+# --- scale-out (scrapy-redis; the `worker` command sets these) ----------------
+NEWSARCHIVE_REDIS_JOB = None                  # job whose shared frontier this worker serves
+NEWSARCHIVE_REDIS_RUN = 0                     # run number of that job (see crawler/distributed.py)
+NEWSARCHIVE_REDIS_HEARTBEAT = 1.0             # seconds between a worker's busy/idle heartbeats
 
 # --- spider (NEWS_*) ---------------------------------------------------------
 NEWS_MAX_PAGES = 0                            # 0: no limit
