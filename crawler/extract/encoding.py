@@ -72,10 +72,25 @@ def meta_charset(data: bytes) -> str | None:
 
 
 def looks_binary(data: bytes) -> bool:
+    """Text in any encoding we accept has almost no C0 controls (ISO-2022's ESC is allowed);
+    random or compressed bytes have about 10%."""
     sample = data[:4096]
     if not sample:
         return False
-    return len(_BINARY_CONTROL.findall(sample)) > len(sample) * 0.1
+    return len(_BINARY_CONTROL.findall(sample)) > len(sample) * 0.03
+
+
+def sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: ASCII markup leaves a NUL in every other byte."""
+    sample = data[:1024]
+    if len(sample) < 16:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > len(sample) * 0.4 and even == 0:
+        return "utf-16-le"
+    if even > len(sample) * 0.4 and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 def _strict(data: bytes, codec: str) -> str | None:
@@ -108,6 +123,9 @@ def decode_html(html: bytes | str, headers: Mapping[str, str] | None = None) -> 
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(codec, errors="replace"), []
+    utf16 = sniff_utf16(data)
+    if utf16:
+        return data.decode(utf16, errors="replace"), [f"no BOM or declaration: decoded as {utf16}"]
     if looks_binary(data):
         return "", ["binary content: not decoded as HTML"]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import gzip
+import random
 import time
 
 import pytest
@@ -28,10 +29,22 @@ def test_empty_input(data):
     assert article.warnings
 
 
-def test_binary_data():
-    article = check(os.urandom(200_000))
+@pytest.mark.parametrize("seed", range(20))
+def test_binary_data(seed):
+    data = random.Random(seed).randbytes(200_000)
+    article = check(data)
     assert article.body == ""
     assert any("binary" in w for w in article.warnings)
+
+
+def test_gzip_bytes_passed_as_html_are_binary():
+    article = check(gzip.compress(ARTICLE * 50))
+    assert article.body == "" and article.warnings
+
+
+def test_utf16_without_bom_is_still_read():
+    article = check(ARTICLE.decode().encode("utf-16-le"))
+    assert article.body.startswith("A sentence of real article prose")
 
 
 def test_no_article_on_the_page():
