@@ -212,7 +212,10 @@ class NewsSpider(scrapy.Spider):
             return None
         self._seen.add(url)
         self._pending[url] = hints
-        return scrapy.Request(url, callback=self.parse, errback=self.errback,
+        # Breadth first, discovery documents before pages: with max_pages set, the pages fetched
+        # are the ones nearest the seeds and those the site's sitemaps and feeds list.
+        priority = -2 * (hints.get("depth") or 0) + (1 if expect in ("sitemap", "feed") else 0)
+        return scrapy.Request(url, callback=self.parse, errback=self.errback, priority=priority,
                               meta={"hints": hints, "news_expect": expect})
 
     def _follow(self, raw: str, hints: dict, expect: str = "page") -> scrapy.Request | None:

@@ -127,6 +127,10 @@ def test_max_pages_closes_cleanly(site, tmp_path):
     assert 3 <= pages <= 3 + 1
     assert sum(n for p, n in site.hits.items() if p != "/robots.txt") == pages
     assert len(site.hits) < 8   # the site has 20 reachable URLs: the crawl really stopped
+    # Breadth first: what was fetched is the seed and the pages it links to, the feed first.
+    depth_0_1 = {"/robots.txt", "/", "/feed.xml", "/world/", "/tech/", A1, "/about", "/files/report.pdf",
+                 "/missing-page"}
+    assert set(site.hits) <= depth_0_1 and "/feed.xml" in site.hits
     assert "Traceback" not in log
 
 
