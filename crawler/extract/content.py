@@ -98,9 +98,7 @@ def remove_chrome(root, mass: dict) -> int:
     """Drop boilerplate elements that do not wrap the story; returns how many were dropped."""
     limit = mass.get(root, 0) * MAX_CHROME_SHARE
     doomed = []
-    for el in root.iter():
-        if el is root or not isinstance(el.tag, str):
-            continue
+    for el in root.xpath(boilerplate.CANDIDATES_XPATH):
         if mass.get(el, 0) > limit:
             continue
         reason = boilerplate.boilerplate_reason(el)
