@@ -105,7 +105,7 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def _respond(self, ex: Exchange, target: str, head: str) -> bool:
         """Write the response for `target`; False when the connection must close afterwards."""
-        query = parse_qs(urlsplit(target).query)
+        query = parse_qs(urlsplit(target).query, keep_blank_values=True)
         path = ex.path
         if path == "/reason":
             body = page("All Good")
@@ -120,10 +120,11 @@ class _Handler(socketserver.BaseRequestHandler):
         elif path == "/chunked":
             body = page("chunked", 120)
             parts = [body[:100], body[100:1000], body[1000:]]
+            trailer = "notrailer" not in query  # warcio (and so pywb) cannot de-chunk past trailers
             self._send(ex, b"HTTP/1.1 200 Chunky\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n"
-                       b"Trailer: X-Checksum\r\n\r\n",
+                       + (b"Trailer: X-Checksum\r\n\r\n" if trailer else b"\r\n"),
                        _chunk(parts[0], b";name=first"), _chunk(parts[1]) + _chunk(parts[2], b";a=b;c"),
-                       b"0;last=yes\r\nX-Checksum: 12345\r\n\r\n", pause=0.005)
+                       b"0;last=yes\r\nX-Checksum: 12345\r\n\r\n" if trailer else b"0\r\n\r\n", pause=0.005)
         elif path == "/gzip":
             body = gzip.compress(page("gzip", 200), mtime=0)
             self._send(ex, b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
