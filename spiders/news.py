@@ -290,8 +290,8 @@ class NewsSpider(scrapy.Spider):
             self._inc("news/other")
         depth = (hints.get("depth") or 0) + 1
         if self.follow_links:
-            for href in self._links(root):
-                request = self._follow(response.urljoin(href), make_hints("link", depth, response.url))
+            for href, expect in self._links(root):
+                request = self._follow(response.urljoin(href), make_hints("link", depth, response.url), expect)
                 if request is not None:
                     yield request
         if self.fetch_embeds:
@@ -305,9 +305,12 @@ class NewsSpider(scrapy.Spider):
 
     @staticmethod
     def _links(root):
-        # Feeds a page advertises are discovery documents too.
-        return root.xpath("//a/@href | //area/@href | //link[@rel='alternate']"
-                          "[contains(@type, 'rss') or contains(@type, 'atom')]/@href")
+        """(href, what is expected there): pages by <a>/<area>, and the feeds a page advertises."""
+        for href in root.xpath("//a/@href | //area/@href"):
+            yield href, "page"
+        for href in root.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"
+                               "[contains(@type, 'rss') or contains(@type, 'atom')]/@href"):
+            yield href, "feed"
 
     @staticmethod
     def _embeds(root):
