@@ -61,10 +61,11 @@ class Classification:
 
 def classify(url: str, html=None, headers: dict | None = None) -> Classification:
     """Label the page at *url*.  *html* is ``str``/``bytes`` or an already parsed lxml document
-    (a Scrapy ``response.selector.root`` will do).  *headers* may carry ``content-type``; a
-    non-HTML type is ``other`` at once.  Never raises."""
+    (a Scrapy ``response.selector.root`` will do).  *headers* may carry ``content-type``; an
+    image, audio, video, font, PDF or zip type is ``other`` at once.  Never raises."""
     ctype = ((headers or {}).get("content-type") or "").split(";")[0].strip().lower()
-    if ctype and ctype not in ("text/html", "application/xhtml+xml") and not ctype.endswith("+xml"):
+    # Only types that cannot be a mislabelled page: servers send HTML as text/plain or octet-stream.
+    if ctype.startswith(("image/", "audio/", "video/", "font/")) or ctype in ("application/pdf", "application/zip"):
         return Classification("other", "not-html")
     doc = _as_doc(html)
     url_kind = url_listing_kind(url)

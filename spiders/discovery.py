@@ -193,13 +193,6 @@ def _child(el, name: str):
     return None
 
 
-def _descendant(el, name: str):
-    for c in el.iter():
-        if c is not el and _local(c) == name:
-            return c
-    return None
-
-
 def parse_sitemap(body: bytes) -> Sitemap | None:
     """Parse a sitemap, sitemap index or news sitemap (gzip or not).  ``None`` if *body* is not one.
 

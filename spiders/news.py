@@ -291,13 +291,13 @@ class NewsSpider(scrapy.Spider):
         depth = (hints.get("depth") or 0) + 1
         if self.follow_links:
             for href, expect in self._links(root):
-                request = self._follow(response.urljoin(href), make_hints("link", depth, response.url), expect)
+                request = self._follow(_join(response, href), make_hints("link", depth, response.url), expect)
                 if request is not None:
                     yield request
         if self.fetch_embeds:
             # Page requisites belong to the page: no depth or include/exclude rule, only the host.
             for src in self._embeds(root):
-                url = clean_url(response.urljoin(src))
+                url = clean_url(_join(response, src))
                 if url is not None and self.scope.host_allowed(url):
                     request = self._request(url, make_hints("embed", depth, response.url), "embed")
                     if request is not None:
@@ -329,10 +329,10 @@ class NewsSpider(scrapy.Spider):
         for entry in sitemap.entries:
             if sitemap.kind == "sitemapindex":
                 # An index is one document split in parts: its sitemaps keep the index's depth.
-                request = self._follow(response.urljoin(entry.loc), make_hints("sitemap", depth, response.url),
+                request = self._follow(_join(response, entry.loc), make_hints("sitemap", depth, response.url),
                                        "sitemap")
             else:
-                request = self._follow(response.urljoin(entry.loc), make_hints("sitemap", depth + 1, response.url,
+                request = self._follow(_join(response, entry.loc), make_hints("sitemap", depth + 1, response.url,
                                                              **entry.hints()))
             if request is not None:
                 yield request
@@ -346,7 +346,7 @@ class NewsSpider(scrapy.Spider):
         self._inc("news/feeds")
         depth = (hints.get("depth") or 0) + 1
         for entry in entries:
-            request = self._follow(response.urljoin(entry.link),
+            request = self._follow(_join(response, entry.link),
                                    make_hints("feed", depth, response.url, **entry.hints()))
             if request is not None:
                 yield request
@@ -414,6 +414,15 @@ class NewsSpider(scrapy.Spider):
         crawler = getattr(self, "crawler", None)
         if crawler is not None and crawler.stats is not None:
             crawler.stats.inc_value(key, count)
+
+
+def _join(response, href: str) -> str:
+    """Absolute URL of *href* on *response*; "" (which clean_url rejects) for hrefs urllib cannot
+    parse, such as a broken IPv6 host: one bad link must not cost the page its other links."""
+    try:
+        return response.urljoin(href.strip())
+    except ValueError:
+        return ""
 
 
 def _body(response, max_size: int) -> bytes:

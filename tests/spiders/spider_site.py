@@ -56,7 +56,7 @@ def build_site() -> dict[str, tuple[int, dict, bytes]]:
         {"Content-Type": "text/plain"})
     home_links = ["/world/", "/tech/", A1, "/private/secret", "/about", "http://elsewhere.example/x",
                   "mailto:desk@example.org", "javascript:void(0)", "/#top", "/world/#latest",
-                  "/files/report.pdf", "/media/clip.mp4", "/missing-page"]
+                  "/files/report.pdf", "/media/clip.mp4", "/missing-page", "http://[broken-ipv6/x", " "]
     add("/", listing("Home", home_links).replace(
         "</head>", '<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'))
     add("/world/", listing("World", [A1, A2, "/world/page/2"]))
