@@ -97,15 +97,35 @@ class WireHTTPDownloadHandler(HTTP11DownloadHandler):
             with wrap_twisted_exceptions():
                 response = await maybe_deferred_to_future(agent.download_request(request))
         except BaseException as exc:
-            self._publish(request, slot, _truncation_after_error(exc, request, agent, slot))
+            self._publish(request, slot, agent, error=exc)
             if isinstance(exc, ResponseDataLossError) and not self._fail_on_dataloss_warned:
                 logger.warning(get_dataloss_msg(request.url))
                 self._fail_on_dataloss_warned = True
             raise
-        self._publish(request, slot, _truncation_after_response(response, slot))
+        self._publish(request, slot, agent, response=response)
         return response
 
-    def _publish(self, request: Request, slot: CaptureSlot, truncated: str | None) -> None:
+    def _publish(
+        self,
+        request: Request,
+        slot: CaptureSlot,
+        agent: _WireScrapyAgent,
+        *,
+        response: Response | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        # Capture is a passenger: a fault here must cost the record, never the download.
+        try:
+            if error is not None:
+                truncated = _truncation_after_error(error, request, agent, slot)
+            else:
+                truncated = _truncation_after_response(response, slot)
+            self._publish_exchange(request, slot, truncated)
+        except Exception:
+            self._inc("wire/errors")
+            logger.exception("Wire capture failed for %s; the record will be rebuilt", request.url)
+
+    def _publish_exchange(self, request: Request, slot: CaptureSlot, truncated: str | None) -> None:
         attempt = slot.last
         if attempt is None:
             # DNS failure, refused or timed-out connect: no byte was exchanged, none is invented.

@@ -29,17 +29,21 @@ def _b64(data: bytes) -> str:
 class WireDumpMiddleware:
     """Downloader middleware at 950 that writes each exchange it sees as one JSON line."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, crawler):
+        self.path = path
         self.file = open(path, "a", encoding="utf-8")
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
-        mw = cls(crawler.settings.get("WIRE_DUMP"))
+        mw = cls(crawler.settings.get("WIRE_DUMP"), crawler)
         crawler.signals.connect(mw.spider_closed, signal=scrapy.signals.spider_closed)
         return mw
 
     def spider_closed(self, spider):
         self.file.close()
+        with open(self.path + ".stats.json", "w", encoding="utf-8") as f:
+            json.dump(self.crawler.stats.get_stats(), f, default=str)
 
     def _dump(self, request, **fields) -> None:
         wire = request.meta.get("warc_wire")
@@ -145,11 +149,13 @@ def crawl(servers, tmp_path_factory):
         # a plain-HTTP forward proxy sees the absolute URI; the raw server answers like one would
         {"url": "http://news.example/reason?proxied", "tag": "proxied", "meta": {"proxy": s}},
     ]
-    rows = run_crawl(tmp_path_factory.mktemp("crawl"), requests)
+    tmp = tmp_path_factory.mktemp("crawl")
+    rows = run_crawl(tmp, requests)
+    stats = json.loads((tmp / "dump.jsonl.stats.json").read_text())
     by_tag = {}
     for row in rows:
         by_tag.setdefault(row["tag"], []).append(row)
-    return {"rows": rows, "tags": by_tag, "server": plain.exchanges + tls.exchanges,
+    return {"rows": rows, "tags": by_tag, "stats": stats, "server": plain.exchanges + tls.exchanges,
             "plain": plain.exchanges, "tls": tls.exchanges}
 
 
@@ -348,6 +354,20 @@ def warcio_check_problems(path: Path) -> dict[str, list[str]]:
             problems.setdefault(current, []).append(line.strip())
     assert (proc.returncode == 0) == (not problems), proc.stdout + proc.stderr
     return problems
+
+
+def test_stats_count_what_the_wire_saw(crawl):
+    stats = crawl["stats"]
+    with_wire = [r for r in crawl["rows"] if "wire" in r]
+    assert stats["wire/exchanges"] == len(with_wire)
+    assert stats["wire/response_bytes"] == sum(len(r["wire"]["response"]) for r in with_wire)
+    assert stats["wire/request_bytes"] == sum(len(r["wire"]["request"]) for r in with_wire)
+    assert stats["wire/no_connection"] == 2                 # refused, twice
+    assert stats["wire/no_response_bytes"] == 1             # /reset
+    assert stats["wire/truncated/length"] == 3 and stats["wire/truncated/time"] == 1
+    assert stats["wire/truncated/disconnect"] == 1
+    assert stats["wire/connection_retries"] == 1            # /after-drop
+    assert stats["wire/reused_connection"] >= 15
 
 
 def test_payload_digest_is_over_the_dechunked_entity(crawl):
