@@ -41,7 +41,7 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
             ("dns", "DNS lookup failed", _exc_types("CannotResolveHostError", "DNSLookupError")),
             ("timeout", "timed out", _exc_types("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError")),
             ("refused", "connection refused", _exc_types("DownloadConnectionRefusedError", "ConnectionRefusedError")),
-            ("too_large", None, _exc_types("DownloadCancelledError")),
+            ("too_large", "response larger than DOWNLOAD_MAXSIZE", _exc_types("DownloadCancelledError")),
             ("unsupported", None, _exc_types("UnsupportedURLSchemeError", "NotSupported")),
             ("data_loss", None, _exc_types("ResponseDataLossError")),
             ("connection", None, _exc_types("DownloadFailedError", "ResponseNeverReceived", "ResponseFailed",

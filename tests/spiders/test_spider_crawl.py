@@ -200,3 +200,12 @@ def test_demo_site_crawl(tmp_path):
         if title:   # what the sitemap or feed said matches the page's own headline
             assert title == entries[item["url"][len(server.url):]]["headline"]
     assert result["reason"] == "finished" and "Traceback" not in log
+
+
+def test_too_large_response_is_one_counted_line(site, tmp_path):
+    items, result, log = run_crawl(tmp_path, {"start_urls": site.url + A1, "max_depth": 0},
+                                   {"DOWNLOAD_MAXSIZE": 600, "DOWNLOAD_WARNSIZE": 0})
+    assert items == [] and "Traceback" not in log
+    assert result["stats"]["news/failed/too_large"] == 1
+    lines = [line for line in log.splitlines() if f"fetch failed: {site.url}{A1}" in line]
+    assert len(lines) == 1 and lines[0].endswith("response larger than DOWNLOAD_MAXSIZE"), lines
