@@ -198,7 +198,8 @@ def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) ->
     if not mass.get(body):
         return ""
     container = find_container(body, mass)
-    skip = {k for k in (_key(meta.get("headline")),) if k}
+    # The headline and the printed byline are fields of their own; the dek often opens the story.
+    skip = {k for k in (_key(meta.get("headline")), _key(meta.get("byline"))) if k}
     inside = None
     if container is not body:
         inside = set(container.iter())
