@@ -327,13 +327,12 @@ class NewsSpider(scrapy.Spider):
         self._inc("news/sitemaps")
         depth = hints.get("depth") or 0
         for entry in sitemap.entries:
+            url = _join(response, entry.loc)
             if sitemap.kind == "sitemapindex":
                 # An index is one document split in parts: its sitemaps keep the index's depth.
-                request = self._follow(_join(response, entry.loc), make_hints("sitemap", depth, response.url),
-                                       "sitemap")
+                request = self._follow(url, make_hints("sitemap", depth, response.url), "sitemap")
             else:
-                request = self._follow(_join(response, entry.loc), make_hints("sitemap", depth + 1, response.url,
-                                                             **entry.hints()))
+                request = self._follow(url, make_hints("sitemap", depth + 1, response.url, **entry.hints()))
             if request is not None:
                 yield request
 
@@ -352,6 +351,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def parse_robots(self, response):
+        self._pending.pop(response.url, None)
         self._count_page()
         for url in robots_sitemaps(response.text if isinstance(response, TextResponse)
                                    else response.body.decode("utf-8", "replace")):
