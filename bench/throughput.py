@@ -1,0 +1,330 @@
+"""Throughput of the full pipeline against bare Scrapy on the same generated site.
+
+    .venv/bin/python bench/throughput.py [--pages 2000] [--runs 3] [--rss-check]
+
+Both modes run as subprocesses against ``bench/sitegen.py`` served from its own process, and
+alternate (bare, full, bare, full, ...) so that load from other users of the machine hits both.
+
+* **bare**: a minimal Scrapy spider that reads the sitemap and requests every article,
+  touching ``response.text`` and nothing else (robots.txt obeyed, no WARC, no pipelines).
+* **full**: ``newsarchive crawl --sitemap URL`` with politeness lifted for loopback (every
+  setting is in ``FULL_SETTINGS``): WARC capture, extraction and the SQLite dataset.
+
+pages/s = article pages / Scrapy's ``elapsed_time_seconds`` stat (engine start to spider
+close: interpreter start-up, imports and the post-crawl index/verify are excluded).  Peak RSS is
+sampled from /proc every 0.1 s as the sum of RSS over the crawler process and all its
+descendants (process-pool workers included; shared pages of forked children count once per
+process, so the figure errs high).  The last stdout line is exactly ``ratio: X.XX``
+(full / bare median pages/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+CONCURRENCY = 32
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+FULL_SETTINGS = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": str(CONCURRENCY),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": str(CONCURRENCY),
+    "LOG_LEVEL": "WARNING",
+    # Bare Scrapy fetches exactly the sitemap's articles; so must we, or the ratio compares
+    # different crawls (links would add section listings; the pages' images live off-site).
+    "NEWS_FOLLOW_LINKS": "False",
+    "NEWS_FETCH_EMBEDS": "False",
+}
+
+
+# --- the bare spider (runs in its own interpreter: `throughput.py _bare URL OUT`) ------------
+
+def run_bare_spider(sitemap_url: str, out: str) -> None:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.spiders import SitemapSpider
+
+    class Bare(SitemapSpider):
+        name = "bare"
+        sitemap_urls = [sitemap_url]
+
+        def parse(self, response):
+            response.text  # noqa: B018 - decoding the body is the only work, by design
+            self.crawler.stats.inc_value("bench/articles")
+
+    process = CrawlerProcess({
+        "CONCURRENT_REQUESTS": CONCURRENCY, "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,
+        "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "ROBOTSTXT_OBEY": True,
+        "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
+        "DEFAULT_REQUEST_HEADERS": {"Accept": "text/html,*/*;q=0.8", "Accept-Language": "en",
+                                    "Accept-Encoding": "gzip, deflate"},
+        "USER_AGENT": "newsarchive-bench-bare",
+    })
+    crawler = process.create_crawler(Bare)
+    process.crawl(crawler)
+    process.start()
+    Path(out).write_text(json.dumps(_jsonable(crawler.stats.get_stats())))
+
+
+def _jsonable(stats: dict) -> dict:
+    return {k: (v if isinstance(v, (int, float, str, bool, type(None))) else str(v))
+            for k, v in stats.items()}
+
+
+# --- process-tree sampling --------------------------------------------------------------------
+
+def _stat(pid: int) -> tuple[int, int, int] | None:
+    """(ppid, cpu ticks, rss pages) of a live process, from /proc/PID/stat."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    fields = data[data.rfind(b")") + 2:].split()
+    return int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[21])
+
+
+def tree_rss_kb(root: int) -> int:
+    """Summed RSS of *root* and every descendant."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            st = _stat(int(name))
+            if st is not None:
+                parents[int(name)], rss[int(name)] = st[0], st[2]
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    return sum(rss.get(pid, 0) for pid in tree) * PAGE_SIZE_KB
+
+
+class PeakRss(threading.Thread):
+    def __init__(self, pid: int, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(self.interval):
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+
+    def stop(self) -> int:
+        self.done.set()
+        self.join()
+        return self.peak_kb
+
+
+def cpu_seconds(pid: int) -> float:
+    st = _stat(pid)
+    return st[1] / CLK_TCK if st else 0.0
+
+
+# --- the site server --------------------------------------------------------------------------
+
+class Site:
+    """bench/sitegen.py in its own process (so server and crawler never share a GIL)."""
+
+    def __init__(self, pages: int, seed: int = 8):
+        self.proc = subprocess.Popen([PYTHON, str(HERE / "sitegen.py"), "--pages", str(pages),
+                                      "--seed", str(seed)], stdout=subprocess.PIPE, text=True)
+        self.base = self.proc.stdout.readline().strip()
+        if not self.base.startswith("http://"):
+            self.proc.kill()
+            raise SystemExit("error: the benchmark site did not start")
+        self.info = json.loads(self.proc.stdout.readline())
+
+    @property
+    def sitemap(self) -> str:
+        return self.base + "/sitemap.xml"
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.proc.pid)
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+# --- one run ----------------------------------------------------------------------------------
+
+def _run_measured(cmd: list[str], site: Site) -> dict:
+    server_cpu = site.cpu()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = PeakRss(proc.pid)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = sampler.stop()
+    out, err = proc.communicate()
+    return {"returncode": proc.returncode, "stdout": out.decode(errors="replace"),
+            "stderr": err.decode(errors="replace"), "peak_rss_mb": peak / 1024,
+            "crawler_cpu_s": usage.ru_utime + usage.ru_stime,
+            "server_cpu_s": site.cpu() - server_cpu}
+
+
+def run_bare(site: Site, workdir: Path) -> dict:
+    out = workdir / "bare-stats.json"
+    res = _run_measured([PYTHON, str(Path(__file__).resolve()), "_bare", site.sitemap, str(out)], site)
+    if res["returncode"] != 0 or not out.exists():
+        raise SystemExit(f"error: the bare crawl failed: {res['stderr'].strip().splitlines()[-1:]}")
+    stats = json.loads(out.read_text())
+    return _result("bare", stats.get("bench/articles", 0), stats, res)
+
+
+def full_command(site: Site, archive: Path, extra: dict | None = None) -> list[str]:
+    cmd = [str(Path(PYTHON).with_name("newsarchive")), "crawl", "--sitemap", site.sitemap,
+           "--archive", str(archive)]
+    for name, value in {**FULL_SETTINGS, **(extra or {})}.items():
+        cmd += ["-s", f"{name}={value}"]
+    return cmd
+
+
+def run_full(site: Site, workdir: Path, extra: dict | None = None) -> dict:
+    archive = workdir / "full-archive"
+    shutil.rmtree(archive, ignore_errors=True)
+    res = _run_measured(full_command(site, archive, extra), site)
+    stats = _crawl_stats(archive / "archive.db")
+    if res["returncode"] != 0 or stats is None:
+        last = (res["stderr"].strip().splitlines() or ["no output"])[-1]
+        raise SystemExit(f"error: the full crawl failed: {last}")
+    result = _result("full", stats.get("store/articles", 0), stats, res)
+    result["warc_mb"] = sum(p.stat().st_size for p in (archive / "warcs").glob("*.warc.gz")) / 2**20
+    shutil.rmtree(archive, ignore_errors=True)
+    return result
+
+
+def _crawl_stats(db: Path) -> dict | None:
+    """The crawl's Scrapy stats as StorePipeline saved them in archive.db."""
+    if not db.exists():
+        return None
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT stats FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    return json.loads(row[0]) if row and row[0] else None
+
+
+def _elapsed(stats: dict) -> float:
+    if stats.get("elapsed_time_seconds"):
+        return float(stats["elapsed_time_seconds"])
+    from datetime import datetime
+
+    return (datetime.fromisoformat(stats["finish_time"]) - datetime.fromisoformat(stats["start_time"])).total_seconds()
+
+
+def _result(mode: str, articles: int, stats: dict, res: dict) -> dict:
+    elapsed = _elapsed(stats)
+    return {"mode": mode, "articles": int(articles), "elapsed_s": elapsed,
+            "pages_per_s": articles / elapsed if elapsed > 0 else 0.0,
+            "peak_rss_mb": res["peak_rss_mb"], "crawler_cpu_s": res["crawler_cpu_s"],
+            "server_cpu_s": res["server_cpu_s"]}
+
+
+# --- reporting --------------------------------------------------------------------------------
+
+def summarise(runs: list[dict]) -> dict:
+    return {"mode": runs[0]["mode"], "pages": max(r["articles"] for r in runs),
+            "pages_per_s": statistics.median(r["pages_per_s"] for r in runs), "runs": len(runs),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+            "all": [round(r["pages_per_s"], 1) for r in runs],
+            "server_share": sum(r["server_cpu_s"] for r in runs) / max(
+                1e-9, sum(r["server_cpu_s"] + r["crawler_cpu_s"] for r in runs)),
+            "cpu_ms_per_page": 1000 * statistics.median(r["crawler_cpu_s"] / max(1, r["articles"])
+                                                        for r in runs)}
+
+
+def format_table(rows: list[dict]) -> str:
+    lines = [f"{'mode':<6} {'pages':>6} {'median pages/s':>15} {'runs':>5} {'peak RSS MB':>12}"
+             f"   {'each run (pages/s)':<24} {'crawler CPU ms/page':>20} {'server CPU share':>17}"]
+    for r in rows:
+        lines.append(f"{r['mode']:<6} {r['pages']:>6} {r['pages_per_s']:>15.1f} {r['runs']:>5} "
+                     f"{r['peak_rss_mb']:>12.1f}   {' / '.join(map(str, r['all'])):<24} "
+                     f"{r['cpu_ms_per_page']:>20.2f} {100 * r['server_share']:>16.1f}%")
+    return "\n".join(lines)
+
+
+def benchmark(pages: int, runs: int, seed: int = 8, extra: dict | None = None,
+              modes=("bare", "full"), log=print) -> list[dict]:
+    with tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp:
+        site = Site(pages, seed)
+        try:
+            log(f"site: {site.base}, {site.info['pages']} articles, "
+                f"{site.info['html_bytes'] / site.info['pages'] / 1024:.1f} KB HTML/article on average")
+            results: dict[str, list[dict]] = {m: [] for m in modes}
+            for n in range(runs):
+                for mode in modes:
+                    r = run_bare(site, Path(tmp)) if mode == "bare" else run_full(site, Path(tmp), extra)
+                    log(f"run {n + 1} {mode}: {r['articles']} articles in {r['elapsed_s']:.2f} s = "
+                        f"{r['pages_per_s']:.1f} pages/s, peak RSS {r['peak_rss_mb']:.1f} MB")
+                    results[mode].append(r)
+        finally:
+            site.close()
+    return [summarise(results[m]) for m in modes]
+
+
+def rss_check(seed: int, extra: dict | None = None) -> None:
+    peaks = {}
+    for pages in (2000, 8000):
+        row = benchmark(pages, 1, seed, extra, modes=("full",))[0]
+        peaks[pages] = row["peak_rss_mb"]
+        print(f"full pipeline, {pages} pages: peak RSS {row['peak_rss_mb']:.1f} MB "
+              f"({row['pages_per_s']:.1f} pages/s)")
+    ratio = peaks[8000] / peaks[2000]
+    print(f"rss 8000/2000: {ratio:.3f} ({'flat' if ratio <= 1.10 else 'NOT flat'}: limit 1.10)")
+
+
+def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_bare"]:
+        run_bare_spider(argv[1], argv[2])
+        return
+    parser = argparse.ArgumentParser(description="Full pipeline vs bare Scrapy throughput.")
+    parser.add_argument("--pages", type=int, default=2000, help="articles on the generated site")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each mode (medians reported)")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--rss-check", action="store_true",
+                        help="instead: full pipeline at 2,000 and 8,000 pages, peak RSS of each")
+    parser.add_argument("-s", "--set", dest="setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra setting for the full crawl (to measure a change)")
+    args = parser.parse_args(argv)
+    if args.pages < 1 or args.runs < 1:
+        parser.error("--pages and --runs must be at least 1")
+    extra = {}
+    for pair in args.setting:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            parser.error(f"-s expects NAME=VALUE, got {pair!r}")
+        extra[name] = value
+    if args.rss_check:
+        rss_check(args.seed, extra)
+        return
+    rows = benchmark(args.pages, args.runs, args.seed, extra)
+    print(format_table(rows))
+    by_mode = {r["mode"]: r for r in rows}
+    print(f"ratio: {by_mode['full']['pages_per_s'] / by_mode['bare']['pages_per_s']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
