@@ -64,7 +64,15 @@ class _Handler(socketserver.BaseRequestHandler):
             if raw is None:
                 return
             head = raw.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-            target = head.split("\r\n", 1)[0].split(" ")[1]
+            method, target = head.split("\r\n", 1)[0].split(" ")[:2]
+            if method == "CONNECT" and self.server.tunnel_context is not None:
+                ex = Exchange(self.conn_id, sequence, raw, path="CONNECT " + target)
+                self.server.log(ex)
+                self._send(ex, b"HTTP/1.1 200 Connection established\r\n\r\n")
+                ex.done = True
+                # act as the proxy and the origin at once: TLS starts inside the tunnel
+                self.request = self.server.tunnel_context.wrap_socket(self.request, server_side=True)
+                continue
             path = urlsplit(target).path
             ex = Exchange(self.conn_id, sequence, raw, path=path)
             self.server.log(ex)
@@ -188,8 +196,9 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, tls_context: ssl.SSLContext | None):
+    def __init__(self, tls_context: ssl.SSLContext | None, tunnel_context: ssl.SSLContext | None):
         self.tls_context = tls_context
+        self.tunnel_context = tunnel_context
         self.connection_ids = itertools.count(1)
         self.exchanges: list[Exchange] = []
         self.lock = threading.Lock()
@@ -200,15 +209,24 @@ class _Server(socketserver.ThreadingTCPServer):
             self.exchanges.append(ex)
 
 
-class RawServer:
-    """Start with ``RawServer().start()`` or as a context manager; ``exchanges`` is the byte log."""
+def _server_context(certfile: Path, keyfile: Path) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(certfile), str(keyfile))
+    return context
 
-    def __init__(self, certfile: Path | None = None, keyfile: Path | None = None):
-        context = None
-        if certfile is not None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(str(certfile), str(keyfile))
-        self._server = _Server(context)
+
+class RawServer:
+    """Start with ``RawServer().start()`` or as a context manager; ``exchanges`` is the byte log.
+
+    With ``certfile``/``keyfile`` it speaks TLS; with ``tunnel=(certfile, keyfile)`` it is plain but
+    also answers ``CONNECT`` like an HTTPS proxy, then serves the same routes over TLS in the tunnel.
+    """
+
+    def __init__(self, certfile: Path | None = None, keyfile: Path | None = None,
+                 tunnel: tuple[Path, Path] | None = None):
+        context = _server_context(certfile, keyfile) if certfile is not None else None
+        tunnel_context = _server_context(*tunnel) if tunnel is not None else None
+        self._server = _Server(context, tunnel_context)
         self.scheme = "https" if context else "http"
         self._thread: threading.Thread | None = None
 

@@ -118,7 +118,7 @@ def servers(tmp_path_factory):
     from rawserver import RawServer, make_self_signed
 
     certfile, keyfile = make_self_signed(tmp_path_factory.mktemp("tls"))
-    with RawServer() as plain, RawServer(certfile, keyfile) as tls:
+    with RawServer(tunnel=(certfile, keyfile)) as plain, RawServer(certfile, keyfile) as tls:
         yield plain, tls
 
 
@@ -148,6 +148,8 @@ def crawl(servers, tmp_path_factory):
         {"url": t + "/big?n=200000&chunked=1", "tag": "tls-big", "meta": {"download_maxsize": 50000}},
         # a plain-HTTP forward proxy sees the absolute URI; the raw server answers like one would
         {"url": "http://news.example/reason?proxied", "tag": "proxied", "meta": {"proxy": s}},
+        # an HTTPS URL through the same proxy goes through a CONNECT tunnel
+        {"url": "https://news.example/chunked?tunneled", "tag": "tunneled", "meta": {"proxy": s}},
     ]
     tmp = tmp_path_factory.mktemp("crawl")
     rows = run_crawl(tmp, requests)
@@ -304,6 +306,16 @@ def test_through_an_http_proxy_the_exchange_with_the_proxy_is_recorded(crawl, se
     assert b"\r\nHost: news.example\r\n" in wire["request"]
     assert wire["ip"] == "127.0.0.1"  # the proxy's address: the origin's is never seen
     assert wire["response"].startswith(b"HTTP/1.1 200 All Good\r\n")
+
+
+def test_through_a_connect_tunnel_the_exchange_inside_it_is_recorded(crawl):
+    wire = one(crawl, "tunneled")["wire"]
+    inner = server_exchange(crawl, wire)
+    assert wire["request"].startswith(b"GET /chunked?tunneled HTTP/1.1\r\n")
+    assert b"CONNECT" not in wire["request"] and b"Connection established" not in wire["response"]
+    assert wire["response"].startswith(b"HTTP/1.1 200 Chunky\r\n")
+    connect = [e for e in crawl["plain"] if e.connection == inner.connection and e.sequence == inner.sequence - 1]
+    assert connect and connect[0].received.startswith(b"CONNECT news.example:443 HTTP/1.1\r\n")
 
 
 def test_what_the_wire_did_not_see_is_not_invented(crawl):
