@@ -134,7 +134,7 @@ class WireHTTP11ClientProtocol(_LenientHTTP11ClientProtocol):
         attempt = self._wire_receiving
         if attempt is not None and attempt.end is None:
             if rest:  # Twisted discards these (it never pipelines); they are no one's response
-                del attempt.response[len(attempt.response) - len(rest) :]
+                del attempt.response[max(0, len(attempt.response) - len(rest)) :]
             attempt.end = "complete"
         self._wire_receiving = None
         super()._finishResponse(rest)
