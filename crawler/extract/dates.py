@@ -22,6 +22,7 @@ _ISO = re.compile(
 _SLASH_YMD = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[/.](?P<m>[01]?\d)[/.](?P<d>[0-3]?\d)(?!\d)")
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>[0-2]\d)(?P<M>[0-5]\d)(?P<S>[0-5]\d)?)?(?P<tz>Z)?$")
 _NUMERIC = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d])")
+_NUMERIC_SHORT = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)\.(?P<b>[01]?\d)\.(?P<y>\d\d)(?![\d.]|\.\d)")
 _EPOCH = re.compile(r"^1[0-9]{9}(?:[0-9]{3})?$")
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:/|[-_]|\.html?|$)")
@@ -160,6 +161,12 @@ def _text_date(text: str, month_first: bool) -> str | None:
         day = _valid(y, mo, d)
         if day:
             best = (m.start(), day, m.end())
+    if best is None:
+        m = _NUMERIC_SHORT.search(text)
+        if m:
+            day = _valid(2000 + int(m["y"]), int(m["b"]), int(m["a"]))
+            if day:
+                best = (m.start(), day, m.end())
     if best is None:
         return None
     _, day, end = best

@@ -30,8 +30,9 @@ _H1 = etree.XPath("//h1")
 _TITLE = etree.XPath("//title")
 _LINK_CANONICAL = etree.XPath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
 _LINK_IMAGE = etree.XPath('//link[@rel="image_src"]/@href')
-_SKIP_ANCESTORS = ("comment", "related", "footer", "sidebar", "promo", "newsletter", "teaser",
-                   "recommend", "more-from", "popular", "trending")
+_SKIP_ANCESTORS = re.compile(
+    r"(?:^|[\s_-])(?:comments?|related|sidebar|promo|newsletter|teasers?|recommend\w*|more-from|popular|trending)"
+    r"(?:$|[\s_-])", re.I)
 _BYLINE_ATTR = re.compile(r"byline|author|autor|auteur|writer|reporter|creator|contributor", re.I)
 _DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline", re.I)
 _NOT_CANDIDATE = {"script", "style", "meta", "link", "body", "html", "article", "main", "img", "noscript", "head",
@@ -110,14 +111,16 @@ def _abs(url: str | None, base: str | None) -> str | None:
 
 def _skippable(el) -> bool:
     """Inside comments, related-article teasers, sidebars or footers: not this article's metadata."""
-    for anc in el.iterancestors():
+    ancestors = list(el.iterancestors())
+    in_article = any(a.tag == "article" for a in ancestors)
+    for anc in ancestors:
         tag = anc.tag if isinstance(anc.tag, str) else ""
         if tag in ("body", "html"):
             break
-        if tag in ("footer", "aside", "nav"):
+        if tag in ("aside", "nav") or (tag == "footer" and not in_article):
             return True
         cls = ((anc.get("class") or "") + " " + (anc.get("id") or "")).casefold()
-        if cls.strip() and any(w in cls for w in _SKIP_ANCESTORS):
+        if cls.strip() and _SKIP_ANCESTORS.search(cls):
             return True
     return False
 
@@ -356,6 +359,9 @@ def _cross_check(doc, url, mf, published, modified, source, date_nodes):
     """
     if not source or not source.startswith(("jsonld", "meta")):
         if published is None:
+            published = _labelled_date(doc, mf)
+            source = "labelled" if published else None
+        if published is None:
             published = _date_near_headline(doc, mf)
             source = "headline-area" if published else None
         return published, modified, source
@@ -374,6 +380,19 @@ def _cross_check(doc, url, mf, published, modified, source, date_nodes):
             t in source for t in ("article", "posting")):
         return None, modified, None
     return published, modified, source
+
+
+def _labelled_date(doc, mf) -> str | None:
+    """A date the page labels as this document's ("Published: ...", "Stand: ...", "Aktualisiert am ...")."""
+    p = patterns()
+    text = _visible_text(doc)
+    for rx in (p.published_label, p.modified_label):
+        for m in rx.finditer(text):
+            window = text[m.end(): m.end() + 40]
+            found = dates.find_dates(window, mf, limit=2)
+            if found and found[0][0] <= 8:
+                return found[0][1].isoformat()
+    return None
 
 
 def _date_near_headline(doc, mf) -> str | None:
