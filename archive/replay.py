@@ -12,12 +12,15 @@ capture resolve under both names, so replay keeps working across the rename.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -91,19 +94,33 @@ def build_index_with_cdxj_indexer(warc_dir: Path, index_path: Path) -> Path:
     return index_path
 
 
-def ensure_index(archive_dir: Path, warc_dir: Path, index_path: Path, rebuild: bool = False) -> Path:
-    """Make the CDXJ index cover every WARC, using the archive's own indexer when it exists."""
+def ensure_index(archive_dir: Path, warc_dir: Path, index_path: Path, rebuild: bool = False,
+                 fallback_dir: Path | None = None) -> Path:
+    """Make a CDXJ index cover every WARC, using the archive's own indexer when it exists.
+
+    On a read-only archive a stale index is rebuilt into ``fallback_dir`` instead: replay must
+    work from archival media years later."""
     if not rebuild and index_is_fresh(index_path, warc_dir):
         return index_path
     try:
         from archive.index import build_index
     except ImportError:
         build_index = None
-    if build_index is not None and warc_dir == archive_dir / "warcs" and \
-            index_path == archive_dir / "indexes" / "index.cdxj":
-        build_index(archive_dir)
-    else:
-        build_index_with_cdxj_indexer(warc_dir, index_path)
+    try:
+        if build_index is not None and warc_dir == archive_dir / "warcs" and \
+                index_path == archive_dir / "indexes" / "index.cdxj":
+            build_index(str(archive_dir))
+        else:
+            build_index_with_cdxj_indexer(warc_dir, index_path)
+    except OSError as exc:
+        if fallback_dir is None:
+            raise ReplayError(f"cannot write the index {index_path}: {exc}") from None
+        try:
+            return build_index_with_cdxj_indexer(warc_dir, fallback_dir / "index.cdxj")
+        except Exception as exc2:
+            raise ReplayError(f"indexing the WARC files in {warc_dir} failed: {exc2}") from None
+    except Exception as exc:  # a damaged WARC must not end in a traceback
+        raise ReplayError(f"indexing the WARC files in {warc_dir} failed: {exc}") from None
     if not index_path.is_file():
         raise ReplayError(f"building the index did not produce {index_path}")
     return index_path
@@ -141,22 +158,32 @@ def write_config(work_dir: Path, archive_dir: Path, warc_dir: Path, index_path: 
     return target
 
 
+def prepare_work_dir(preferred: Path) -> tuple[Path, bool]:
+    """``preferred`` if we can write there, else a temporary directory; (dir, is_temporary)."""
+    try:
+        preferred.mkdir(parents=True, exist_ok=True)
+        probe = preferred / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return preferred, False
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="newsarchive-replay-")), True
+
+
 # --- the server process -------------------------------------------------------
 
-def free_port(bind: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((bind, 0))
-        return sock.getsockname()[1]
-
-
-def port_in_use(bind: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+def claim_port(bind: str, port: int) -> int:
+    """Check that pywb will be able to listen on ``bind:port``; for port 0 pick a free port."""
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((bind, port))
-        except OSError:
-            return True
-    return False
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ReplayError(f"port {port} on {bind} is already in use: choose another with --port") from None
+            raise ReplayError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from None
+        return sock.getsockname()[1]
 
 
 @dataclass
@@ -169,6 +196,7 @@ class ReplayServer:
     work_dir: Path
     log_path: Path
     _log: object = field(default=None, repr=False)
+    scratch: bool = False  # work_dir is a temporary directory of ours, removed on stop()
 
     @property
     def base_url(self) -> str:
@@ -208,6 +236,9 @@ class ReplayServer:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self.scratch:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            self.scratch = False
 
     def __enter__(self) -> "ReplayServer":
         return self
@@ -257,17 +288,16 @@ def start_replay(archive_dir: str | os.PathLike, bind: str = "127.0.0.1", port: 
     if not warc_files(warcs):
         raise ReplayError(f"no WARC files in {warcs}: nothing to replay")
     venv_path = find_replay_venv(venv)
-    index = ensure_index(archive, warcs, archive / "indexes" / "index.cdxj", rebuild=reindex)
-    work = Path(work_dir).resolve() if work_dir else archive / WORK_DIR_NAME
+    port = claim_port(bind, port)
+    work, scratch = prepare_work_dir(Path(work_dir).resolve() if work_dir else archive / WORK_DIR_NAME)
     try:
+        index = ensure_index(archive, warcs, archive / "indexes" / "index.cdxj", rebuild=reindex,
+                             fallback_dir=work)
         config = write_config(work, archive, warcs, index)
-    except OSError as exc:
-        raise ReplayError(f"cannot write the pywb configuration in {work}: {exc.strerror}") from None
-
-    if port == 0:
-        port = free_port(bind)
-    elif port_in_use(bind, port):
-        raise ReplayError(f"port {port} on {bind} is already in use: choose another with --port")
+    except BaseException:
+        if scratch:
+            shutil.rmtree(work, ignore_errors=True)
+        raise
 
     log_path = work / "wayback.log"
     log = open(log_path, "wb")
@@ -277,7 +307,7 @@ def start_replay(archive_dir: str | os.PathLike, bind: str = "127.0.0.1", port: 
     process = subprocess.Popen(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
     server = ReplayServer(process=process, bind=bind, port=port, work_dir=work,
-                          log_path=log_path, _log=log)
+                          log_path=log_path, _log=log, scratch=scratch)
     try:
         wait_until_ready(server, timeout)
     except BaseException:

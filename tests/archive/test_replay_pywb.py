@@ -139,6 +139,33 @@ def test_missing_archive_and_empty_archive_are_one_line_errors(tmp_path):
         start_replay(tmp_path / "empty", "127.0.0.1", 0)
 
 
+def test_unwritable_archive_replays_from_a_scratch_dir(tmp_path):
+    """Archival copies may be read-only: a stale index and pywb's files go to a temporary dir.
+
+    (Tests run as root, where permission bits do not bite, so files stand in the way instead.)"""
+    archive = tmp_path / "ro"
+    with OriginServer() as origin:
+        urls = record_archive(archive, origin)
+    (archive / "indexes").write_text("not a directory")
+    (archive / ".replay").write_text("not a directory")
+    with start_replay(archive, "127.0.0.1", 0) as server:
+        assert server.scratch and server.work_dir.is_dir()
+        assert (server.work_dir / "index.cdxj").is_file()
+        status, _headers, body = fetch(server, f"/archive/2026id_/{urls['gzchunked']}")
+        assert (status, body) == (200, HTML["gzchunked"])
+    assert not server.work_dir.exists()
+    assert (archive / "indexes").read_text() == "not a directory"
+
+
+def test_busy_port_and_bad_address_are_one_line_errors(replayed, tmp_path):
+    busy = replayed["server"].port
+    with pytest.raises(ReplayError, match=rf"^port {busy} on 127.0.0.1 is already in use: choose another with --port$"):
+        start_replay(replayed["archive"], "127.0.0.1", busy, work_dir=tmp_path)
+    proc = run_cli("replay", "--archive", replayed["archive"], "--bind", "192.0.2.1", "--port", "0", timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "Error: cannot listen on 192.0.2.1:0: Cannot assign requested address"
+
+
 def test_cli_serves_until_interrupted_and_stops_pywb(replayed):
     archive, url = replayed["archive"], replayed["urls"]["plain"]
     ts = replayed["index"][url][0]
