@@ -326,7 +326,7 @@ def _dates(doc, meta, art, url, date_nodes):
     if not published:
         published = dates.date_from_url(url)
         source = "url" if published else None
-    return _cross_check(doc, url, mf, published, modified, source, date_nodes)
+    return _cross_check(doc, meta, url, mf, published, modified, source, date_nodes)
 
 
 _INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
@@ -350,7 +350,7 @@ def _visible_text(doc) -> str:
     return _WS.sub(" ", " ".join(parts))
 
 
-def _cross_check(doc, url, mf, published, modified, source, date_nodes):
+def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes):
     """Check a structured publication date against what the page shows.
 
     Pages republished or "updated" often keep the original date only in metadata while showing
@@ -377,7 +377,7 @@ def _cross_check(doc, url, mf, published, modified, source, date_nodes):
     if visible and visible in shown and visible != published[:10]:
         return visible, modified, "visible-over-" + source
     if source.startswith("jsonld") and "webpage" in source and not any(
-            t in source for t in ("article", "posting")):
+            t in source for t in ("article", "posting")) and not meta.get("article:published_time"):
         return None, modified, None
     return published, modified, source
 
@@ -413,6 +413,8 @@ def _date_near_headline(doc, mf) -> str | None:
 def _is_modified_label(el) -> bool:
     text = _clean((el.getparent().text_content() if el.getparent() is not None else "") or "")[:80]
     cls = (el.get("class") or "").casefold()
+    if "publish" in cls:
+        return False
     return "updated" in cls or "modified" in cls or bool(patterns().modified_label.match(text))
 
 
