@@ -101,7 +101,7 @@ class WarcWriterMiddleware:
         self.stats = crawler.stats
         self.archive_dir = settings.get("NEWSARCHIVE_ARCHIVE_DIR", "archive") or "archive"
         self.warc_dir = settings.get("WARC_DIR") or os.path.join(self.archive_dir, "warcs")
-        self.capture_mode = (settings.get("WARC_CAPTURE", "rebuilt") or "rebuilt").lower()
+        self.capture_mode = (settings.get("WARC_CAPTURE", "wire") or "wire").lower()
         if self.capture_mode not in ("rebuilt", "wire"):
             raise ValueError(f"WARC_CAPTURE must be 'rebuilt' or 'wire', not {self.capture_mode!r}")
         self.dedup_enabled = settings.getbool("WARC_DEDUP", True)
@@ -288,6 +288,8 @@ class WarcWriterMiddleware:
             "request_record_id": req_id,
         }
         request.meta["warc"] = capture
+        # The raw bytes are in the WARC now; do not carry them along with the response (memory).
+        request.meta.pop("warc_wire", None)
         self.crawler.signals.send_catch_log(
             signal=capture_archived, capture=capture, request=request, response=response, spider=spider
         )
@@ -308,11 +310,20 @@ class WarcWriterMiddleware:
         date = R.warc_date()
         records = []
         meta_id = R.new_record_id()
-        wire = request.meta.get("warc_wire") if self.capture_mode == "wire" else None
+        wire = request.meta.pop("warc_wire", None) if self.capture_mode == "wire" else None
         if wire is not None and getattr(wire, "request_bytes", None):
             # what the socket did see is kept; nothing is invented for what it did not
-            records.append(R.http_record("request", request.url, wire.request_bytes, date=date,
-                                         ip=getattr(wire, "ip", None), concurrent_to=meta_id))
+            ip = getattr(wire, "ip", None)
+            req_id = R.new_record_id()
+            partial = getattr(wire, "response_bytes", b"")
+            if partial and getattr(wire, "truncated", None):
+                # a size limit, timeout or disconnect cut the response: keep what arrived, marked
+                resp_id = R.new_record_id()
+                records.append(R.http_record("response", request.url, partial, record_id=resp_id, date=date,
+                                             ip=ip, concurrent_to=req_id, truncated=wire.truncated))
+                self.stats.inc_value(f"warc/truncated/{wire.truncated}")
+            records.append(R.http_record("request", request.url, wire.request_bytes, record_id=req_id,
+                                         date=date, ip=ip, concurrent_to=meta_id))
         fields = {
             "url": request.url,
             "method": request.method,

@@ -120,6 +120,12 @@ def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str 
     feeds = [check_url(u) for u in feed_urls]
     if not (seeds or sitemaps or feeds):
         raise CrawlError("nothing to crawl: give at least one URL, --sitemap or --feed")
+    try:
+        from spiders.scope import Scope
+
+        Scope(include=list(include), exclude=list(exclude))
+    except ValueError as exc:
+        raise CrawlError(str(exc)) from None
     spider_args = {"start_urls": seeds, "sitemap_urls": sitemaps, "feed_urls": feeds}
     if allow_domains:
         spider_args["allowed_domains"] = list(allow_domains)

@@ -55,6 +55,13 @@ LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Tees the exact bytes of every HTTP/1.1 exchange for the WARC (docs/capture.md); with
+# WARC_CAPTURE = "rebuilt" it behaves exactly as Scrapy's own handler.
+DOWNLOAD_HANDLERS = {
+    "http": "archive.wire.WireHTTPDownloadHandler",
+    "https": "archive.wire.WireHTTPDownloadHandler",
+}
+
 DOWNLOADER_MIDDLEWARES = {
     # Known articles not due for a refresh are skipped before robots.txt or the network.
     "crawler.refresh.RefreshPolicyMiddleware": 80,
@@ -78,7 +85,7 @@ WARC_ENABLED = True
 WARC_DIR = None                               # default: <archive>/warcs
 WARC_PREFIX = "newsarchive"
 WARC_MAX_SIZE = 1024 ** 3                     # rotate at 1 GB
-WARC_CAPTURE = "rebuilt"                      # "wire" once the transport capture lands
+WARC_CAPTURE = "wire"                         # exact bytes from the socket; "rebuilt" rebuilds from Scrapy's objects
 WARC_OPERATOR = ""
 WARC_JOB_NAME = ""
 WARC_DEDUP = True                             # revisit records for unchanged payloads
@@ -110,4 +117,10 @@ NEWSARCHIVE_REDIS_HEARTBEAT = 1.0             # seconds between a worker's busy/
 
 # --- spider (NEWS_*) ---------------------------------------------------------
 NEWS_MAX_PAGES = 0                            # 0: no limit
-NEWS_MAX_DEPTH = 3
+NEWS_MAX_DEPTH = 3                            # link hops from the seeds
+NEWS_FOLLOW_LINKS = True                      # follow in-scope <a> links
+NEWS_FETCH_EMBEDS = True                      # fetch in-scope images, scripts, stylesheets (for replay)
+NEWS_ROBOTS_SITEMAPS = False                  # also read the Sitemap: lines of robots.txt
+NEWS_ALLOWED_DOMAINS = []                     # empty: the seeds' domains (subdomains included)
+NEWS_INCLUDE = []                             # URL regexes a followed page must match
+NEWS_EXCLUDE = []                             # URL regexes never followed

@@ -53,6 +53,8 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
             return "robots", "forbidden by robots.txt"
         if "offsite" in message.lower():
             return "offsite", message
+        if message.startswith("refresh policy"):
+            return "refresh", message  # a known article not due again: skipped on purpose
         return "ignored", message or "ignored"
     for reason, text, types in _FAILURES:
         if types and isinstance(exc, types):

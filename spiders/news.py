@@ -277,12 +277,16 @@ class NewsSpider(scrapy.Spider):
             return
         verdict = classify(response.url, root, headers)
         self._inc(f"news/classify/{verdict.reason}")
+        links = list(self._links(root))
         if verdict.label == "article":
             self._inc("news/articles")
             warc = response.meta.get("warc")
+            outlinks = list(dict.fromkeys(u for href, expect in links if expect == "page"
+                                          and (u := _join(response, href))))
             yield PageItem(
                 url=response.url, status=response.status, headers=headers, body=response.body,
                 fetched_at=(warc or {}).get("fetched_at") or _now_iso(), warc=warc, hints=hints,
+                outlinks=outlinks,
             )
         elif verdict.label == "listing":
             self._inc("news/listings")
@@ -290,7 +294,7 @@ class NewsSpider(scrapy.Spider):
             self._inc("news/other")
         depth = (hints.get("depth") or 0) + 1
         if self.follow_links:
-            for href, expect in self._links(root):
+            for href, expect in links:
                 request = self._follow(_join(response, href), make_hints("link", depth, response.url), expect)
                 if request is not None:
                     yield request
@@ -392,6 +396,10 @@ class NewsSpider(scrapy.Spider):
             self._close_if_limit()
             return
         reason, text = failure_reason(exc)
+        if reason == "refresh":
+            self._inc("news/skipped/refresh")
+            logger.debug("not fetched: %s %s", url, text)
+            return
         self._inc(f"news/failed/{reason}")
         if reason in ("robots", "offsite"):
             logger.debug("not fetched: %s %s", url, text)
