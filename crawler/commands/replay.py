@@ -22,6 +22,13 @@ def start_replay(archive_dir: str | os.PathLike, bind: str = "127.0.0.1", port: 
     return _start_replay(archive_dir, bind, port, **options)
 
 
+def configured_venv() -> str | None:
+    """NEWSARCHIVE_REPLAY_VENV from the project's settings, if set there (None: the default venv)."""
+    from crawler import settings
+
+    return getattr(settings, "NEWSARCHIVE_REPLAY_VENV", None)
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -34,11 +41,12 @@ def _interrupt(signum, frame):
               help="Port to listen on (0: any free port).")
 @click.option("--reindex", is_flag=True, help="Rebuild the CDXJ index even if it looks up to date.")
 @click.option("--venv", "venv", envvar=REPLAY_VENV_ENV, type=click.Path(file_okay=False),
-              help=f"The pywb virtualenv (default: the project's .venv-replay; env {REPLAY_VENV_ENV}).")
+              help=f"The pywb virtualenv (env {REPLAY_VENV_ENV}, else the setting of that name, "
+                   "else the project's .venv-replay).")
 def replay(archive, bind, port, reindex, venv):
     """Serve ARCHIVE with pywb until Ctrl-C, as the collection `archive`."""
     try:
-        server = start_replay(archive, bind, port, venv=venv, reindex=reindex)
+        server = start_replay(archive, bind, port, venv=venv or configured_venv(), reindex=reindex)
     except ReplayError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Replaying {os.path.abspath(archive)} at {server.url}")
