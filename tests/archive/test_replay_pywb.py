@@ -84,6 +84,15 @@ def test_redirect_replays_as_the_same_redirect(replayed):
     assert headers["Location"] == "/plain"
 
 
+def test_browse_modes_and_timemap_work(replayed):
+    server, url = replayed["server"], replayed["urls"]["plain"]
+    ts = replayed["index"][url][0]
+    status, _headers, body = fetch(server, f"/archive/{ts}mp_/{url}")
+    assert status == 200 and b"<!-- WB Insert -->" in body and b"Paragraph 199 of the plain article." in body
+    status, _headers, body = fetch(server, f"/archive/timemap/link/{url}")
+    assert status == 200 and f"/archive/{ts}mp_/{url}>".encode() in body
+
+
 def test_unknown_url_is_a_404_not_an_error(replayed):
     status, _headers, _body = fetch(replayed["server"], "/archive/2026id_/http://never.example/")
     assert status == 404
