@@ -78,3 +78,24 @@ def test_demo_redirect_replays_as_a_redirect(demo_replay):
         assert fields["status"] == "301"
         status, location, _body = replay(demo_replay["server"], ts, base + path)
         assert (status, location) == (301, base + site[path].redirect_to)
+
+
+def test_dataset_replay_urls_resolve_on_the_replay_server(demo_replay):
+    """The store's ``replay_url`` column is a path on this server: every one serves its article."""
+    db = sqlite3.connect(f"file:{demo_replay['archive'] / 'archive.db'}?mode=ro", uri=True)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    if "replay_url" not in columns:
+        db.close()
+        pytest.skip("this dataset has no replay_url column")
+    rows = db.execute("SELECT url, replay_url FROM articles").fetchall()
+    db.close()
+    site, base = get_site(1), demo_replay["base"]
+    host = base.split("://", 1)[1]
+    server = demo_replay["server"]
+    for url, path in rows:
+        assert path.startswith("/archive/") and path.endswith("id_/" + url)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        assert (response.status, response.read()) == (200, site[url[len(base):]].body_for(host)), url
+        conn.close()
