@@ -3,6 +3,7 @@ second crawl's unchanged pages are revisit records that pywb must resolve to the
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import time
@@ -42,11 +43,11 @@ def crawled(tmp_path_factory):
         server.stop()
 
 
-def replay(crawled, path: str, ts: str):
+def replay(crawled, path: str, ts: str, headers: dict | None = None):
     server = crawled["server"]
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        conn.request("GET", f"/archive/{ts}id_/{crawled['url']}{path}")
+        conn.request("GET", f"/archive/{ts}id_/{crawled['url']}{path}", headers=headers or {})
         response = conn.getresponse()
         return response.status, response.getheader("Location"), response.read()
     finally:
@@ -60,6 +61,12 @@ def test_both_crawls_replay_the_original_body(crawled, path):
     for ts in (ts1, ts2):
         status, _location, body = replay(crawled, path, ts)
         assert (status, body) == (200, crawled["bodies"][0][path])
+
+
+def test_gzip_capture_replays_its_exact_compressed_bytes(crawled):
+    for ts, _fields in crawled["captures"]["/gzip"]:
+        status, _location, body = replay(crawled, "/gzip", ts, {"Accept-Encoding": "gzip"})
+        assert (status, body) == (200, gzip.compress(crawled["bodies"][0]["/gzip"], mtime=0))
 
 
 def test_a_changed_page_replays_each_version(crawled):
