@@ -4,12 +4,17 @@ interrupted run resumes where it stopped instead of refetching what it already a
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
+import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 from crawler.jobs import Job
 from crawler.runner import CrawlError, CrawlResult, run_crawl
+
+logger = logging.getLogger(__name__)
 
 # Reasons after which the run is complete: the next run starts afresh (feeds, listings, due articles).
 COMPLETE = {"finished", "closespider_timeout", "max_pages", "bytes_limit", "closespider_pagecount",
@@ -64,9 +69,63 @@ def is_running(job: Job) -> bool:
     return False
 
 
+def crashed_runs(job: Job) -> list[tuple[int, str]]:
+    """Runs of this job still marked running: with the job's lock held, they died (SIGKILL, power loss)."""
+    db = job.archive_path / "archive.db"
+    if not db.exists():
+        return []
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return conn.execute("SELECT id, started FROM crawls WHERE job = ? AND status = 'running'",
+                            (job.name,)).fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
+def recover(job: Job, crashed: list[tuple[int, str]]) -> list[str]:
+    """Make a dead run's WARC files whole and bring the dataset level with them.
+
+    The WARCs are flushed record by record but the dataset in batches, so after a kill the files
+    hold captures the dataset never heard of.  Cutting each file after its last complete record and
+    re-extracting the run's files from the WARCs (idempotent) restores them; the refresh policy then
+    keeps the next run from fetching those articles again.  Scrapy's JOBDIR is only saved on a clean
+    stop, so after a kill it is discarded rather than trusted.
+    """
+    from archive.verify import verify_file
+    from crawler.reextract import reextract
+    from crawler.store.writer import StoreWriter
+
+    warcs = job.archive_path / "warcs"
+    since = min(datetime.fromisoformat(started.replace("Z", "+00:00")).timestamp() for _, started in crashed)
+    prefix = (job.warc_prefix or job.name) + "-"
+    notes = []
+    names = []
+    for path in sorted(warcs.glob(prefix + "*")) if warcs.is_dir() else []:
+        if not path.name.endswith((".warc.gz", ".warc.gz.open")) or path.stat().st_mtime < since - 1:
+            continue
+        result = verify_file(str(path), repair=True)
+        if result.repaired:
+            notes.append(f"repaired {result.name} (cut {result.cut_bytes or 0} bytes of an unfinished record)")
+        names.append(result.name)
+    if names:
+        done = reextract(job.archive_path, names=names)
+        notes.append(f"re-read {done.captures} captures and {done.articles} articles from the WARCs")
+    with StoreWriter(job.archive_path / "archive.db") as writer:
+        for crawl_id, _ in crashed:
+            writer.end_crawl(crawl_id, status="crashed", stats={})
+    shutil.rmtree(job.state_dir() / "scrapy-state", ignore_errors=True)
+    return notes
+
+
 def run_job(job: Job, progress: bool = False, log_level: str | None = "WARNING") -> CrawlResult:
     state = job.state_dir()
     with JobLock(state / "lock", job.name):
+        crashed = crashed_runs(job)
+        if crashed:
+            for note in recover(job, crashed):
+                logger.warning("%s: recovering from a crashed run: %s", job.name, note)
         jobdir = state / "scrapy-state"
         resuming = jobdir.exists()
         kwargs = job.crawl_kwargs()

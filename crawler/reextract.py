@@ -69,9 +69,9 @@ def capture_of(entry) -> dict:
     }
 
 
-def _entries(warcs: Path, result: ReextractResult):
+def _entries(warcs: Path, result: ReextractResult, names: list[str] | None = None):
     """Every record of every closed WARC file; a damaged file is reported, the rest still read."""
-    for name in warc_files(str(warcs), include_open=False):
+    for name in names if names is not None else warc_files(str(warcs), include_open=False):
         try:
             yield from iter_file(str(warcs / name))
         except (RecordNotFound, OSError, EOFError, ValueError, zlib.error) as exc:
@@ -79,18 +79,20 @@ def _entries(warcs: Path, result: ReextractResult):
 
 
 def reextract(archive: Path | str, db_path: Path | str | None = None,
-              progress: Callable[[int, int], None] | None = None) -> ReextractResult:
-    """Walk every WARC record of ``archive`` into the dataset at ``db_path``."""
+              progress: Callable[[int, int], None] | None = None,
+              names: list[str] | None = None) -> ReextractResult:
+    """Walk every WARC record of ``archive`` (or of the files ``names``) into the dataset at ``db_path``."""
     archive = Path(archive)
     warcs = archive / "warcs"
     db_path = Path(db_path or archive / "archive.db")
-    result = ReextractResult(files=len(warc_files(str(warcs), include_open=False)))
+    names = list(names) if names is not None else warc_files(str(warcs), include_open=False)
+    result = ReextractResult(files=len(names))
     started = time.monotonic()
     latest: dict[str, dict] = {}  # url -> the article extracted from its latest full response
     with StoreWriter(db_path) as writer:
         crawl_id = writer.begin_crawl(spider="reextract", job="reextract",
                                       args={"archive": str(archive)})
-        for entry in _entries(warcs, result):
+        for entry in _entries(warcs, result, names):
             result.records += 1
             record = entry.record
             if progress:
