@@ -21,7 +21,23 @@ _SPLIT = re.compile(r"\s*(?:[,;|/•·\n]|\s[-–—]\s|\s{3,})\s*")
 _DIGIT = re.compile(r"\d")
 _BAD_CHARS = re.compile(r"[:!?=<>{}#%+*|\\\"“”«»]")
 _DIGIT_TOKEN = re.compile(r"\S*\d\S*")
-_INNER_BY = re.compile(r"(?:^|\s)(?:by|von|par|por)\s+(?=\S)", re.I)
+_INNER_BY = re.compile(r"(?:^|\s)(?:[Bb]y|BY|Von|VON|Par|PAR|Por|POR|(?P<low>von|par|por))\s+(?=\S)")
+
+
+def _after_inner_prefix(chunk: str) -> str:
+    """What follows a "By"-like word inside a chunk ("Source: TODAY By Jane Doe", "Text von Max Muster").
+    A lowercase "von"/"par" after a capitalised word is a name particle ("Christoph von Eichhorn")."""
+    p = patterns()
+    cut = None
+    for m in _INNER_BY.finditer(chunk):
+        if m.group("low"):
+            before = chunk[:m.start()].split()
+            prev = before[-1].casefold().strip(":,") if before else ""
+            if before and before[-1][:1].isupper() and prev not in p.stop_words and prev not in p.roles \
+                    and not p.byline_prefix.match(prev + " "):
+                continue
+        cut = m.end()
+    return chunk[cut:] if cut is not None else chunk
 _AFFILIATION = re.compile(r"\s(?:for|für|pour|para|per|in|aus|à|en|at|from|of)\s", re.I)
 _PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
               "bin", "al", "el", "ten", "ter", "zu", "y", "e", "st", "st.", "mc", "af", "ibn", "ben", "d'"}
@@ -70,6 +86,15 @@ def _strip_roles(part: str) -> str:
     """Drop a trailing role ("Jane Doe Staff Writer") or a leading one ("Reporter Jane Doe")."""
     p = patterns()
     words = part.split()
+    # a UI label glued after the name ("Jane Doe Stand", "Jane Doe Weitere Beiträge"): cut there
+    for i, w in enumerate(words[1:], start=1):
+        if w.casefold().strip(".,:;") in p.stop_words and not (w.casefold() in _PARTICLES and i < len(words) - 1):
+            words = words[:i]
+            break
+    # the same name printed twice ("Jane Doe Jane Doe")
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half and words[:half] == words[half:]:
+        words = words[:half]
     # a role word inside ("Anna Fazackerley Education correspondent"): cut there, then trim desks
     for i, w in enumerate(words[2:], start=2):
         if w.casefold() in p.roles and w[:1].islower():
@@ -110,7 +135,7 @@ def names_from_text(text: str | None) -> list[str]:
     text = _DIGIT_TOKEN.sub(" | ", text)
     out: list[str] = []
     for chunk in _SPLIT.split(text):
-        chunk = _INNER_BY.split(chunk)[-1]
+        chunk = _after_inner_prefix(chunk)
         chunk = p.byline_prefix.sub("", chunk.strip(_TRAIL))
         for part in p.joiner_split.split(chunk):
             part = p.byline_prefix.sub("", part.strip(_TRAIL)).strip(_TRAIL)
