@@ -306,6 +306,8 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--rss-check", action="store_true",
                         help="instead: full pipeline at 2,000 and 8,000 pages, peak RSS of each")
+    parser.add_argument("--modes", default="bare,full",
+                        help="comma-separated modes to run (the ratio needs both)")
     parser.add_argument("-s", "--set", dest="setting", action="append", default=[], metavar="NAME=VALUE",
                         help="extra setting for the full crawl (to measure a change)")
     args = parser.parse_args(argv)
@@ -320,9 +322,14 @@ def main(argv=None) -> None:
     if args.rss_check:
         rss_check(args.seed, extra)
         return
-    rows = benchmark(args.pages, args.runs, args.seed, extra)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not modes or set(modes) - {"bare", "full"}:
+        parser.error("--modes takes bare, full or both")
+    rows = benchmark(args.pages, args.runs, args.seed, extra, modes=modes)
     print(format_table(rows))
     by_mode = {r["mode"]: r for r in rows}
+    if len(by_mode) < 2:
+        return
     print(f"ratio: {by_mode['full']['pages_per_s'] / by_mode['bare']['pages_per_s']:.2f}")
 
 

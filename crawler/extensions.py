@@ -25,6 +25,11 @@ def error_count(stats: dict) -> int:
                and isinstance(v, int))
 
 
+def pages_fetched(stats: dict) -> int:
+    """Every HTTP response, redirects and error statuses included."""
+    return stats.get("downloader/response_count", 0)
+
+
 def human_bytes(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
@@ -34,7 +39,7 @@ def human_bytes(n: float) -> str:
 
 
 def progress_line(stats: dict, elapsed: float) -> str:
-    pages = stats.get("response_received_count", 0)
+    pages = pages_fetched(stats)
     articles = stats.get("store/articles", stats.get("extract/articles", 0))
     rate = pages / elapsed if elapsed > 0 else 0.0
     return (f"pages {pages}  articles {articles}  WARC {human_bytes(stats.get('warc/bytes', 0))}  "

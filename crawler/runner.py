@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.extensions import NOT_ERRORS, error_count, human_bytes
+from crawler.extensions import NOT_ERRORS, error_count, human_bytes, pages_fetched
 
 
 class CrawlError(Exception):
@@ -29,8 +29,7 @@ class CrawlResult:
 
     @property
     def pages(self) -> int:
-        """Every HTTP response, redirects and error statuses included."""
-        return self.stats.get("downloader/response_count", 0)
+        return pages_fetched(self.stats)
 
     @property
     def articles(self) -> int:

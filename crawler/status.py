@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from crawler.extensions import error_count, human_bytes
+from crawler.extensions import error_count, human_bytes, pages_fetched
 
 
 def job_status(jobs: dict) -> list[str]:
@@ -47,7 +47,7 @@ def archive_status(archive: Path) -> list[str]:
     lines.append("recent runs:")
     for cid, job, started, st, stats in recent:
         stats = json.loads(stats or "{}")
-        lines.append(f"  #{cid} {job or '-':16} {started[:19]} {st:12} pages {stats.get('response_received_count', 0)} "
+        lines.append(f"  #{cid} {job or '-':16} {started[:19]} {st:12} pages {pages_fetched(stats)} "
                      f"articles {stats.get('store/articles', 0)} errors {error_count(stats)}")
     if failed:
         lines.append("runs that did not finish cleanly:")

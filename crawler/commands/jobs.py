@@ -109,7 +109,7 @@ def run_job_command(name, jobs_file, verbose):
 @click.option("--limit", default=20, show_default=True, help="Runs per job.")
 def history(name, jobs_file, limit):
     """Past runs, newest first: when, how they ended, pages, articles, errors."""
-    from crawler.extensions import error_count
+    from crawler.extensions import error_count, pages_fetched
     from crawler.scheduler import job_runs
 
     all_jobs = load(jobs_file)
@@ -119,7 +119,7 @@ def history(name, jobs_file, limit):
         for run in runs:
             stats = _run_stats(run)
             click.echo(f"  #{run['id']:<5} {run['started'][:19]}  {(run.get('finished') or '')[:19]:19}  "
-                       f"{run['status']:12} pages {stats.get('response_received_count', 0):<6} "
+                       f"{run['status']:12} pages {pages_fetched(stats):<6} "
                        f"articles {stats.get('store/articles', 0):<6} errors {error_count(stats)}")
 
 
