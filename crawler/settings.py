@@ -91,6 +91,7 @@ WARC_JOB_NAME = ""
 WARC_DEDUP = True                             # revisit records for unchanged payloads
 WARC_DEDUP_DB = None                          # digest index database (default: <archive>/archive.db)
 WARC_WORKER_ID = None                         # extra file-name segment when several processes share warcs/
+NEWSARCHIVE_REPLAY_VENV = None                # pywb's own venv (default: the project's .venv-replay)
 WARC_FSYNC = False                            # fsync after every record (slower; survives power loss)
 
 # --- extraction (EXTRACT_*) --------------------------------------------------
