@@ -129,7 +129,9 @@ def people_of(value, index: dict | None = None) -> list[tuple[str, str]]:
             if item.strip():
                 out.append((item.strip(), "unknown"))
         elif isinstance(item, dict):
-            name = text_of(item.get("name"))
+            name = text_of(item.get("name")) if not isinstance(item.get("name"), dict) else text_of(item["name"])
+            if name and name.startswith(("http://", "https://", "/")):
+                name = None
             if not name and (item.get("givenName") or item.get("familyName")):
                 name = " ".join(x for x in (text_of(item.get("givenName")), text_of(item.get("familyName"))) if x)
             if name:

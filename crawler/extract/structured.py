@@ -234,6 +234,26 @@ def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
     return out
 
 
+_SHORT_BLOCKS = etree.XPath("//p | //span | //div | //em | //strong | //small | //li | //h4 | //h5 | //h6 | //address | //b | //i")
+_PREFIX_START = re.compile(r"^\s*(?:by|von|par|por|door|av|af|text(?:e)?\s*(?::|von|par|by)|autor(?:in)?\s*:|author\s*:|"
+                           r"auteur\s*:|written by|geschrieben von|ein beitrag von|un article de|escrito por)\s+\S", re.I)
+
+
+def _prefixed_byline(doc):
+    """Last resort: a short element that reads like a byline ("By Jane Doe", "Text von Max Muster")."""
+    for el in _SHORT_BLOCKS(doc):
+        first = el.text if el.text and el.text.strip() else None
+        if first is None and len(el):
+            continue  # text starts in a child: that child is visited on its own
+        text = _text(el)
+        if not text or len(text) > 100 or not _PREFIX_START.match(text) or _skippable(el):
+            continue
+        names = people.names_from_text(text)
+        if names:
+            return names, _printed_byline(text, names)
+    return [], None
+
+
 def _authors(doc, meta, art, byline_nodes, index, site_name):
     jl = []
     if art:
@@ -249,18 +269,23 @@ def _authors(doc, meta, art, byline_nodes, index, site_name):
         raw_meta += meta.get("twitter:data1", [])[:1]
     meta_names = people.clean_authors(raw_meta)
     visible = _visible_bylines(byline_nodes)
-    vis_names = visible[0][0] if visible else []
-    byline = visible[0][1] if visible else None
+    known = {n.casefold() for n in jl_persons + meta_names}
+    # prefer the visible byline that names the structured author (the first may be a teaser's)
+    chosen = next((v for v in visible if known & {n.casefold() for n in v[0]}), visible[0] if visible else None)
+    vis_names = chosen[0] if chosen else []
+    byline = chosen[1] if chosen else None
     if jl_persons:
         authors = jl_persons
         # the visible byline may be more complete (co-authors) or show the real person
         if vis_names and not set(map(str.casefold, vis_names)) & set(map(str.casefold, jl_persons)) \
                 and any(kind == "unknown" for _, kind in jl) and len(vis_names) >= len(jl_persons):
             authors = vis_names
-    elif vis_names:
+    elif vis_names and not (meta_names and not known & {n.casefold() for n in vis_names}):
         authors = vis_names
-    else:
+    elif meta_names:
         authors = meta_names
+    else:
+        authors, byline = _prefixed_byline(doc)
     if site_name:
         site = _norm_cmp(site_name)
         authors = [a for a in authors if _norm_cmp(a) != site]
