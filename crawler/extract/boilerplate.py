@@ -19,6 +19,7 @@ _ITEMPROPS = frozenset(table.ITEMPROPS)
 _TOKENS = frozenset(table.CLASS_TOKENS)
 _PREFIXES = tuple(table.CLASS_PREFIXES)
 _NAMES = frozenset(table.CLASS_NAMES)
+_EXCEPTIONS = frozenset(table.PREFIX_EXCEPTIONS)
 _CONTENT = frozenset(table.CONTENT_TOKENS)
 _CONTENT_RE = re.compile("|".join(re.escape(name) for name in table.CONTENT_TOKENS))
 _STATE_PREFIXES = tuple(table.STATE_PREFIXES)
@@ -56,7 +57,7 @@ def _classify_names(value: str) -> tuple[bool, bool]:
         if lowered.startswith(_STATE_PREFIXES):
             continue
         for token in _SPLIT.split(_CAMEL.sub("-", name).lower()):
-            if token and (token in _TOKENS or token.startswith(_PREFIXES)):
+            if token and (token in _TOKENS or (token.startswith(_PREFIXES) and token not in _EXCEPTIONS)):
                 boiler = True
                 break
     return boiler, content

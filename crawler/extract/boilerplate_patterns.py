@@ -60,6 +60,12 @@ CLASS_PREFIXES = (
     "sidebar", "widget", "popup", "banner", "disqus", "adsense", "adslot", "adunit",
 )
 
+# Words that start with a prefix above but name content ("article-type-commentary").
+PREFIX_EXCEPTIONS = (
+    "commentary", "commentaries", "commentator", "commentators", "shareholder", "shareholders",
+    "shared", "socialist", "socialism", "sponsorship", "promotion", "promotions", "related-topic",
+)
+
 # Whole class names (after lower-casing) that hide text from sighted readers.
 CLASS_NAMES = (
     "sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden", "screenreader-only",
