@@ -20,6 +20,7 @@ _TOKENS = frozenset(table.CLASS_TOKENS)
 _PREFIXES = tuple(table.CLASS_PREFIXES)
 _NAMES = frozenset(table.CLASS_NAMES)
 _EXCEPTIONS = frozenset(table.PREFIX_EXCEPTIONS)
+_BODY_TOKENS = frozenset(table.BODY_TOKENS)
 _CONTENT = frozenset(table.CONTENT_TOKENS)
 _CONTENT_RE = re.compile("|".join(re.escape(name) for name in table.CONTENT_TOKENS))
 _STATE_PREFIXES = tuple(table.STATE_PREFIXES)
@@ -56,7 +57,10 @@ def _classify_names(value: str) -> tuple[bool, bool]:
             continue
         if lowered.startswith(_STATE_PREFIXES):
             continue
-        for token in _SPLIT.split(_CAMEL.sub("-", name).lower()):
+        tokens = _SPLIT.split(_CAMEL.sub("-", name).lower())
+        if _BODY_TOKENS.intersection(tokens):
+            continue  # "sr-body-share-wrapper" wraps the body; chrome inside it has names of its own
+        for token in tokens:
             if token and (token in _TOKENS or (token.startswith(_PREFIXES) and token not in _EXCEPTIONS)):
                 boiler = True
                 break

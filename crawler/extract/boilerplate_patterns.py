@@ -49,7 +49,7 @@ CLASS_TOKENS = (
     "lede-image", "gallery", "slideshow", "carousel", "video", "player", "embed", "inline-ad",
     "readmore", "next", "prev", "previous", "follow", "donate", "donation", "feedback",
     "correction", "corrections", "rail", "nocontent", "hero", "thumbnail", "thumb", "icon",
-    "photo", "image", "img", "media", "figure", "enlarge", "lightbox", "topics", "keywords",
+    "photo", "image", "img", "figure", "enlarge", "lightbox", "topics", "keywords",
     "categories", "jump", "toc", "contributor", "avatar", "logo",
 )
 
@@ -65,6 +65,9 @@ PREFIX_EXCEPTIONS = (
     "commentary", "commentaries", "commentator", "commentators", "shareholder", "shareholders",
     "shared", "socialist", "socialism", "sponsorship", "promotion", "promotions", "related-topic",
 )
+
+# A class name with one of these sub-tokens names the body, whatever else it says.
+BODY_TOKENS = ("body", "articlebody", "storybody")
 
 # Whole class names (after lower-casing) that hide text from sighted readers.
 CLASS_NAMES = (
