@@ -246,13 +246,16 @@ def run(corpus_dir: Path | str = DEFAULT_CORPUS, tools=tuple(TOOLS), limit: int 
         pages: list[dict] | None = None, details: dict | None = None) -> list[dict]:
     """Score each tool on the corpus: one row per tool (field -> score, None when not produced).
 
-    ``tools`` are names from ``TOOLS``. ``details``, when given, receives per tool name a list of
+    ``tools`` are names from ``TOOLS`` or ``(label, function, fields)`` tuples. ``details``, when given, receives per tool name a list of
     (record, output) for error analysis.
     """
     pages = pages if pages is not None else load_corpus(corpus_dir, limit)
     rows = []
     for name in tools:
-        fn, produces = TOOLS[name]
+        if isinstance(name, tuple):  # (label, function, fields produced): a caller's own adapter
+            name, fn, produces = name
+        else:
+            fn, produces = TOOLS[name]
         sc = Scores(produces)
         for rec in pages:
             t0 = time.perf_counter()

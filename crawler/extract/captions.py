@@ -138,9 +138,11 @@ def _src(img, base: str | None) -> str | None:
             if first and not _PLACEHOLDER.search(first):
                 candidates.append(first)
     if not candidates:
-        pic = img.getparent()
-        if pic is not None and pic.tag == "picture":
-            for source in pic.iterfind("source"):
+        # libxml2 does not know <source> is void: the <img> may sit inside it
+        pic = next((a for a in img.iterancestors() if a.tag == "picture"), None) if img.getparent() is not None \
+            and img.getparent().tag in ("picture", "source") else None
+        if pic is not None:
+            for source in pic.iter("source"):
                 v = source.get("srcset") or source.get("data-srcset")
                 if v:
                     candidates.append(v.strip().split(",")[0].strip().split(" ")[0])

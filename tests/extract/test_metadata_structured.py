@@ -1,0 +1,103 @@
+"""Metadata on small handmade pages: structured data first, cross-checked against the visible page."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+
+from crawler.extract import extract
+from crawler.extract.structured import extract_metadata
+
+URL = "https://news.example/politics/story-1"
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>'
+
+
+def ld(obj) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def meta_of(html: str, url: str = URL) -> dict:
+    return extract_metadata(lxml.html.document_fromstring(html), url)
+
+
+def test_jsonld_graph_with_id_references():
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "Article", "@id": "#a", "headline": "Council votes on budget",
+         "author": {"@id": "#p1"}, "publisher": {"@id": "#org"},
+         "datePublished": "2023-05-02T08:00:00+02:00", "dateModified": "2023-05-03T09:30:00+02:00",
+         "articleSection": "Politics", "keywords": ["budget", "council"], "inLanguage": "de-DE"},
+        {"@type": "Person", "@id": "#p1", "name": "Erika Musterfrau"},
+        {"@type": "Organization", "@id": "#org", "name": "Example Times"}]}
+    m = meta_of(page(ld(graph), "<h1>Council votes on budget</h1><p>Text.</p>"))
+    assert m["headline"] == "Council votes on budget"
+    assert m["authors"] == ["Erika Musterfrau"]
+    assert m["published"] == "2023-05-02T08:00:00+02:00"
+    assert m["modified"] == "2023-05-03T09:30:00+02:00"
+    assert (m["section"], m["site_name"], m["tags"]) == ("Politics", "Example Times", ["budget", "council"])
+
+
+def test_visible_person_beats_organisation_author():
+    data = {"@type": "NewsArticle", "headline": "Storm hits coast", "author": {"@type": "Organization",
+                                                                              "name": "Example News"},
+            "datePublished": "2022-01-05"}
+    body = '<h1>Storm hits coast</h1><div class="byline">By Jane Roe and John Poe</div><p>Text.</p>'
+    m = meta_of(page(ld(data), body))
+    assert m["authors"] == ["Jane Roe", "John Poe"]
+    assert m["byline"] == "By Jane Roe and John Poe"
+
+
+def test_comment_and_teaser_authors_are_ignored():
+    body = """<h1>Title of the story</h1><div class="comments"><span class="author">Troll Person</span></div>
+              <aside><span class="byline">By Other Writer</span></aside>"""
+    assert meta_of(page("", body))["authors"] == []
+
+
+def test_meta_tags_and_og():
+    head = """<title>Big news today | Example Site</title><meta property="og:site_name" content="Example Site">
+        <meta property="og:image" content="/img/top.jpg"><link rel="canonical" href="/politics/story-1">
+        <meta name="author" content="Max Muster"><meta property="article:published_time" content="2021-03-04T10:00:00Z">
+        <meta property="article:tag" content="a"><meta property="article:tag" content="b">
+        <meta name="description" content="The dek.">"""
+    m = meta_of(page(head, "<p>Published March 4, 2021</p>", lang="de-AT"))
+    assert m["headline"] == "Big news today"
+    assert m["authors"] == ["Max Muster"]
+    assert m["published"] == "2021-03-04T10:00:00+00:00"
+    assert (m["language"], m["site_name"], m["description"]) == ("de", "Example Site", "The dek.")
+    assert m["canonical_url"] == "https://news.example/politics/story-1"
+    assert m["top_image"] == "https://news.example/img/top.jpg"
+    assert m["tags"] == ["a", "b"]
+
+
+def test_no_date_means_none_never_now():
+    m = meta_of(page("", "<h1>Timeless recipe</h1><p>Mix and bake.</p>"), "https://news.example/recipes/cake")
+    assert m["published"] is None and m["modified"] is None
+
+
+def test_url_date_only_with_full_day():
+    body = "<h1>Story</h1><p>Text.</p>"
+    assert meta_of(page("", body), "https://n.example/2019/10/24/story/")["published"] == "2019-10-24"
+    assert meta_of(page("", body), "https://n.example/2019/10/story/")["published"] is None
+
+
+def test_visible_dateline_and_time_element():
+    body = '<h1>Story</h1><p class="meta">Veröffentlicht am 3. Februar 2022</p><p>Text.</p>'
+    assert meta_of(page("", body, lang="de"))["published"] == "2022-02-03"
+    body = '<h1>Story</h1><time datetime="2020-06-01T12:00:00-04:00">June 1</time>'
+    assert meta_of(page("", body))["published"] == "2020-06-01T12:00:00-04:00"
+
+
+def test_broken_jsonld_does_not_hide_other_blocks():
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x",}</script>'
+            '<script type="application/ld+json">{broken</script>')
+    m = meta_of(page(head, "<h1>x</h1>"))
+    assert m["headline"] == "x"
+
+
+def test_extract_never_raises_on_junk():
+    for junk in (b"", b"\x00\xff\xfe binary", "<html><body><figure><figcaption>".encode(), b"<" * 1000):
+        art = extract(junk, URL)
+        assert art.authors == [] and art.published is None
