@@ -39,25 +39,24 @@ CLASS_TOKENS = (
     "credits", "comment", "comments", "cookie", "cookies", "consent", "gdpr", "footer", "nav",
     "navbar", "navigation", "menu", "newsletter", "newsletters", "promo", "promos", "promoted",
     "related", "share", "shares", "sharing", "social", "sidebar", "sponsor", "sponsored",
-    "subscribe", "subscription", "subscriptions", "signup", "tags", "tagline", "widget",
-    "widgets", "popup", "modal", "overlay", "outbrain", "taboola", "zergnet", "recommended",
+    "subscribe", "subscription", "subscriptions", "signup", "tags", "tagline", "popup", "modal", "overlay", "outbrain", "taboola", "zergnet", "recommended",
     "recommendations", "recirc", "recirculation", "author", "authors", "bio", "toolbar", "tools",
     "print", "skip", "masthead", "dateline", "timestamp", "date", "pagination", "pager",
     "rating", "ratings", "disclaimer", "copyright", "trending", "popular", "teaser", "teasers",
     "sronly", "offscreen", "visuallyhidden", "login", "signin",
     "meta", "metadata", "headline", "kicker", "eyebrow", "dek", "subhead", "standfirst",
-    "lede-image", "gallery", "slideshow", "carousel", "video", "player", "embed", "inline-ad",
+    "lede-image", "slideshow", "carousel", "video", "player", "embed", "inline-ad",
     "readmore", "next", "prev", "previous", "follow", "donate", "donation", "feedback",
     "correction", "corrections", "rail", "nocontent", "hero", "thumbnail", "thumb", "icon",
     "photo", "image", "img", "figure", "enlarge", "lightbox", "topics", "keywords",
-    "categories", "jump", "toc", "contributor", "avatar", "logo",
+    "categories", "jump", "contributor", "avatar", "logo",
 )
 
 # Sub-token prefixes, for compounds such as ``sharebar``, ``advertorial``, ``relatedlinks``.
 CLASS_PREFIXES = (
     "advert", "sponsor", "newsletter", "social", "share", "comment", "related", "recommend",
     "promo", "cookie", "subscri", "outbrain", "taboola", "breadcrumb", "byline", "caption",
-    "sidebar", "widget", "popup", "banner", "disqus", "adsense", "adslot", "adunit",
+    "sidebar", "popup", "banner", "disqus", "adsense", "adslot", "adunit",
 )
 
 # Words that start with a prefix above but name content ("article-type-commentary").
