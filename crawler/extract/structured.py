@@ -31,13 +31,13 @@ _TITLE = etree.XPath("//title")
 _LINK_CANONICAL = etree.XPath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
 _LINK_IMAGE = etree.XPath('//link[@rel="image_src"]/@href')
 _SKIP_ANCESTORS = re.compile(
-    r"(?:^|[\s_-])(?:comments?|related|sidebar|promo|newsletter|teasers?|recommend\w*|more-from|popular|trending)"
+    r"(?:^|[\s_-])(?<!has-)(?<!with-)(?<!no-)(?<!has_)(?<!with_)(?:comments?|related|sidebar|promo|newsletter|teasers?|recommend\w*|more-from|popular|trending)"
     r"(?:$|[\s_-])", re.I)
 _BYLINE_ATTR = re.compile(r"byline|author|autor|auteur|writer|reporter|creator|contributor", re.I)
 _DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline", re.I)
 _NOT_CANDIDATE = {"script", "style", "meta", "link", "body", "html", "article", "main", "img", "noscript", "head",
                   "svg", "path", "picture", "source", "iframe", "input", "button", "form"}
-_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop]")
+_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop] | //byline | //author")
 _TIME_NODES = etree.XPath("//time | //*[@itemprop='datePublished' or @itemprop='dateModified' or @itemprop='dateCreated']")
 
 
@@ -51,7 +51,8 @@ def _candidates(doc):
         rel = el.get("rel") or ""
         prop = el.get("itemprop") or ""
         attrs = (el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("data-testid") or "")
-        if rel == "author" or prop in ("author", "creator") or _BYLINE_ATTR.search(attrs):
+        if rel == "author" or prop in ("author", "creator") or tag in ("byline", "author") \
+                or _BYLINE_ATTR.search(attrs):
             bylines.append(el)
         if _DATE_ATTR.search(attrs):
             datelines.append(el)
@@ -236,7 +237,8 @@ def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
 
 _SHORT_BLOCKS = etree.XPath("//p | //span | //div | //em | //strong | //small | //li | //h4 | //h5 | //h6 | //address | //b | //i")
 _PREFIX_START = re.compile(r"^\s*(?:by|von|par|por|door|av|af|text(?:e)?\s*(?::|von|par|by)|autor(?:in)?\s*:|author\s*:|"
-                           r"auteur\s*:|written by|geschrieben von|ein beitrag von|un article de|escrito por)\s+\S", re.I)
+                           r"auteur\s*:|written by|posted by|geschrieben von|(?:ein )?(?:beitrag|artikel) von|"
+                           r"un article de|escrito por)\s+\S", re.I)
 
 
 def _prefixed_byline(doc):
