@@ -24,6 +24,8 @@ PROSE_TAGS = frozenset(("p", "li", "blockquote", "dd", "td", "pre") + tuple(HEAD
 # Real article pages have a few thousand elements once scripts are gone; far more is a
 # generated or hostile page, and walking it in Python would take seconds.
 MAX_ELEMENTS = 200_000
+# A <noscript> with more text than this is a page for script-less readers, not a notice.
+NOSCRIPT_PAGE_CHARS = 1000
 # A block shorter than this carries no weight when looking for the story (menus, labels, dates).
 MIN_BLOCK_CHARS = 25
 # Below this much <p> prose, a page keeps its text elsewhere and needs the full block walk.
@@ -69,7 +71,14 @@ def text_mass(root, blocks: list[Block]) -> dict:
 
 
 def strip_junk(root) -> None:
-    """Remove never-text tags, and unwrap comments: ``iterwalk`` skips them, tails and all."""
+    """Remove never-text tags, and unwrap comments: ``iterwalk`` skips them, tails and all.
+
+    ``<noscript>`` usually holds a tracking pixel or "enable JavaScript", but some sites put the
+    whole page in it for script-less readers: a big one is unwrapped, not removed.
+    """
+    for el in list(root.iter("noscript")):
+        if el.xpath("string-length(normalize-space())") > NOSCRIPT_PAGE_CHARS:
+            el.tag = "div"
     etree.strip_elements(root, *boilerplate.JUNK_TAGS, with_tail=False)
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
 
