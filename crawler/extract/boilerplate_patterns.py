@@ -48,7 +48,7 @@ CLASS_TOKENS = (
     "lede-image", "slideshow", "carousel", "video", "player", "embed", "inline-ad",
     "readmore", "next", "prev", "previous", "follow", "donate", "donation", "feedback",
     "correction", "corrections", "rail", "nocontent", "hero", "thumbnail", "thumb", "icon",
-    "photo", "image", "img", "figure", "enlarge", "lightbox", "topics", "keywords",
+    "enlarge", "lightbox", "topics", "keywords",
     "categories", "jump", "contributor", "avatar", "logo",
 )
 
