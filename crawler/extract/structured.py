@@ -301,7 +301,7 @@ def _month_first(meta, doc) -> bool:
     return lang.startswith("en") and not lang.startswith(("en-gb", "en_gb", "en-au", "en-in", "en-ie", "en-nz"))
 
 
-def _dates(doc, meta, art, url, date_nodes):
+def _dates(doc, meta, art, url, date_nodes, has_author=True):
     """(published, modified, source of published); the source lets callers weigh the evidence."""
     mf = _month_first(meta, doc)
     published = modified = None
@@ -353,7 +353,7 @@ def _dates(doc, meta, art, url, date_nodes):
     if not published:
         published = dates.date_from_url(url)
         source = "url" if published else None
-    return _cross_check(doc, meta, url, mf, published, modified, source, date_nodes)
+    return _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, has_author)
 
 
 _INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
@@ -377,7 +377,7 @@ def _visible_text(doc) -> str:
     return _WS.sub(" ", " ".join(parts))
 
 
-def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes):
+def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, has_author):
     """Check a structured publication date against what the page shows.
 
     Pages republished or "updated" often keep the original date only in metadata while showing
@@ -403,6 +403,9 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes):
     visible = _visible_date(date_nodes, mf)
     if visible and visible in shown and visible != published[:10]:
         return visible, modified, "visible-over-" + source
+    if not shown and not has_author and "news" not in source and "reportage" not in source:
+        # a generic page (no news type) showing no date and no author: the reader sees no date
+        return None, modified, None
     if source.startswith("jsonld") and "webpage" in source and not any(
             t in source for t in ("article", "posting")) and not meta.get("article:published_time"):
         return None, modified, None
@@ -514,7 +517,7 @@ def extract_metadata(doc, url):
 
     byline_nodes, date_nodes = _candidates(doc)
     authors, byline = _authors(doc, meta, art, byline_nodes, index, site_name)
-    published, modified, _source = _dates(doc, meta, art, url, date_nodes)
+    published, modified, _source = _dates(doc, meta, art, url, date_nodes, bool(authors))
 
     section = (text_of(art.get("articleSection")) if art else None) or \
         _first(meta, "article:section", "section", "parsely-section", "article.section", "category")
