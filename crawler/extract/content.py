@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.extract import boilerplate
+from crawler.extract import boilerplate, dom_hints
 from crawler.extract.dom_blocks import BLOCK_TAGS, HEADING_TAGS, Block, normalise_space, walk_blocks
 
 PROSE_TAGS = frozenset(("p", "li", "blockquote", "dd", "td", "pre") + tuple(HEADING_TAGS))
@@ -171,6 +171,10 @@ def prose_siblings(container, mass: dict, stop) -> list:
     return extras
 
 
+def _contains(ancestor, node) -> bool:
+    return node is ancestor or any(a is ancestor for a in node.iterancestors())
+
+
 def _key(text: str | None) -> str:
     return normalise_space(text or "").casefold().strip(" .:\"'“”")
 
@@ -195,6 +199,7 @@ def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) ->
     body = doc.find("body")
     if body is None:
         body = doc
+    article_body = dom_hints.jsonld_article_body(doc)  # before the scripts go
     strip_junk(body)
     elements = int(body.xpath("count(.//*)"))  # counted in C: cheap even on a huge page
     if elements > MAX_ELEMENTS:
@@ -207,6 +212,13 @@ def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) ->
     if not mass.get(body):
         return ""
     container = find_container(body, mass)
+    if article_body:
+        hinted = dom_hints.locate(blocks, article_body)
+        # The publisher's pointer wins when the mass walk went elsewhere or too deep; when the
+        # walk's container already holds it, the walk keeps what the (maybe truncated) hint missed.
+        if (hinted is not None and hinted is not body and not _contains(container, hinted)
+                and (_contains(hinted, container) or mass.get(hinted, 0) >= mass.get(container, 0) / 2)):
+            container = hinted
     # The headline and the printed byline are fields of their own; the dek often opens the story.
     skip = {k for k in (_key(meta.get("headline")), _key(meta.get("byline"))) if k}
     inside = None

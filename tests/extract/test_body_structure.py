@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from crawler.extract import extract
 
 P1 = "The council voted on Tuesday to close the old library, after a debate that lasted most of the night."
@@ -77,3 +79,22 @@ def test_story_split_by_an_ad_is_kept_whole():
     body = body_of(f"<div class='body-part'><p>{P1}</p><p>{P2}</p></div><div class='ad'>Advertisement</div>"
                    f"<div class='body-part'><p>{P3}</p></div>")
     assert body.split("\n\n") == [P1, P2, P3]
+
+
+def test_jsonld_article_body_points_at_the_whole_story():
+    # Mass alone stops in the long first part (it holds > 70% of the prose); the publisher's
+    # articleBody starts there but ends in the short second part, so both are the story.
+    long_part = " ".join([P1, P2, P3] * 3)
+    tail = "In the end the mayor thanked everyone who came, and promised a public hearing in the spring."
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "articleBody": f"{long_part} {tail}"})
+    html = (f"<html><head><script type='application/ld+json'>{ld}</script></head><body><main>"
+            f"<div class='part-one'><p>{long_part}</p></div><div class='part-two'><p>{tail}</p></div>"
+            f"</main></body></html>")
+    assert extract(html.encode()).body == f"{long_part}\n\n{tail}"
+
+
+def test_a_big_noscript_page_is_read():
+    paragraphs = "".join(f"<p>{P1} {P2} {P3}</p>" for _ in range(5))
+    html = f"<html><body><noscript><div>{paragraphs}</div></noscript></body></html>"
+    assert extract(html.encode()).body.startswith(P1)
