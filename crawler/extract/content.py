@@ -15,6 +15,8 @@ Everything is a few linear passes over the lxml tree, so a large page costs mill
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from crawler.extract import boilerplate, dom_hints
@@ -171,6 +173,9 @@ def prose_siblings(container, mass: dict, stop) -> list:
     return extras
 
 
+_WORD = re.compile(r"\w")
+
+
 def _contains(ancestor, node) -> bool:
     return node is ancestor or any(a is ancestor for a in node.iterancestors())
 
@@ -182,7 +187,7 @@ def _key(text: str | None) -> str:
 def keep_block(block: Block, skip: set[str]) -> bool:
     text = block.text
     owner_tag = getattr(block.owner, "tag", None)
-    if owner_tag == "h1":
+    if owner_tag == "h1" or not _WORD.search(text):  # headline; stray separators such as "|"
         return False
     if block.link_chars > len(text) * MAX_LINK_DENSITY:
         return False
