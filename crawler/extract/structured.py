@@ -132,15 +132,24 @@ def _norm_cmp(text: str) -> str:
     return _WS.sub(" ", re.sub(r"[\W_]+", " ", text.casefold())).strip()
 
 
-def _close(a: str, b: str) -> bool:
+def _similarity(a: str, b: str) -> float:
+    """How well a visible heading matches a declared title: 1.0 equal, containment scaled by length."""
     a, b = _norm_cmp(a), _norm_cmp(b)
     if not a or not b:
-        return False
+        return 0.0
     if a == b:
-        return True
-    if len(a) >= 15 and len(b) >= 15 and (a in b or b in a):
-        return True
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85
+        return 1.0
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 15 and short in long_:
+        return 0.8 * len(short) / len(long_) + 0.15
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if sm.real_quick_ratio() < 0.8:
+        return 0.0
+    return sm.ratio()
+
+
+def _close(a: str, b: str) -> bool:
+    return _similarity(a, b) >= 0.85
 
 
 def _strip_site(title: str, site_name: str | None) -> str:
@@ -164,6 +173,39 @@ def _rejoin(title: str, kept: list[str]) -> str:
     return title[start:end] if start >= 0 and end > start else max(kept, key=len)
 
 
+_HEADING_CLASS = re.compile(r"(?:^|[\s_-])(?:entry-title|post-title|article-title|article__title|headline|"
+                            r"story-title|page-title|title)(?:$|[\s_-])", re.I)
+_HEADINGS = etree.XPath("//h1 | //h2 | //h3 | //*[@itemprop='headline']")
+
+
+def _plain(el) -> str:
+    """Heading text as written (no spaces added between inline elements), without scripts or styles."""
+    parts = [el.text or ""]
+    for node in el.iterdescendants():
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag not in ("script", "style", "noscript", "template") and node.text:
+            parts.append(node.text)
+        if node.tail:
+            parts.append(node.tail)
+    return _clean("".join(parts))
+
+
+def _heading_candidates(el) -> list[str]:
+    """The heading, and its parts: a kicker or date printed inside an <h1> is not the headline."""
+    full = _plain(el)
+    out = [full]
+    children = [c for c in el if isinstance(c.tag, str) and c.tag not in ("script", "style", "br")]
+    if len(children) >= 1:
+        for child in children:
+            txt = _plain(child)
+            if txt and txt != full:
+                out.append(txt)
+                rest = _clean(full.replace(txt, "", 1)).strip(" :|-–—/·")
+                if rest and rest != full:
+                    out.append(rest)
+    return [c for c in out if c and len(c) < 400]
+
+
 def _headline(doc, meta, art, site_name) -> str | None:
     titles = []
     if art:
@@ -174,17 +216,24 @@ def _headline(doc, meta, art, site_name) -> str | None:
     page_title = _clean(t[0].text_content()) if t else None
     titles.append(page_title)
     titles = [_clean(x) for x in titles if x and _clean(x)]
-    h1s = []
-    for el in _H1(doc):
-        txt = _clean(el.text_content())
-        if txt and len(txt) < 400:
-            h1s.append((el, txt))
-    for el, txt in h1s:
-        if any(_close(txt, x) or _close(txt, _strip_site(x, site_name)) for x in titles):
-            return txt
-    if titles:
+    targets = list(dict.fromkeys(titles + [_strip_site(x, site_name) for x in titles]))
+    headings = [el for el in _H1(doc)]
+    if targets:
+        best, best_score = None, 0.0
+        for rank, el in enumerate(headings + [h for h in _HEADINGS(doc) if h.tag != "h1" and (
+                h.get("itemprop") == "headline" or _HEADING_CLASS.search((h.get("class") or "") + " "))]):
+            if rank > 40:
+                break
+            for cand in _heading_candidates(el):
+                score = max(_similarity(cand, x) for x in targets)
+                if score > best_score + 1e-9:
+                    best, best_score = cand, score
+        if best is not None and best_score >= 0.85:
+            return best
         best = titles[0]
         return _strip_site(best, site_name) if best == page_title or best.count(" | ") else best
+    h1s = [(el, _plain(el)) for el in headings]
+    h1s = [(el, txt) for el, txt in h1s if txt and len(txt) < 400]
     if h1s:
         inside = [txt for el, txt in h1s if not _skippable(el)]
         return (inside or [h1s[0][1]])[0]
