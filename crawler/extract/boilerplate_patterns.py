@@ -147,6 +147,19 @@ BLOCK_PATTERNS = (
     r"advertisement\s*[-–—]\s*(scroll|continue)",
     r"(we|you) (value|respect) your privacy",
     r"enable javascript",
+    r".{0,120}\bclick(ing)? here\b",
+    r"\(?visited \d+ times",                                           # WordPress view counters
+    r"\d+ (second|minute|hour|day|week|month|year)s? ago$",             # relative timestamps
+    r".{0,80}\baffiliate (links?|partners?|commissions?|programs?)\b",
+    r".{0,80}\b(may|might|can) (contain|include) (affiliate |sponsored )?links\b",
+    # the same kinds of lines in the other big news languages
+    r"(lesen sie (auch|mehr|hier)|mehr zum thema|auch interessant|das könnte sie (auch )?interessieren|weitere artikel)\b",
+    r"(anzeige|werbung|teilen|jetzt (abonnieren|anmelden|registrieren|teilen))$",
+    r".{0,40}\b(alle rechte vorbehalten|sie sind bereits registriert|zum newsletter)",
+    r"(à lire aussi|lire aussi|voir aussi|publicité|abonnez-vous|partager)\b",
+    r"(lee también|lea también|te puede interesar|le puede interesar|publicidad|suscríbete|compartir)\b",
+    r"(leggi anche|potrebbe interessarti|pubblicità|condividi)\b",
+    r"(leia também|veja também|leia mais|publicidade|compartilhe)\b",
 )
 
 # Short blocks that are only a date/time stamp (datelines, "Nov. 8, 2017, 5:51 PM UTC").
