@@ -5,8 +5,9 @@ Run alone: ``.venv/bin/python bench/metadata.py [--tools ours,trafilatura,...] [
 
 Scoring (every choice is here so numbers from different runs mean the same thing):
 
-* **headline** — exact match after normalisation (NFKC, casefold, curly quotes/guillemets -> ``"``/``'``,
-  every dash -> ``-``, whitespace collapsed, outer whitespace stripped); averaged over pages whose
+* **headline** — exact match after normalisation (NFKC, soft hyphens and zero-width characters removed,
+  casefold, curly quotes/guillemets -> ``"``/``'``, every dash -> ``-``, whitespace collapsed, outer
+  whitespace stripped); averaged over pages whose
   ``expected.headline`` is present. No output counts as a miss.
 * **authors F1** — per page, set F1 between normalised predicted and expected names (same text
   normalisation, plus dots removed, so "J. Smith" == "J Smith"); averaged over pages whose expected
@@ -59,10 +60,13 @@ _CREDIT_LABEL = re.compile(r"^(?:photo(?:graph)?s?|foto(?:s)?|bild|image|credit|
                            re.I)
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
 def norm_text(value) -> str:
     if not value:
         return ""
-    value = unicodedata.normalize("NFKC", str(value)).translate(_QUOTES).casefold()
+    value = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE).translate(_QUOTES).casefold()
     return _WS.sub(" ", value).strip()
 
 

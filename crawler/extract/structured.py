@@ -72,10 +72,13 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", 
                "byl", "cxenseparse:author", "citation_author", "twitter:data1")
 
 
+_INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
 def _clean(text) -> str:
     if text and "&" in text:
         text = html.unescape(text)
-    return _WS.sub(" ", text or "").strip()
+    return _WS.sub(" ", (text or "").translate(_INVISIBLE_CHARS)).strip()
 
 
 def _collect_meta(doc) -> dict[str, list[str]]:
@@ -423,7 +426,7 @@ def _visible_text(doc) -> str:
             parts.append(el.text)
         if el.tail:
             parts.append(el.tail)
-    return _WS.sub(" ", " ".join(parts))
+    return _WS.sub(" ", " ".join(parts).translate(_INVISIBLE_CHARS))
 
 
 def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, has_author):
