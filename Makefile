@@ -42,8 +42,9 @@ test: $(STAMP) $(REPLAY_STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(VENV) $(REPLAY_VENV) data
