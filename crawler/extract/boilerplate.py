@@ -43,7 +43,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 JUNK_TAGS = table.JUNK_TAGS
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _classify_names(value: str) -> tuple[bool, bool]:
     """(boilerplate, content) for one class/id attribute value; cached since pages repeat them."""
     boiler = content = False
