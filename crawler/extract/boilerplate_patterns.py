@@ -45,7 +45,7 @@ CLASS_TOKENS = (
     "rating", "ratings", "disclaimer", "copyright", "trending", "popular", "teaser", "teasers",
     "sronly", "offscreen", "visuallyhidden", "login", "signin",
     "meta", "metadata", "headline", "kicker", "eyebrow", "dek", "subhead", "standfirst",
-    "lede-image", "slideshow", "carousel", "video", "player", "embed", "inline-ad",
+    "lede-image", "slideshow", "carousel", "video", "player", "inline-ad",
     "readmore", "next", "prev", "previous", "follow", "donate", "donation", "feedback",
     "correction", "corrections", "rail", "nocontent", "hero", "thumbnail", "thumb", "icon",
     "enlarge", "lightbox", "topics", "keywords",
@@ -65,8 +65,9 @@ PREFIX_EXCEPTIONS = (
     "shared", "socialist", "socialism", "sponsorship", "promotion", "promotions", "related-topic",
 )
 
-# A class name with one of these sub-tokens names the body, whatever else it says.
-BODY_TOKENS = ("body", "articlebody", "storybody")
+# A class name with one of these sub-tokens names the body (or a quoted post embedded in it:
+# "social-media-embed" holds the tweet the story quotes), whatever else it says.
+BODY_TOKENS = ("body", "articlebody", "storybody", "embed", "embedded")
 
 # Whole class names (after lower-casing) that hide text from sighted readers.
 CLASS_NAMES = (
