@@ -1,6 +1,9 @@
 """Orchestrates the extraction stages over one parsed document.
 
-Order matters: metadata and captions only read the tree; the body stage may prune it, so it runs last.
+Order matters: metadata and captions only read the tree; the body stage prunes it, so it runs
+last, and it reads the headline and printed byline from the metadata to keep them out of the body.
+Each stage is guarded on its own: a bug that one odd page triggers in one stage costs that
+stage's fields (with a warning), not the whole record.
 """
 
 from __future__ import annotations
@@ -12,32 +15,50 @@ from crawler.extract import content, encoding, structured
 from crawler.extract.article import Article
 
 # Real article pages have a few thousand elements (some tens of thousands with inline SVG);
-# beyond this the page is generated or hostile.
+# beyond this the page is generated or hostile, and the Python walks of every stage would take
+# seconds to minutes.
 MAX_ELEMENTS = 300_000
 
 
+def _failed(article: Article, stage: str, exc: Exception) -> None:
+    article.warnings.append(f"{stage} extraction failed: {type(exc).__name__}: {exc}")
+
+
 def extract(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Article:
+    """Never raises: bad input gives an ``Article`` with empty fields and a warning saying why."""
     article = Article(url=url)
     try:
         text, warnings = encoding.decode_html(html, headers)
         article.warnings.extend(warnings)
         doc = encoding.parse_html(text)
-        if doc is None:
-            article.warnings.append("empty or unparseable document")
-            return article
-        elements = int(doc.xpath("count(//*)"))  # counted in C, so the guard itself is cheap
-        if elements > MAX_ELEMENTS:
-            # Every stage walks the tree in Python; millions of elements would take minutes.
-            article.warnings.append(f"page too large to extract ({elements} elements)")
-            return article
-        meta = structured.extract_metadata(doc, url)
+    except Exception as exc:  # never raise on bad input; say what happened
+        _failed(article, "decoding", exc)
+        return article
+    if doc is None:
+        article.warnings.append("empty or unparseable document")
+        return article
+    elements = int(doc.xpath("count(//*)"))  # counted in C, so the guard itself is cheap
+    if elements > MAX_ELEMENTS:
+        article.warnings.append(f"page too large to extract ({elements} elements)")
+        return article
+
+    meta: dict = {}
+    try:
+        meta = structured.extract_metadata(doc, url) or {}
         for key, value in meta.items():
             setattr(article, key, value)
+    except Exception as exc:
+        _failed(article, "metadata", exc)
+    try:
         article.captions = captions_mod.extract_captions(doc, url)
+    except Exception as exc:
+        _failed(article, "caption", exc)
+    before = len(article.warnings)
+    try:
         article.body = content.extract_body(doc, url, meta, article.warnings)
-        article.word_count = len(article.body.split())
-        if not article.body and not article.warnings:
-            article.warnings.append("no article body found")
-    except Exception as exc:  # never raise on bad input; say what happened
-        article.warnings.append(f"extraction failed: {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        _failed(article, "body", exc)
+    article.word_count = len(article.body.split())
+    if not article.body and len(article.warnings) == before:
+        article.warnings.append("no article body found")
     return article

@@ -100,3 +100,21 @@ def test_xml_declaration_and_xhtml():
             b"<article><p>" + b"Prose that lives inside an XHTML document, perfectly normal. " * 3
             + b"</p></article></body></html>")
     assert "XHTML document" in check(data).body
+
+
+def test_a_failing_stage_costs_only_its_own_fields(monkeypatch):
+    from crawler.extract import structured
+
+    def broken(doc, url):
+        raise RuntimeError("metadata bug")
+
+    monkeypatch.setattr(structured, "extract_metadata", broken)
+    article = check(ARTICLE)
+    assert article.body.startswith("A sentence of real article prose")
+    assert any("metadata extraction failed: RuntimeError" in w for w in article.warnings)
+
+
+def test_warning_for_missing_body_also_when_charset_was_guessed():
+    data = "<html><body><nav><a href='/'>Café</a></nav></body></html>".encode("cp1252")
+    article = check(data, headers={"Content-Type": "text/html; charset=utf-8"})
+    assert "no article body found" in article.warnings
