@@ -35,9 +35,10 @@ _SKIP_ANCESTORS = re.compile(
     r"(?:$|[\s_-])", re.I)
 _BYLINE_ATTR = re.compile(r"byline|author|autor|auteur|writer|reporter|creator|contributor", re.I)
 _DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline", re.I)
+_ANY_ATTR = re.compile(_BYLINE_ATTR.pattern + "|" + _DATE_ATTR.pattern, re.I)
 _NOT_CANDIDATE = {"script", "style", "meta", "link", "body", "html", "article", "main", "img", "noscript", "head",
                   "svg", "path", "picture", "source", "iframe", "input", "button", "form"}
-_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop] | //byline | //author")
+_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @data-testid] | //byline | //author")
 _TIME_NODES = etree.XPath("//time | //*[@itemprop='datePublished' or @itemprop='dateModified' or @itemprop='dateCreated']")
 
 
@@ -51,8 +52,11 @@ def _candidates(doc):
         rel = el.get("rel") or ""
         prop = el.get("itemprop") or ""
         attrs = (el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("data-testid") or "")
-        if rel == "author" or prop in ("author", "creator") or tag in ("byline", "author") \
-                or _BYLINE_ATTR.search(attrs):
+        if rel == "author" or prop in ("author", "creator") or tag in ("byline", "author"):
+            bylines.append(el)
+        elif not _ANY_ATTR.search(attrs):
+            continue
+        elif _BYLINE_ATTR.search(attrs):
             bylines.append(el)
         if _DATE_ATTR.search(attrs):
             datelines.append(el)
@@ -146,7 +150,7 @@ def _similarity(a: str, b: str) -> float:
     if len(short) >= 15 and short in long_:
         return 0.8 * len(short) / len(long_) + 0.15
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if sm.real_quick_ratio() < 0.8:
+    if sm.real_quick_ratio() < 0.85 or sm.quick_ratio() < 0.85:
         return 0.0
     return sm.ratio()
 
@@ -411,22 +415,22 @@ def _dates(doc, meta, art, url, date_nodes, has_author=True):
 _INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
 
 
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
+    " or ancestor::svg)]", smart_strings=False)
+_visible_cache: dict = {}
+
+
 def _visible_text(doc) -> str:
     """The text a reader sees (no scripts, styles or head), for checking dates against the page."""
-    parts = []
-    body = doc.find("body")
-    root = body if body is not None else doc
-    for el in root.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in _INVISIBLE_TAGS or not tag:
-            if el.tail:
-                parts.append(el.tail)
-            continue
-        if el.text:
-            parts.append(el.text)
-        if el.tail:
-            parts.append(el.tail)
-    return _WS.sub(" ", " ".join(parts).translate(_INVISIBLE_CHARS))
+    key = id(doc)
+    hit = _visible_cache.get(key)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    text = _WS.sub(" ", " ".join(_VISIBLE_TEXT(doc))[:400_000].translate(_INVISIBLE_CHARS))
+    _visible_cache.clear()
+    _visible_cache[key] = (doc, text)
+    return text
 
 
 def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, has_author):
@@ -447,7 +451,7 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
     url_day = dates.date_from_url(url)
     if url_day and url_day == published[:10]:
         return published, modified, source
-    shown = {d.isoformat() for _, d in dates.find_dates(_visible_text(doc)[:300_000], mf)}
+    shown = {d.isoformat() for _, d in dates.find_dates(_visible_text(doc)[:100_000], mf)}
     if published[:10] in shown:
         return published, modified, source
     if modified and modified[:10] in shown and modified[:10] > published[:10]:
@@ -551,6 +555,7 @@ def _tags(meta, art) -> list[str]:
 
 def extract_metadata(doc, url):
     """Every metadata field of ``Article`` except captions and body, as a dict of field -> value."""
+    _visible_cache.clear()
     meta = _collect_meta(doc)
     objects = jsonld_objects(doc)
     art = pick_article(objects)
