@@ -32,14 +32,16 @@ ROLES = (
 # schema.org properties whose elements are metadata around the body, not body text.
 ITEMPROPS = ("author", "publisher", "datepublished", "datemodified", "caption", "creator", "contributor")
 
-# Exact class/id sub-tokens.
+# Exact class/id sub-tokens. Deliberately absent: "subscription"/"paywall" (paywalled sites wrap
+# the story itself in them; subscribe prompts are caught by BLOCK_PATTERNS), "widget" (page
+# builders wrap everything in widgets), "media"/"image"/"gallery"/"toc" (layout words).
 CLASS_TOKENS = (
     "ad", "ads", "adv", "advert", "adverts", "advertisement", "adslot", "adunit", "dfp", "gpt",
     "banner", "breadcrumb", "breadcrumbs", "byline", "bylines", "caption", "captions", "credit",
     "credits", "comment", "comments", "cookie", "cookies", "consent", "gdpr", "footer", "nav",
     "navbar", "navigation", "menu", "newsletter", "newsletters", "promo", "promos", "promoted",
     "related", "share", "shares", "sharing", "social", "sidebar", "sponsor", "sponsored",
-    "subscribe", "subscription", "subscriptions", "signup", "tags", "tagline", "popup", "modal", "overlay", "outbrain", "taboola", "zergnet", "recommended",
+    "signup", "tags", "tagline", "popup", "modal", "overlay", "outbrain", "taboola", "zergnet", "recommended",
     "recommendations", "recirc", "recirculation", "author", "authors", "bio", "toolbar", "tools",
     "print", "skip", "masthead", "dateline", "timestamp", "date", "pagination", "pager",
     "rating", "ratings", "disclaimer", "copyright", "trending", "popular", "teaser", "teasers",
@@ -55,7 +57,7 @@ CLASS_TOKENS = (
 # Sub-token prefixes, for compounds such as ``sharebar``, ``advertorial``, ``relatedlinks``.
 CLASS_PREFIXES = (
     "advert", "sponsor", "newsletter", "social", "share", "comment", "related", "recommend",
-    "promo", "cookie", "subscri", "outbrain", "taboola", "breadcrumb", "byline", "caption",
+    "promo", "cookie", "outbrain", "taboola", "breadcrumb", "byline", "caption",
     "sidebar", "popup", "banner", "disqus", "adsense", "adslot", "adunit",
 )
 
