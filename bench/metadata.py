@@ -10,8 +10,10 @@ Scoring (every choice is here so numbers from different runs mean the same thing
   whitespace stripped); averaged over pages whose
   ``expected.headline`` is present. No output counts as a miss.
 * **authors F1** — per page, set F1 between normalised predicted and expected names (same text
-  normalisation, plus dots removed, so "J. Smith" == "J Smith"); averaged over pages whose expected
-  ``authors`` is non-empty. Empty output on such a page scores 0.
+  normalisation, plus dots removed, so "J. Smith" == "J Smith"); an entry that lists several people
+  ("A und B", "A, B", "A / B", as some annotations and some tools write them) is split on commas,
+  semicolons, slashes, "&" and the word "and" in common languages, on both sides alike; averaged over
+  pages whose expected ``authors`` is non-empty. Empty output on such a page scores 0.
 * **authors abstention** — over pages annotated ``authors == []`` (annotator said "no author"): the
   fraction where the tool outputs no author at all.
 * **published day** — over pages with a non-null expected ``published``: the first 10 characters of
@@ -72,6 +74,19 @@ def norm_text(value) -> str:
 
 def norm_name(value) -> str:
     return _WS.sub(" ", norm_text(value).replace(".", " ")).strip()
+
+
+_NAME_SPLIT = re.compile(r"\s*(?:[,;/&]|\s(?:and|und|et|y|e|en|og|och)\s)\s*", re.I)
+
+
+def name_set(values) -> set[str]:
+    """Normalised names; an entry naming several people ("A und B", "A, B") counts as each of them."""
+    out = set()
+    for value in values or []:
+        for part in _NAME_SPLIT.split(str(value)):
+            if (n := norm_name(part)):
+                out.add(n)
+    return out
 
 
 def norm_credit(value) -> str:
@@ -209,9 +224,9 @@ class Scores:
         if "headline" in self.produces and exp.get("headline"):
             self._add("headline", float(norm_text(out.get("headline")) == norm_text(exp["headline"])))
         if "authors" in self.produces and "authors" in exp:
-            pred = {n for a in out.get("authors") or [] if (n := norm_name(a))}
+            pred = name_set(out.get("authors"))
             if exp["authors"]:
-                self._add("authors_f1", _set_f1(pred, {norm_name(a) for a in exp["authors"]}))
+                self._add("authors_f1", _set_f1(pred, name_set(exp["authors"])))
             else:
                 self._add("authors_abstain", float(not pred))
         if "published" in self.produces and "published" in exp:

@@ -346,7 +346,16 @@ def _authors(doc, meta, art, byline_nodes, index, site_name):
         authors, byline = _prefixed_byline(doc)
     if site_name:
         site = _norm_cmp(site_name)
-        authors = [a for a in authors if _norm_cmp(a) != site]
+        squashed = site.replace(" ", "")
+        trimmed = []
+        for a in authors:
+            words = a.split()
+            # "Adam Aaronson PhillyVoice": the publication glued after the name
+            if len(words) > 2 and _norm_cmp(words[-1]).replace(" ", "") in (squashed, squashed.split(".")[0]):
+                a = " ".join(words[:-1])
+            if _norm_cmp(a) != site:
+                trimmed.append(a)
+        authors = trimmed
     return people.dedupe(authors), byline
 
 
