@@ -108,7 +108,7 @@ BLOCK_PATTERNS = (
     r"/?\s*source\s*:",
     r"(photo|image|picture|video|graphic|illustration)s?\s*(credit)?\s*:",
     r"(credit|photograph|photo by|image by|illustration by)\b",
-    r".{0,30}\b(follow|like)\s+.{1,60}\s+on\s+(twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky|mastodon)\b",
+    r".{0,30}\b(follow|like)\s+.{1,60}\s+on\s+(twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky|mastodon|google news|youtube|whatsapp|telegram|flipboard|apple news)\b",
     r".{0,80}(sign up|subscribe|register)\b.{0,80}\b(newsletter|updates|inbox|alerts)",
     r".{0,80}\bnewsletter\b",
     r".{0,40}(get|receive) .{0,60}(delivered|in your inbox|newsletter)",
@@ -163,6 +163,13 @@ BLOCK_PATTERNS = (
     r"(lee también|lea también|te puede interesar|le puede interesar|publicidad|suscríbete|compartir)\b",
     r"(leggi anche|potrebbe interessarti|pubblicità|condividi)\b",
     r"(leia também|veja também|leia mais|publicidade|compartilhe)\b",
+    r".{0,80}\bcontributed (to )?(this )?(report|reporting|story|article)\b",   # credit lines
+    r"(additional )?reporting (by|from)\b",
+    r"(this (entry|post) was posted|dieser beitrag wurde)\b",
+    r"(#[\w-]+\s*){2,}$",                                          # hashtag lines
+    r"(anzeige|werbung)\s*[-–—:|]",
+    r".{0,40}\bklicken sie (hier|auf)\b",
+    r"(folgt|folgen sie) (uns|\w+) auf\b",
 )
 
 # Short blocks that are only a date/time stamp (datelines, "Nov. 8, 2017, 5:51 PM UTC").
