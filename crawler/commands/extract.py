@@ -99,9 +99,11 @@ def iter_warc(path: str) -> Iterator[tuple[str | None, dict[str, str], bytes]]:
         fh = open(path, "rb")
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror or exc}") from None
+    records = 0
     with fh:
         try:
             for record in ArchiveIterator(fh):
+                records += bool(record.rec_type)  # warcio yields header-less junk as a typeless record
                 if not _is_html_record(record):
                     continue
                 headers = {}
@@ -109,8 +111,13 @@ def iter_warc(path: str) -> Iterator[tuple[str | None, dict[str, str], bytes]]:
                     headers.setdefault(name, value)
                 yield (record.rec_headers.get_header("WARC-Target-URI"), headers,
                        record.content_stream().read(MAX_HTML_BYTES))
-        except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
-            raise InputError(f"{path}: not a readable WARC file ({exc})") from None
+        except ArchiveLoadFailed:
+            raise InputError(f"{path}: not a readable WARC file (unknown archive format)") from None
+        except (OSError, EOFError, zlib.error, ValueError) as exc:
+            reason = "".join(ch if ch.isprintable() else "?" for ch in str(exc))[:120]
+            raise InputError(f"{path}: not a readable WARC file ({reason})") from None
+    if not records:
+        raise InputError(f"{path}: no WARC records in it")
 
 
 def iter_documents(path: str, url: str | None) -> Iterator[tuple[str | None, Mapping | None, bytes]]:
@@ -145,7 +152,7 @@ def extract_paths(paths: Iterable[str], url: str | None = None, urls: Mapping[st
 
 
 @click.command("extract")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--url", help="URL of the page (for one HTML file); resolves relative links.")
 @click.option("--urls-file", type=click.Path(dir_okay=False),
               help="TSV of path<TAB>url giving each HTML file's URL.")

@@ -119,3 +119,16 @@ def write_tsv(tmp: Path, mapping: dict) -> Path:
     path = tmp / "urls.tsv"
     path.write_text("".join(f"{k}\t{v}\n" for k, v in mapping.items()), encoding="utf-8")
     return path
+
+
+def test_broken_warcs_and_directories_are_one_line_each(tmp_path, seed_files):
+    tmp, _ = seed_files
+    (tmp / "junk.warc").write_bytes(b"WARC/1.0\r\nbroken")
+    (tmp / "html.warc.gz").write_bytes(gzip.compress(b"<!DOCTYPE html><html></html>"))
+    (tmp / "adir").mkdir()
+    proc = run("junk.warc", "html.warc.gz", "adir", "seed.html", cwd=tmp)
+    assert proc.returncode == 1
+    assert [r["path"] for r in lines(proc)] == ["seed.html"]
+    errors = proc.stderr.decode().splitlines()
+    assert [e.split(":")[1].strip() for e in errors] == ["junk.warc", "html.warc.gz", "adir"]
+    assert all(e.isprintable() for e in errors)
