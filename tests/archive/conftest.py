@@ -22,10 +22,14 @@ def warc_site():
 
 @pytest.fixture(scope="session")
 def first_crawl(warc_site, tmp_path_factory):
-    """One crawl of the origin into a fresh archive, shared by read-only tests."""
+    """One crawl of the origin into a fresh archive, shared by read-only tests.
+
+    It runs in "rebuilt" capture mode on purpose: these tests pin what the fallback mode stores
+    (de-chunked bodies with a correct Content-Length); wire mode is tested in test_wire.py.
+    """
     archive = tmp_path_factory.mktemp("warc") / "archive"
     hits_before = dict(warc_site.hits)
-    result = run_crawl(archive, warc_site.url + "/")
+    result = run_crawl(archive, warc_site.url + "/", WARC_CAPTURE="rebuilt")
     hits = {k: warc_site.hits.get(k, 0) - hits_before.get(k, 0) for k in warc_site.hits}
     bodies = dict(warc_site.bodies)
     return {"archive": archive, "result": result, "hits": hits, "bodies": bodies, "url": warc_site.url}
@@ -37,7 +41,7 @@ def second_crawl(first_crawl, warc_site, tmp_path_factory):
     archive = tmp_path_factory.mktemp("warc2") / "archive"
     shutil.copytree(first_crawl["archive"], archive)
     before = {p.name for p in (archive / "warcs").iterdir()}
-    result = run_crawl(archive, warc_site.url + "/")
+    result = run_crawl(archive, warc_site.url + "/", WARC_CAPTURE="rebuilt")
     new_files = sorted(p for p in (archive / "warcs").iterdir() if p.name not in before)
     return {"archive": archive, "result": result, "new_files": new_files, "url": warc_site.url,
             "bodies": dict(warc_site.bodies)}

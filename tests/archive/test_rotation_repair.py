@@ -21,8 +21,12 @@ WARCIO = str(Path(sys.executable).with_name("warcio"))
 @pytest.fixture(scope="module")
 def rotated(warc_site, tmp_path_factory):
     archive = tmp_path_factory.mktemp("rot") / "archive"
+    # wire mode asked for, but Scrapy's own download handler: no wire bytes, so every exchange
+    # falls back to rebuilt records, and says so
+    scrapy_handler = "scrapy.core.downloader.handlers.http11.HTTP11DownloadHandler"
     result = run_crawl(archive, warc_site.url + "/", WARC_MAX_SIZE=3000, WARC_CAPTURE="wire",
-                       WARC_DEDUP=False, WARC_PREFIX="rot", WARC_WORKER_ID="w2")
+                       WARC_DEDUP=False, WARC_PREFIX="rot", WARC_WORKER_ID="w2",
+                       DOWNLOAD_HANDLERS={"http": scrapy_handler, "https": scrapy_handler})
     return archive, result
 
 

@@ -276,8 +276,9 @@ def test_download_maxsize_marks_truncation_and_keeps_what_arrived(crawl):
     assert declared["exception"] == "DownloadCancelledError"
     assert declared["wire"]["truncated"] == "length"
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n\r\n"  # aborted on the declared length:
-    response = declared["wire"]["response"]                         # at most what came with the head
-    assert response.startswith(head) and len(response) <= len(head) + 8192
+    response = declared["wire"]["response"]                         # only what came with the head
+    # (how much arrived in that same read depends on the socket buffers and the machine's load)
+    assert response.startswith(head) and len(response) < len(head) + 100000
     sent = [e for e in crawl["plain"] if e.received == declared["wire"]["request"]][0].sent
     assert sent.startswith(response)
     streamed = one(crawl, "big-streamed")
@@ -344,14 +345,16 @@ def sha1_label(data: bytes) -> str:
 
 
 def dechunk_independently(body: bytes) -> bytes:
-    """A second, deliberately naive de-chunker, so the archive's own one is checked, not trusted."""
+    """A second, deliberately naive de-chunker, so the archive's own one is checked, not trusted.
+    A body cut off by a size limit keeps what arrived."""
     out, rest = b"", body
-    while True:
+    while b"\r\n" in rest:
         size_line, rest = rest.split(b"\r\n", 1)
         size = int(size_line.split(b";")[0], 16)
         if size == 0:
             return out
         out, rest = out + rest[:size], rest[size + 2:]
+    return out
 
 
 def warcio_check_problems(path: Path) -> dict[str, list[str]]:
@@ -447,7 +450,8 @@ def test_warc_blocks_equal_the_server_log_and_pass_warcio_check(servers, warc_cr
     # complaints allowed are payload-digest ones, on chunked responses, whose digest is the spec's.
     chunked = {h.get_header("WARC-Record-ID"): (block, h) for recs in blocks["response"].values()
                for block, h in recs if b"transfer-encoding: chunked" in block.split(b"\r\n\r\n")[0].lower()}
-    assert len(chunked) == 4  # /chunked with and without trailer, /gzip-chunked, TLS /chunked
+    # /chunked with and without trailer, /gzip-chunked, TLS /chunked, and /big cut by DOWNLOAD_MAXSIZE
+    assert len(chunked) == 5
     for record_id, messages in problems.items():
         assert record_id in chunked, (record_id, messages)
         assert all(m.startswith("payload digest failed") for m in messages), messages

@@ -38,6 +38,8 @@ for i in range({n}):
         article, capture = shared[i]
         writer.add_capture(capture, crawl)
         writer.add_article(article, capture, crawl)
+    if i % 25 == 24:
+        time.sleep(0.02)  # as a crawl does between batches: the other writer gets its turn
 writer.end_crawl(crawl, "finished", {{"written": {n}}})
 writer.close()
 print("ok", writer.counts)
