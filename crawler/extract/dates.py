@@ -226,3 +226,21 @@ def find_dates(text: str, month_first: bool = False, limit: int = 200) -> list[t
             found.append((m.start(), day))
     found.sort(key=lambda t: t[0])
     return found
+
+
+def shift_to_day(iso_utc: str, day: str) -> str | None:
+    """The same instant written with the whole-hour offset nearest to UTC whose local date is ``day``,
+    or None when no offset within 14 hours gives that day. Used when a page stores UTC but files the
+    story (URL) under its local day: the instant is kept exactly, only its local rendering changes."""
+    try:
+        instant = datetime.fromisoformat(iso_utc)
+        target = date.fromisoformat(day)
+    except ValueError:
+        return None
+    if abs((instant.date() - target).days) != 1:
+        return None
+    for hours in sorted(range(-12, 15), key=abs):
+        local = instant.astimezone(timezone(timedelta(hours=hours)))
+        if local.date() == target:
+            return local.isoformat()
+    return None

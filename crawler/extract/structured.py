@@ -460,6 +460,10 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
     url_day = dates.date_from_url(url)
     if url_day and url_day == published[:10]:
         return published, modified, source
+    if url_day and published.endswith("+00:00"):
+        local = dates.shift_to_day(published, url_day)
+        if local:  # a UTC timestamp the publisher files under the previous/next local day
+            return local, modified, source + "+url-day"
     shown = {d.isoformat() for _, d in dates.find_dates(_visible_text(doc)[:100_000], mf)}
     if published[:10] in shown:
         return published, modified, source

@@ -55,3 +55,15 @@ def test_url_dates_need_a_full_day():
 def test_find_dates_in_text_order():
     text = "Veröffentlicht am 3. Februar 2022, aktualisiert 2022-02-05; gedruckt 07.02.2022."
     assert [d for _, d in find_dates(text)] == [dt.date(2022, 2, 3), dt.date(2022, 2, 5), dt.date(2022, 2, 7)]
+
+
+def test_shift_to_day_keeps_the_instant():
+    from datetime import datetime
+
+    from crawler.extract.dates import shift_to_day
+
+    local = shift_to_day("2023-11-09T03:28:35+00:00", "2023-11-08")
+    assert local.startswith("2023-11-08T")
+    assert datetime.fromisoformat(local) == datetime.fromisoformat("2023-11-09T03:28:35+00:00")
+    assert shift_to_day("2023-11-09T13:28:35+00:00", "2023-11-08") is None
+    assert shift_to_day("2023-11-09T03:28:35+00:00", "2023-11-05") is None
