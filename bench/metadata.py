@@ -25,7 +25,7 @@ Scoring (every choice is here so numbers from different runs mean the same thing
   which tolerates a credit left glued to the text). Micro-averaged over all caption pages: precision
   = matched / predicted, recall = matched / expected. Credit accuracy = fraction of matched pairs
   whose normalised credits are equal (outer punctuation and a leading "Photo:"/"Foto:"/"©" style
-  label ignored; both empty counts as equal).
+  label ignored, "|" and ";" between several credits unified; both empty counts as equal).
 * **ms/page** — wall time of the tool's call per page (HTML already in memory), same process.
 
 Peers: trafilatura (``bare_extraction(with_metadata=True)``), newspaper4k, readability-lxml (title
@@ -90,7 +90,7 @@ def name_set(values) -> set[str]:
 
 
 def norm_credit(value) -> str:
-    text = norm_text(value).strip(" ()[]-–,;:.|/")
+    text = re.sub(r"\s*[|;]\s*", "; ", norm_text(value)).strip(" ()[]-–,;:.|/")
     text = _CREDIT_LABEL.sub("", text)
     return text.strip(" ()[]-,;:.|/")
 

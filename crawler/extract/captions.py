@@ -119,7 +119,13 @@ def clean_credit(text: str | None) -> str | None:
     while prev != text:
         prev = text
         text = _LABEL.sub("", text).strip(" ()[]|/–—-·•,;.")
-    return text or None
+        text = patterns().credit_trailer.sub("", text)
+    if not text or not _NOT_CREDIT.sub("", text):
+        return None  # a date, a duration or a counter is no credit
+    return text
+
+
+_NOT_CREDIT = re.compile(r"[\d\s.:|/,;+-]+|\b(?:min|uhr|sec|s|h)\b", re.I)
 
 
 def _src(img, base: str | None) -> str | None:

@@ -44,6 +44,7 @@ class Patterns:
 
         self.credit_patterns = [re.compile(p, re.I) for p in caps["credit_patterns"]]
         self.credit_classes = tuple(caps["credit_classes"])
+        self.credit_trailer = re.compile(r"\s+(?:" + _phrase_alt(caps.get("credit_trailers", [])) + r")\s*$", re.I)
         self.caption_classes = tuple(caps["caption_classes"])
 
 
