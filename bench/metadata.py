@@ -312,6 +312,7 @@ def main(argv=None):
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--json", action="store_true", help="print rows as JSON lines instead of a table")
     args = ap.parse_args(argv)
+    warnings.simplefilter("ignore")  # peers warn per page (dateutil time zones, nltk); the table is the output
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     unknown = [t for t in tools if t not in TOOLS]
     if unknown:

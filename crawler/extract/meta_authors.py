@@ -1,0 +1,126 @@
+"""Authors and the printed byline: structured data cross-checked against the visible byline.
+
+JSON-LD and meta tags often name an organisation or a CMS account; the visible byline names the
+people. Persons from structured data win when the page confirms them or shows nobody else; a
+visible byline wins over an organisation. Name cleaning lives in ``people``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from crawler.extract import meta_dom as dom
+from crawler.extract import people
+from crawler.extract.meta_jsonld import people_of
+
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
+               "byl", "cxenseparse:author", "citation_author", "twitter:data1")
+_PREFIX_BEFORE = re.compile(r"(?:^|(?<=[\s·|,;]))(?:by|von|par|por|de|di|door|av|af|text|texte|written by|autor|author|auteur)\s*:?\s*$", re.I)
+
+
+def _printed_byline(text: str, names: list[str]) -> str:
+    """The byline as printed: from its "By"-like prefix (or first name) to the end of the last name."""
+    low = text.casefold()
+    starts = [low.find(n.casefold()) for n in names]
+    ends = [i + len(n) for i, n in zip(starts, names) if i >= 0]
+    starts = [i for i in starts if i >= 0]
+    if not starts:
+        return text
+    start, end = min(starts), max(ends)
+    m = _PREFIX_BEFORE.search(text[:start])
+    if m:
+        start = m.start()
+    return text[start:end].strip()
+
+
+def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
+    """(names, printed text) for each byline-like element outside comments and teasers, in page order."""
+    out = []
+    seen_nodes = set()
+    for el in nodes:
+        if el in seen_nodes:
+            continue
+        text = dom.element_text(el)
+        if not text or len(text) > 250:
+            continue
+        cls = ((el.get("class") or "") + " " + (el.get("id") or "")).casefold()
+        if any(w in cls for w in ("bio", "avatar", "image", "photo", "desc", "comment", "more", "social", "follow")):
+            continue
+        if dom.skippable(el):
+            continue
+        names = people.names_from_text(text)
+        if names:
+            out.append((names, _printed_byline(text, names)))
+            seen_nodes.update(el.iterdescendants())
+    return out
+
+
+_SHORT_BLOCKS = etree.XPath("//p | //span | //div | //em | //strong | //small | //li | //h4 | //h5 | //h6 | //address | //b | //i")
+_PREFIX_START = re.compile(r"^\s*(?:by|von|par|por|door|av|af|text(?:e)?\s*(?::|von|par|by)|autor(?:in)?\s*:|author\s*:|"
+                           r"auteur\s*:|written by|posted by|geschrieben von|(?:ein )?(?:beitrag|artikel) von|"
+                           r"un article de|escrito por)\s+\S", re.I)
+
+
+def _prefixed_byline(doc):
+    """Last resort: a short element that reads like a byline ("By Jane Doe", "Text von Max Muster")."""
+    for el in _SHORT_BLOCKS(doc):
+        first = el.text if el.text and el.text.strip() else None
+        if first is None and len(el):
+            continue  # text starts in a child: that child is visited on its own
+        text = dom.element_text(el)
+        if not text or len(text) > 100 or not _PREFIX_START.match(text) or dom.skippable(el):
+            continue
+        names = people.names_from_text(text)
+        if names:
+            return names, _printed_byline(text, names)
+    return [], None
+
+
+def authors(doc, meta, art, byline_nodes, index, site_name):
+    """(person names in page order, byline as printed or None)."""
+    jl = []
+    if art:
+        for key in ("author", "creator"):
+            if art.get(key):
+                jl = people_of(art[key], index)
+                if jl:
+                    break
+    jl_persons = people.clean_authors([n for n, kind in jl if kind != "organization"])
+    raw_meta = [v for k in AUTHOR_META for v in meta.get(k, []) if not v.startswith("http") and k != "twitter:data1"]
+    label = (dom.first(meta, "twitter:label1") or "").casefold()
+    if any(w in label for w in ("written by", "verfasst von", "auteur", "autor", "écrit par", "escrito por")):
+        raw_meta += meta.get("twitter:data1", [])[:1]
+    meta_names = people.clean_authors(raw_meta)
+    visible = _visible_bylines(byline_nodes)
+    known = {n.casefold() for n in jl_persons + meta_names}
+    # prefer the visible byline that names the structured author (the first may be a teaser's)
+    chosen = next((v for v in visible if known & {n.casefold() for n in v[0]}), visible[0] if visible else None)
+    vis_names = chosen[0] if chosen else []
+    byline = chosen[1] if chosen else None
+    if jl_persons:
+        authors = jl_persons
+        # the visible byline may be more complete (co-authors) or show the real person
+        if vis_names and not set(map(str.casefold, vis_names)) & set(map(str.casefold, jl_persons)) \
+                and any(kind == "unknown" for _, kind in jl) and len(vis_names) >= len(jl_persons):
+            authors = vis_names
+    elif vis_names and not (meta_names and not known & {n.casefold() for n in vis_names}):
+        authors = vis_names
+    elif meta_names:
+        authors = meta_names
+    else:
+        authors, byline = _prefixed_byline(doc)
+    if site_name:
+        site = dom.norm_cmp(site_name)
+        squashed = site.replace(" ", "")
+        trimmed = []
+        for a in authors:
+            words = a.split()
+            # "Adam Aaronson PhillyVoice": the publication glued after the name
+            if len(words) > 2 and dom.norm_cmp(words[-1]).replace(" ", "") in (squashed, squashed.split(".")[0]):
+                a = " ".join(words[:-1])
+            if dom.norm_cmp(a) != site:
+                trimmed.append(a)
+        authors = trimmed
+    return people.dedupe(authors), byline

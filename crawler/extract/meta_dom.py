@@ -1,0 +1,140 @@
+"""DOM helpers shared by the metadata extractors: one pass over candidate elements, meta tags,
+visible text, and the test for "this element belongs to something else" (comments, teasers, chrome).
+
+Shared so each extractor (headline, authors, dates) reads the tree the same way and the costly
+passes run once per page. Only reads the tree.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+from lxml import etree
+
+WS = re.compile(r"\s+")
+
+_META = etree.XPath("//meta")
+H1 = etree.XPath("//h1")
+TITLE = etree.XPath("//title")
+LINK_CANONICAL = etree.XPath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href')
+LINK_IMAGE = etree.XPath('//link[@rel="image_src"]/@href')
+_SKIP_ANCESTORS = re.compile(
+    r"(?:^|[\s_-])(?<!has-)(?<!with-)(?<!no-)(?<!has_)(?<!with_)(?:comments?|related|sidebar|promo|newsletter|teasers?|recommend\w*|more-from|popular|trending)"
+    r"(?:$|[\s_-])", re.I)
+_BYLINE_ATTR = re.compile(r"byline|author|autor|auteur|writer|reporter|creator|contributor", re.I)
+_DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline", re.I)
+_ANY_ATTR = re.compile(_BYLINE_ATTR.pattern + "|" + _DATE_ATTR.pattern, re.I)
+_NOT_CANDIDATE = {"script", "style", "meta", "link", "body", "html", "article", "main", "img", "noscript", "head",
+                  "svg", "path", "picture", "source", "iframe", "input", "button", "form"}
+_ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @data-testid] | //byline | //author")
+TIME_NODES = etree.XPath("//time | //*[@itemprop='datePublished' or @itemprop='dateModified' or @itemprop='dateCreated']")
+
+
+def candidates(doc):
+    """Byline-like and date-like elements, found in one pass (XPath translate() over every node is slow)."""
+    bylines, datelines = [], []
+    for el in _ATTRS(doc):
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _NOT_CANDIDATE:
+            continue
+        rel = el.get("rel") or ""
+        prop = el.get("itemprop") or ""
+        attrs = (el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("data-testid") or "")
+        if rel == "author" or prop in ("author", "creator") or tag in ("byline", "author"):
+            bylines.append(el)
+        elif not _ANY_ATTR.search(attrs):
+            continue
+        elif _BYLINE_ATTR.search(attrs):
+            bylines.append(el)
+        if _DATE_ATTR.search(attrs):
+            datelines.append(el)
+    return bylines, datelines
+
+
+INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+
+
+def clean(text) -> str:
+    if text and "&" in text:
+        text = html.unescape(text)
+    return WS.sub(" ", (text or "").translate(INVISIBLE_CHARS)).strip()
+
+
+def collect_meta(doc) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for el in _META(doc):
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+        value = el.get("content")
+        if value is None:
+            value = el.get("datetime")
+        if key and value and value.strip():
+            meta.setdefault(key.strip().casefold(), []).append(value.strip())
+    return meta
+
+
+def first(meta, *keys) -> str | None:
+    for k in keys:
+        vals = meta.get(k)
+        if vals:
+            return vals[0]
+    return None
+
+
+def absolute(url: str | None, base: str | None) -> str | None:
+    if not url:
+        return None
+    url = url.strip()
+    if url.startswith("data:"):
+        return None
+    try:
+        return urljoin(base, url) if base else url
+    except ValueError:
+        return url
+
+
+def skippable(el) -> bool:
+    """Inside comments, related-article teasers, sidebars or footers: not this article's metadata."""
+    ancestors = list(el.iterancestors())
+    in_article = any(a.tag == "article" for a in ancestors)
+    for anc in ancestors:
+        tag = anc.tag if isinstance(anc.tag, str) else ""
+        if tag in ("body", "html"):
+            break
+        if tag in ("aside", "nav") or (tag == "footer" and not in_article):
+            return True
+        cls = ((anc.get("class") or "") + " " + (anc.get("id") or "")).casefold()
+        if cls.strip() and _SKIP_ANCESTORS.search(cls):
+            return True
+    return False
+
+
+def element_text(el) -> str:
+    """Element text with a space between child elements ("<b>By</b>Jane" is two words on screen)."""
+    return clean(" ".join(el.itertext()))
+
+
+def norm_cmp(text: str) -> str:
+    return WS.sub(" ", re.sub(r"[\W_]+", " ", text.casefold())).strip()
+
+
+_INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
+
+
+_VISIBLE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
+    " or ancestor::svg)]", smart_strings=False)
+visible_cache: dict = {}
+
+
+def visible_text(doc) -> str:
+    """The text a reader sees (no scripts, styles or head), cached for the page being extracted."""
+    key = id(doc)
+    hit = visible_cache.get(key)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    text = WS.sub(" ", " ".join(_VISIBLE_TEXT(doc))[:400_000].translate(INVISIBLE_CHARS))
+    visible_cache.clear()
+    visible_cache[key] = (doc, text)
+    return text
