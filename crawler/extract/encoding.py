@@ -145,10 +145,18 @@ def decode_html(html: bytes | str, headers: Mapping[str, str] | None = None) -> 
             # cp1252 decodes almost anything; bytes that are valid multi-byte UTF-8 are UTF-8 in practice.
             warnings.append(f"charset {label!r} from {source} contradicted by the bytes: decoded as utf-8")
             return data.decode("utf-8"), warnings
+        text, bad = _lenient(data, codec)
+        if text is not None:
+            warnings.append(f"{bad} undecodable byte sequence(s) replaced ({label} from {source})")
+            return text, warnings
         warnings.append(f"charset {label!r} from {source} does not match the bytes")
 
     text = _strict(data, "utf-8")
     if text is not None:
+        return text, warnings
+    text, bad = _lenient(data, "utf-8")
+    if text is not None:
+        warnings.append(f"{bad} undecodable byte sequence(s) replaced (utf-8)")
         return text, warnings
     detected = _normalise(_detect(data))
     if detected in _LATIN_VARIANTS and _strict(data, "cp1252") is not None:
@@ -163,6 +171,26 @@ def decode_html(html: bytes | str, headers: Mapping[str, str] | None = None) -> 
             return text, warnings
     warnings.append("charset unknown: decoded as cp1252 with replacements")
     return data.decode("cp1252", errors="replace"), warnings
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _lenient(data: bytes, codec: str) -> tuple[str | None, int]:
+    """(text, replaced) when the codec decodes all but a stray byte here and there.
+
+    One corrupt byte in an otherwise UTF-8 page is common (truncated copy-paste, a bad ad
+    snippet); re-detecting the whole page over it would garble every accented letter.
+    """
+    try:
+        text = data.decode(codec, errors="replace")
+    except LookupError:
+        return None, 0
+    bad = text.count("\ufffd")
+    # Text in the wrong codec fails on nearly every non-ASCII character, not on one in fifty.
+    if bad and bad * 50 <= len(_NON_ASCII.findall(text)) - bad:
+        return text, bad
+    return None, bad
 
 
 def _is_utf8(data: bytes) -> bool:

@@ -75,3 +75,17 @@ def test_header_charset_parsing(headers, expected):
 def test_meta_charset_found_after_a_big_inline_script():
     data = b"<html><head><script>" + b"x" * 5000 + b"</script><meta charset='shift_jis'></head></html>"
     assert meta_charset(data) == "shift_jis"
+
+
+def test_one_stray_byte_does_not_turn_a_utf8_page_into_mojibake():
+    data = page(FRENCH * 5).encode("utf-8").replace(b"</p>", b"\xff</p>", 1)
+    for headers in ({"Content-Type": "text/html; charset=utf-8"}, None):
+        text, warnings = decode_html(data, headers)
+        assert FRENCH in text and "Ã" not in text
+        assert any("replaced" in w for w in warnings)
+
+
+def test_mostly_cp1252_is_not_read_as_utf8():
+    data = page(FRENCH).encode("cp1252")
+    text, _ = decode_html(data, {"Content-Type": "text/html; charset=utf-8"})
+    assert FRENCH in text
