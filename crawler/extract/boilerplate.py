@@ -38,6 +38,9 @@ _DATE_WORD = (
     rf"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|{_MONTHS})\.?(?![a-z])")
 # Each alternative consumes a maximal run, so a failing match cannot backtrack exponentially.
 _DATE_ONLY = re.compile(rf"^(?:{_DATE_WORD}|\d+(?!\d)(?:st|nd|rd|th)?|[\W_])*$", re.I)
+_DATE_EVIDENCE = re.compile(
+    rf"\b({_MONTHS}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b|\d{{1,2}}:\d{{2}}|\b\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b(19|20)\d\d\b",
+    re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 JUNK_TAGS = table.JUNK_TAGS
@@ -112,4 +115,6 @@ def is_boilerplate_text(text: str) -> bool:
 
 
 def is_date_only(text: str) -> bool:
-    return len(text) < 80 and any(ch.isdigit() for ch in text) and bool(_DATE_ONLY.match(text))
+    """A dateline or timestamp alone; a price or phone number is digits too, but has no date in it."""
+    return (len(text) < 80 and any(ch.isdigit() for ch in text) and bool(_DATE_ONLY.match(text))
+            and bool(_DATE_EVIDENCE.search(text)))

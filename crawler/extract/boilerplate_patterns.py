@@ -110,14 +110,15 @@ BLOCK_PATTERNS = (
     r"(credit|photograph|photo by|image by|illustration by)\b",
     r".{0,30}\b(follow|like)\s+.{1,60}\s+on\s+(twitter|facebook|instagram|linkedin|x|tiktok|threads|bluesky|mastodon|google news|youtube|whatsapp|telegram|flipboard|apple news)\b",
     r".{0,80}(sign up|subscribe|register)\b.{0,80}\b(newsletter|updates|inbox|alerts)",
-    r".{0,80}\bnewsletter\b",
+    r".{0,60}\b(our|free|daily|weekly|morning|evening|sign up|subscribe|join|get)\b.{0,40}\bnewsletters?\b",
     r".{0,40}(get|receive) .{0,60}(delivered|in your inbox|newsletter)",
     r".{0,60}\b(have a (news )?tip|got a (news )?tip|may be reached at|can be reached at)\b",
     r".{0,80}\bfollow (him|her|them|us|me) on\b",
     r"tell us what you think",
-    r".{0,20}\[/?\w+(\s+\w+\s*=[^\]]*)?\]",                  # unrendered CMS shortcodes
+    r".{0,20}\[(\w+\s+\w+\s*=[^\]]*|/\w+)\]",                 # unrendered CMS shortcodes
     r"more (great |top |from |on |in )?.{0,30}(stories|articles|news|coverage|videos|reads)$",
-    r".{0,40}\b(posted|written|published|publicado|publicada|publié|publiée|veröffentlicht|pubblicato)\s+(by|por|par|von|da)\b",
+    # "Posted by X - Category: Y" lines; a sentence ("...published by the group, reported...") ends in a full stop
+    r".{0,40}\b(posted|written|published|publicado|publicada|publié|publiée|veröffentlicht|pubblicato)\s+(by|por|par|von|da)\b.{0,120}(?<![.!?\"”])$",
     r"recommended( for you| stories| articles| reading)?:?$",
     r"(related|more)( articles| stories| content| coverage| news| links| reading| videos)?:?$",
     r"(read|see|watch|listen)( (more|also|next|now|this|the full story))?\s*:",
