@@ -98,3 +98,24 @@ def test_a_big_noscript_page_is_read():
     paragraphs = "".join(f"<p>{P1} {P2} {P3}</p>" for _ in range(5))
     html = f"<html><body><noscript><div>{paragraphs}</div></noscript></body></html>"
     assert extract(html.encode()).body.startswith(P1)
+
+
+def test_boilerplate_phrases_do_not_eat_ordinary_prose():
+    from crawler.extract.boilerplate import is_boilerplate_text
+
+    prose = [
+        "By then it was late.",
+        "By Friday, officials said the toll had risen.",
+        "The newsletter, published by the group since 1998, reported a drop in membership.",
+        "“Even textbooks of [gastrointestinal] medicine had no idea what these cells did,” he said.",
+        "[1] Alarm fatigue: impacts on patient safety, Ruskin KJ, Hueske-Kraus D.",
+        "Shares of Home Depot fell 3% on Tuesday.",
+        "$139.00",
+        "Part 2",
+        "Only 5 left.",
+    ]
+    assert [p for p in prose if is_boilerplate_text(p)] == []
+    chrome = ["Advertisement", "By Randee Dawn", "/ Source: TODAY", "Follow Randee Dawn on Twitter.",
+              "Nov. 8, 2017, 5:51 PM UTC", "Recommended for you", "Skip to Content", "Lesen Sie auch",
+              "Keith Bradsher contributed reporting from Hong Kong.", "#QAnon #Politik"]
+    assert [c for c in chrome if not is_boilerplate_text(c)] == []
