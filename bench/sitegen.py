@@ -26,6 +26,7 @@ from email.utils import formatdate
 
 SECTIONS = ("world", "politics", "business", "science", "sport", "culture", "opinion", "climate")
 PER_LISTING = 50
+MIN_PAGE_BYTES = 50 * 1024
 CHUNK = 8192
 
 WORDS = (
@@ -58,9 +59,8 @@ def article_path(i: int) -> str:
     return f"/{SECTIONS[i % len(SECTIONS)]}/2026/11/story-{i:06d}.html"
 
 
-def _state_json(rng: random.Random, i: int) -> str:
-    """The inline app state modern news sites ship: 20-80 KB of JSON the extractor must skip."""
-    target = rng.randint(20_000, 80_000)
+def _state_json(rng: random.Random, i: int, target: int) -> str:
+    """The inline app state modern news sites ship: JSON the extractor must skip (~*target* bytes)."""
     items, size = [], 0
     n = 0
     while size < target:
@@ -68,7 +68,7 @@ def _state_json(rng: random.Random, i: int) -> str:
                 "title": _sentence(rng, 5, 10), "url": article_path(rng.randrange(100000)),
                 "score": round(rng.random(), 4), "tags": rng.choices(WORDS, k=5)}
         items.append(item)
-        size += 230
+        size += len(item["title"]) + 4 * len(item["tags"]) + 135
         n += 1
     state = {"page": {"id": i, "section": SECTIONS[i % len(SECTIONS)]}, "feed": items,
              "user": {"loggedIn": False, "consent": None}, "flags": {"ie11": False, "paywall": "metered"}}
@@ -83,6 +83,7 @@ def render_article(i: int, seed: int, total: int) -> str:
     day = 1 + i % 28
     published = f"2026-11-{day:02d}T{6 + i % 14:02d}:{i % 60:02d}:00Z"
     paragraphs = [_paragraph(rng) for _ in range(rng.randint(6, 14))]
+    state_size = rng.randint(20_000, 80_000)
     figures = []
     for n in range(2):
         caption = _sentence(rng, 8, 16)
@@ -119,7 +120,7 @@ def render_article(i: int, seed: int, total: int) -> str:
         f'<script>(function(w){{w.googletag=w.googletag||{{cmd:[]}};w.googletag.cmd.push('
         f'function(){{w.googletag.display("ad-{n}")}})}})(window);</script></div>'
         for n in ("top", "side", "bottom")]
-    return f"""<!DOCTYPE html>
+    page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{headline} | The Bench Courier</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -150,10 +151,13 @@ a modern browser.</div>
 <footer class="site-footer"><p>&copy; 2026 The Bench Courier. All rights reserved.</p>
 <ul><li><a href="/about">About</a></li><li><a href="/privacy">Privacy</a></li>
 <li><a href="/terms">Terms</a></li></ul></footer>
-<script>window.__PRELOADED_STATE__ = {_state_json(rng, i)};</script>
+<script>window.__PRELOADED_STATE__ = @STATE@;</script>
 <script src="https://static.cdn.example.net/app.js" defer></script>
 </body></html>
 """
+    # 20-80 KB of state, and at least enough for the page to reach MIN_PAGE_BYTES
+    state_size = max(state_size, MIN_PAGE_BYTES + 1500 - len(page))
+    return page.replace("@STATE@", _state_json(rng, i, state_size))
 
 
 def render_listing(section: str, page: int, ids: list[int]) -> str:

@@ -99,39 +99,49 @@ def _stat(pid: int) -> tuple[int, int, int] | None:
     return int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[21])
 
 
-def tree_rss_kb(root: int) -> int:
-    """Summed RSS of *root* and every descendant."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
+def tree(root: int) -> dict[int, tuple[int, int]]:
+    """pid -> (cpu ticks, rss pages) for *root* and every descendant alive now."""
+    procs: dict[int, tuple[int, int, int]] = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
             st = _stat(int(name))
             if st is not None:
-                parents[int(name)], rss[int(name)] = st[0], st[2]
-    tree, frontier = {root}, [root]
+                procs[int(name)] = st
+    found, frontier = {root}, [root]
     while frontier:
         parent = frontier.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent and pid not in tree:
-                tree.add(pid)
+        for pid, st in procs.items():
+            if st[0] == parent and pid not in found:
+                found.add(pid)
                 frontier.append(pid)
-    return sum(rss.get(pid, 0) for pid in tree) * PAGE_SIZE_KB
+    return {pid: procs[pid][1:] for pid in found if pid in procs}
 
 
-class PeakRss(threading.Thread):
+class TreeSampler(threading.Thread):
+    """Peak summed RSS and CPU time of a process tree, sampled from /proc.
+
+    CPU is summed per process from its own utime+stime as last seen, because pool workers
+    may be children of a fork server the crawler never waits for (so ``wait4`` would miss
+    them); the last < ``interval`` of a process's life is not seen."""
+
     def __init__(self, pid: int, interval: float = 0.1):
         super().__init__(daemon=True)
         self.pid, self.interval, self.peak_kb = pid, interval, 0
+        self.cpu_ticks: dict[int, int] = {}
         self.done = threading.Event()
 
     def run(self):
         while not self.done.wait(self.interval):
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            procs = tree(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(rss for _, rss in procs.values()) * PAGE_SIZE_KB)
+            for pid, (ticks, _) in procs.items():
+                self.cpu_ticks[pid] = max(ticks, self.cpu_ticks.get(pid, 0))
 
-    def stop(self) -> int:
+    def stop(self) -> tuple[float, float]:
+        """(peak RSS in MB, CPU seconds)."""
         self.done.set()
         self.join()
-        return self.peak_kb
+        return self.peak_kb / 1024, sum(self.cpu_ticks.values()) / CLK_TCK
 
 
 def cpu_seconds(pid: int) -> float:
@@ -174,16 +184,13 @@ class Site:
 def _run_measured(cmd: list[str], site: Site) -> dict:
     server_cpu = site.cpu()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    sampler = PeakRss(proc.pid)
+    sampler = TreeSampler(proc.pid)
     sampler.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    peak = sampler.stop()
     out, err = proc.communicate()
+    peak_mb, cpu_s = sampler.stop()
     return {"returncode": proc.returncode, "stdout": out.decode(errors="replace"),
-            "stderr": err.decode(errors="replace"), "peak_rss_mb": peak / 1024,
-            "crawler_cpu_s": usage.ru_utime + usage.ru_stime,
-            "server_cpu_s": site.cpu() - server_cpu}
+            "stderr": err.decode(errors="replace"), "peak_rss_mb": peak_mb,
+            "crawler_cpu_s": cpu_s, "server_cpu_s": site.cpu() - server_cpu}
 
 
 def run_bare(site: Site, workdir: Path) -> dict:
