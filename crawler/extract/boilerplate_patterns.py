@@ -49,7 +49,7 @@ CLASS_TOKENS = (
     "meta", "metadata", "headline", "kicker", "eyebrow", "dek", "subhead", "standfirst",
     "lede-image", "slideshow", "carousel", "video", "player", "inline-ad",
     "readmore", "next", "prev", "previous", "follow", "donate", "donation", "feedback",
-    "correction", "corrections", "rail", "nocontent", "hero", "thumbnail", "thumb", "icon",
+    "rail", "nocontent", "hero", "thumbnail", "thumb", "icon",
     "enlarge", "lightbox", "topics", "keywords",
     "categories", "jump", "contributor", "avatar", "logo",
 )

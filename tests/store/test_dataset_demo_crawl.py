@@ -61,8 +61,6 @@ def test_diff_shows_the_changed_headline(recrawled):
     assert "headline: Port of Riverbend cargo volume up [-12-]{+9+} percent" in proc.stdout
 
 
-@pytest.mark.xfail(reason="crawler/extract drops <p class=\"correction\"> as boilerplate "
-                          "(boilerplate_patterns.py); the dataset records whatever the extractor gives")
 def test_diff_shows_the_correction_paragraph(recrawled):
     proc = run_cli("diff", recrawled["url"] + PORT_STORY, "--archive", recrawled["archive"], check=True)
     assert "{+Correction: This story originally gave" in proc.stdout
