@@ -102,8 +102,11 @@ def authors(doc, meta, art, byline_nodes, index, site_name):
     if jl_persons:
         authors = jl_persons
         # the visible byline may be more complete (co-authors) or show the real person
-        if vis_names and not set(map(str.casefold, vis_names)) & set(map(str.casefold, jl_persons)) \
+        seen_jl, seen_vis = set(map(str.casefold, jl_persons)), set(map(str.casefold, vis_names))
+        if vis_names and not seen_vis & seen_jl \
                 and any(kind == "unknown" for _, kind in jl) and len(vis_names) >= len(jl_persons):
+            authors = vis_names
+        elif seen_jl < seen_vis:  # the byline names co-authors the structured data left out
             authors = vis_names
     elif vis_names and not (meta_names and not known & {n.casefold() for n in vis_names}):
         authors = vis_names
