@@ -49,6 +49,20 @@ def _dechunk(body: bytes) -> bytes:
     return out
 
 
+def warcio_check_problems(path) -> dict[str, list[str]]:
+    """`warcio check -v` problems per WARC-Record-ID (an empty dict when it passes)."""
+    proc = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    problems, current = {}, None
+    for line in proc.stdout.splitlines():
+        if "WARC-Record-ID" in line:
+            current = line.split("WARC-Record-ID", 1)[1].split()[0]
+        elif line.startswith("    ") and current and "pass" not in line and "not checked" not in line:
+            problems.setdefault(current, []).append(line.strip())
+    assert (proc.returncode == 0) == (not problems), proc.stdout + proc.stderr
+    return problems
+
+
 def warcio_check(paths) -> list[str]:
     """Problems `warcio check` finds that the WARC 1.1 spec does not explain (empty: all good).
 
@@ -63,16 +77,7 @@ def warcio_check(paths) -> list[str]:
 
     unexplained = []
     for path in paths:
-        proc = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", str(path)],
-                              capture_output=True, text=True, timeout=120)
-        problems, current = {}, None
-        for line in proc.stdout.splitlines():
-            if "WARC-Record-ID" in line:
-                current = line.split("WARC-Record-ID", 1)[1].split()[0]
-            elif line.startswith("    ") and current and "pass" not in line and "not checked" not in line:
-                problems.setdefault(current, []).append(line.strip())
-        if proc.returncode != 0 and not problems:
-            unexplained.append(f"{path}: {proc.stdout[-500:]} {proc.stderr[-500:]}")
+        problems = warcio_check_problems(path)
         if not problems:
             continue
         with open(path, "rb") as fh:

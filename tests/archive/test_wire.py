@@ -357,20 +357,6 @@ def dechunk_independently(body: bytes) -> bytes:
     return out
 
 
-def warcio_check_problems(path: Path) -> dict[str, list[str]]:
-    """`warcio check -v` problems per WARC-Record-ID (an empty dict when it passes)."""
-    proc = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check", "-v", str(path)],
-                          capture_output=True, text=True, timeout=60)
-    problems, current = {}, None
-    for line in proc.stdout.splitlines():
-        if "WARC-Record-ID" in line:
-            current = line.split("WARC-Record-ID", 1)[1].split()[0]
-        elif line.startswith("    ") and current and "pass" not in line and "not checked" not in line:
-            problems.setdefault(current, []).append(line.strip())
-    assert (proc.returncode == 0) == (not problems), proc.stdout + proc.stderr
-    return problems
-
-
 def test_stats_count_what_the_wire_saw(crawl):
     stats = crawl["stats"]
     with_wire = [r for r in crawl["rows"] if "wire" in r]
@@ -425,6 +411,8 @@ def warc_crawl(servers, tmp_path_factory):
 
 def test_warc_blocks_equal_the_server_log_and_pass_warcio_check(servers, warc_crawl):
     from warcio.archiveiterator import ArchiveIterator
+
+    from cli_helpers import warcio_check_problems
 
     plain, tls = servers
     s, rows, archive_dir = plain.url, warc_crawl["rows"], warc_crawl["archive"]
