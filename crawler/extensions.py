@@ -103,3 +103,58 @@ class ByteLimit:
             from scrapy.utils.defer import _schedule_coro
 
             _schedule_coro(self.crawler.engine.close_spider_async(reason="bytes_limit"))
+
+
+class PostCrawlChecks:
+    """After every crawl, however started (``newsarchive`` or ``scrapy crawl``): rebuild the CDXJ
+    index and verify the WARC files this crawl wrote, before anyone calls the crawl a success.
+
+    Problems are logged one per line and kept in the ``archive/problems`` stat, which the CLI
+    turns into its exit status.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("WARC_ENABLED", True) or \
+                not crawler.settings.getbool("NEWSARCHIVE_POST_CRAWL_CHECKS", True):
+            raise NotConfigured
+        ext = cls(crawler)
+        crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        return ext
+
+    def files_written(self) -> list:
+        import os
+
+        warc_writer = getattr(self.crawler, "warc_writer", None)
+        writer = getattr(warc_writer, "writer", None)
+        if writer is None:
+            return []
+        return [os.path.join(writer.directory, name) for name in writer.files_written]
+
+    def engine_stopped(self):
+        import logging
+
+        from archive.index import build_index
+        from archive.verify import verify_files
+
+        log = logging.getLogger(__name__)
+        warc_writer = getattr(self.crawler, "warc_writer", None)
+        if warc_writer is not None and warc_writer.writer is not None:
+            warc_writer.writer.close()  # idempotent: the files must be closed before they are checked
+        files = self.files_written()
+        if not files:
+            return
+        problems = []
+        archive = self.crawler.settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive"
+        try:
+            build_index(archive)
+        except Exception as exc:  # the WARCs are safe; the index can be rebuilt with `newsarchive index`
+            problems.append(f"indexing failed: {exc}")
+        problems.extend(verify_files(archive, files).problems)
+        for problem in problems:
+            log.error("archive problem: %s", problem)
+        self.crawler.stats.set_value("archive/verified_files", len(files))
+        self.crawler.stats.set_value("archive/problems", problems)

@@ -112,8 +112,7 @@ def _warc_files_written(archive: Path, since: float, worker: str | None = None) 
 def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str = "archive",
               max_pages: int | None = None, depth: int | None = None, allow_domains=(),
               include=(), exclude=(), settings_overrides: dict | None = None,
-              progress: bool = False, log_level: str | None = None,
-              post_checks: bool = True) -> CrawlResult:
+              progress: bool = False, log_level: str | None = None) -> CrawlResult:
     seeds = [check_url(u) for u in start_urls]
     sitemaps = [check_url(u) for u in sitemap_urls]
     feeds = [check_url(u) for u in feed_urls]
@@ -137,14 +136,17 @@ def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str 
     if depth is not None:
         spider_args["max_depth"] = depth
 
-    result = run_spider("news", spider_args, archive, settings_overrides, progress, log_level, post_checks)
+    result = run_spider("news", spider_args, archive, settings_overrides, progress, log_level)
     _check_seeds(result)
     return result
 
 
 def run_spider(spider, spider_args: dict, archive: Path | str, settings_overrides: dict | None = None,
-               progress: bool = False, log_level: str | None = None, post_checks: bool = True) -> CrawlResult:
-    """Run one spider (a name or a class) to completion in this process, then index and verify."""
+               progress: bool = False, log_level: str | None = None) -> CrawlResult:
+    """Run one spider (a name or a class) to completion in this process.
+
+    The crawl indexes the archive and verifies what it wrote on its own (``PostCrawlChecks``);
+    their problems come back in ``CrawlResult.problems``."""
     from scrapy.crawler import CrawlerProcess
 
     archive = check_archive_dir(Path(archive))
@@ -158,29 +160,8 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
     stats = dict(crawler.stats.get_stats())
     result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,
                          warc_files=_warc_files_written(archive, started_wall, settings.get("WARC_WORKER_ID")))
-    if post_checks and settings.getbool("WARC_ENABLED", True):
-        result.problems.extend(post_crawl(archive, result.warc_files))
+    result.problems.extend(stats.get("archive/problems") or [])
     return result
-
-
-def post_crawl(archive: Path, warc_files: list[Path]) -> list[str]:
-    """Index the archive and verify what this crawl wrote, before it reports success."""
-    problems: list[str] = []
-    try:
-        from archive.index import build_index
-
-        build_index(archive)
-    except ImportError:
-        pass
-    except Exception as exc:  # the crawl's data is safe; say what failed
-        problems.append(f"indexing failed: {exc}")
-    try:
-        from archive.verify import verify_files
-    except ImportError:
-        return problems
-    report = verify_files(archive, warc_files)
-    problems.extend(report.problems)
-    return problems
 
 
 def _check_seeds(result: CrawlResult) -> None:

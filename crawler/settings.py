@@ -80,6 +80,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 100,
     "crawler.extensions.ByteLimit": 110,
+    "crawler.extensions.PostCrawlChecks": 900,
 }
 
 # --- archive (WARC_*) --------------------------------------------------------
@@ -112,6 +113,7 @@ STORE_BUSY_TIMEOUT = 30.0                     # seconds a writer waits for anoth
 REFRESH_ENABLED = False                       # jobs turn it on; a plain `crawl` refetches everything
 REFRESH_BACKOFF = "1h,6h,1d,7d"               # wait after the 1st, 2nd, ... capture; then never again
 NEWSARCHIVE_MAX_BYTES = 0                     # close the crawl after this many response bytes (0: no limit)
+NEWSARCHIVE_POST_CRAWL_CHECKS = True          # index the archive and verify this crawl's WARCs at the end
 NEWSARCHIVE_PROGRESS = False                  # the CLI draws a live progress line on terminals
 
 # --- scale-out (scrapy-redis; the `worker` command sets these) ----------------
