@@ -8,6 +8,8 @@ visible byline wins over an organisation. Name cleaning lives in ``people``.
 from __future__ import annotations
 
 import re
+import unicodedata
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -50,7 +52,7 @@ def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
             continue
         if dom.skippable(el):
             continue
-        names = people.names_from_text(text)
+        names = people.names_from_text(text, agencies=True)
         if names:
             out.append((names, _printed_byline(text, names)))
             seen_nodes.update(el.iterdescendants())
@@ -78,8 +80,31 @@ def _prefixed_byline(doc):
     return [], None
 
 
-def authors(doc, meta, art, byline_nodes, index, site_name):
-    """(person names in page order, byline as printed or None)."""
+def _credited(doc, jl, byline_nodes) -> tuple[list[str], str | None]:
+    """(credits, printed byline) when the page names no person: the organisation, desk or handle that
+    the structured author names and a visible byline confirms, else a visible byline element's credit.
+    Meta author tags alone are not enough: without a person there they name the site's operator."""
+    shown = []
+    for el in byline_nodes[:40]:
+        text = dom.element_text(el)
+        if text and len(text) <= 120 and not dom.skippable(el):
+            shown.append(text)
+    found = [c for name, _ in jl for c in people.credits_from_text(name)]
+    if found:
+        bylines = " ".join(shown).casefold()
+        found = [c for c in found if c.casefold() in bylines]
+        if found:
+            return found, None
+    for text in shown[:12]:
+        found = people.credits_from_text(text)
+        if found:
+            return found, text
+    return [], None
+
+
+def authors(doc, meta, art, byline_nodes, index, site_name, url=None):
+    """(authors in page order, byline as printed or None, whether a person or agency is named).
+    Authors are persons and agencies; when the page names neither, the credited organisation."""
     jl = []
     if art:
         for key in ("author", "creator"):
@@ -87,12 +112,13 @@ def authors(doc, meta, art, byline_nodes, index, site_name):
                 jl = people_of(art[key], index)
                 if jl:
                     break
-    jl_persons = people.clean_authors([n for n, kind in jl if kind != "organization"])
+    jl_persons = people.clean_authors([n for n, kind in jl if kind != "organization"], agencies=True)
+    jl_persons += [n for n, kind in jl if kind == "organization" and people.is_agency(n)]
     raw_meta = [v for k in AUTHOR_META for v in meta.get(k, []) if not v.startswith("http") and k != "twitter:data1"]
     label = (dom.first(meta, "twitter:label1") or "").casefold()
     if any(w in label for w in ("written by", "verfasst von", "auteur", "autor", "écrit par", "escrito por")):
         raw_meta += meta.get("twitter:data1", [])[:1]
-    meta_names = people.clean_authors(raw_meta)
+    meta_names = people.clean_authors(raw_meta, agencies=True)
     visible = _visible_bylines(byline_nodes)
     known = {n.casefold() for n in jl_persons + meta_names}
     # prefer the visible byline that names the structured author (the first may be a teaser's)
@@ -114,16 +140,43 @@ def authors(doc, meta, art, byline_nodes, index, site_name):
         authors = meta_names
     else:
         authors, byline = _prefixed_byline(doc)
+    if authors:
+        authors = _without_site(authors, site_name, url)
+        if not authors:  # the author fields name only the publication: that is the publisher
+            return [], byline, False
+    else:
+        # no person anywhere: the organisation, desk or handle the page itself credits as author
+        authors, credited_byline = _credited(doc, jl, byline_nodes)
+        return people.dedupe(authors), byline or credited_byline, False
+    return people.dedupe(authors), byline, True
+
+
+def _squash(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if c.isalnum())
+
+
+def _without_site(authors: list[str], site_name: str | None, url: str | None) -> list[str]:
+    """Authors minus the publication itself: its name or its domain in an author field is the
+    publisher, not a person ("Auto Zeitung" on autozeitung.de); it returns only as a credit that a
+    visible byline confirms. "Adam Aaronson PhillyVoice" loses the publication glued after the name."""
+    keys = set()
     if site_name:
-        site = dom.norm_cmp(site_name)
-        squashed = site.replace(" ", "")
-        trimmed = []
-        for a in authors:
-            words = a.split()
-            # "Adam Aaronson PhillyVoice": the publication glued after the name
-            if len(words) > 2 and dom.norm_cmp(words[-1]).replace(" ", "") in (squashed, squashed.split(".")[0]):
-                a = " ".join(words[:-1])
-            if dom.norm_cmp(a) != site:
-                trimmed.append(a)
-        authors = trimmed
-    return people.dedupe(authors), byline
+        keys.add(_squash(site_name))
+        keys.add(_squash(site_name.split(".")[0]))
+    site_keys = set(keys)
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [x for x in host.split(".") if x not in ("www", "m", "de", "en", "fr", "es", "it", "amp")]
+    if len(labels) >= 2:
+        keys.add(_squash(labels[-2]))
+    keys.discard("")
+    out = []
+    for a in authors:
+        words = a.split()
+        if len(words) > 2 and _squash(words[-1]) in keys:
+            a = " ".join(words[:-1])
+        key = _squash(a.rsplit(".", 1)[0] if "." in a and " " not in a else a)
+        if key in keys and (" " not in a or key in site_keys):
+            continue
+        out.append(a)
+    return out

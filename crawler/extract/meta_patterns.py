@@ -30,6 +30,13 @@ class Patterns:
         joiners = [j for j in people["joiners"] if j != "&"]
         self.joiner_split = re.compile(r"\s*(?:&|\+|\s(?:" + _phrase_alt(joiners) + r")\s)\s*", re.I)
         self.role_re = re.compile(r"(?:^|\s)(?:" + _phrase_alt(people["roles"]) + r")(?:\s|$)", re.I)
+        agencies = people.get("agencies", [])
+        self.agencies = {w.casefold() for w in agencies if len(w) > 2}
+        self.agencies_cased = {w.upper() for w in agencies if len(w) <= 2}
+        self.legal_forms = {w.casefold().strip(".") for w in people.get("legal_forms", [])}
+        self.countries = {w.casefold() for w in people.get("countries", [])}
+        self.not_credit_re = re.compile(
+            r"(?:^|[\s.\-])(?:" + _phrase_alt(people.get("not_credit_words", [])) + r")(?:[\s.\-]|$)", re.I)
         self.not_name_re = re.compile(r"(?:^|[\s.\-])(?:" + _phrase_alt(people["not_name_words"]) + r")(?:[\s.\-]|$)", re.I)
 
         self.published_label = re.compile(r"(?:" + _phrase_alt(dates["published_labels"]) + r")\b\s*:?", re.I)

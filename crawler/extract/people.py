@@ -55,9 +55,11 @@ def is_person_name(name: str) -> bool:
     if not name or len(name) > p.max_chars or _DIGIT.search(name) or _BAD_CHARS.search(name):
         return False
     low = name.casefold()
-    if low in p.non_persons or low in p.roles:
+    if low in p.non_persons or low in p.roles or low in p.countries or is_agency(name):
         return False
     words = name.split()
+    if words[-1].casefold().strip(".") in p.legal_forms:
+        return False
     if len(words) > p.max_words:
         return False
     if any(w.casefold() in p.weekdays for w in words):
@@ -118,8 +120,27 @@ def _strip_roles(part: str) -> str:
     return " ".join(words)
 
 
-def names_from_text(text: str | None) -> list[str]:
-    """Every person name in a byline-like string, in order, without prefixes, roles or organisations."""
+def is_agency(name: str) -> bool:
+    """A news agency or wire service from the pattern table ("dpa", "AP", "Deutsche Presse-Agentur")."""
+    p = patterns()
+    name = name.strip(_TRAIL)
+    return name.casefold() in p.agencies or name in p.agencies_cased
+
+
+def _cut_role_phrase(chunk: str) -> str:
+    """"Ingo Arzt Redakteur für Wirtschaft und Umwelt": a role after the name ends it, with its field,
+    before joiners split the field into fake names."""
+    p = patterns()
+    words = chunk.split()
+    for i, w in enumerate(words[2:], start=2):
+        if w.casefold().strip(".,:") in p.roles and len(w) > 3:
+            return " ".join(words[:i])
+    return chunk
+
+
+def names_from_text(text: str | None, agencies: bool = False) -> list[str]:
+    """Every person name in a byline-like string, in order, without prefixes, roles or organisations;
+    with ``agencies`` also the news agencies credited beside them ("Paula Steiger, SDA")."""
     if not text:
         return []
     p = patterns()
@@ -128,24 +149,104 @@ def names_from_text(text: str | None) -> list[str]:
     text = _URL.sub(" ", text)
     text = _HANDLE.sub(" ", text)
     text = _PAREN.sub(" ", text)
-    # cut at a date/update label or the first digit run: what follows is not a name
+    # cut at a date/update label: what follows is not a name
     cut = p.modified_label.search(text)
     if cut and cut.start() > 0:
         text = text[:cut.start()]
-    text = _DIGIT_TOKEN.sub(" | ", text)
+    out: list[str] = []
+    last_chunk_names = 0
+    # a digit run (date, time, counter) ends a byline that already named someone: what follows is
+    # ratings, teasers or widgets
+    for segment in _DIGIT_TOKEN.split(text):
+        if out:
+            break
+        for chunk in _SPLIT.split(segment):
+            if chunk.strip(_TRAIL).casefold() in p.countries:
+                # "Verlag, Münster, Germany": a place, and the city before the country with it
+                if out and last_chunk_names:
+                    del out[-last_chunk_names:]
+                last_chunk_names = 0
+                continue
+            before = len(out)
+            chunk = _after_inner_prefix(chunk)
+            chunk = _cut_role_phrase(p.byline_prefix.sub("", chunk.strip(_TRAIL)))
+            parts = p.joiner_split.split(chunk)
+            if len(parts) > 1 and all(len(x.split()) == 1 and not is_agency(x) for x in parts):
+                continue  # "Kirche und Leben", "Herz und Blut": one name of an organisation, not people
+            for part in parts:
+                part = p.byline_prefix.sub("", part.strip(_TRAIL)).strip(_TRAIL)
+                # "Jane Doe for The Times", "Jane Doe in Berlin": keep what comes before
+                part = _AFFILIATION.split(part, maxsplit=1)[0].strip(_TRAIL)
+                if agencies and is_agency(part):
+                    out.append(part)
+                    continue
+                part = _strip_roles(part)
+                if part.isupper() and len(part) > 4:
+                    part = part.title()
+                if is_person_name(part):
+                    out.append(part)
+            last_chunk_names = len(out) - before
+    # a full name beside single capitalised words: those are labels on screen ("Anhören", "Umwelt")
+    if any(len(n.split()) > 1 for n in out):
+        out = [n for n in out if len(n.split()) > 1 or is_agency(n) or not _cased(n)]
+    return dedupe(out)
+
+
+def _cased(word: str) -> bool:
+    return any(c.isupper() or c.islower() for c in word)
+
+
+_DIGIT_RUN = re.compile(r"(?<![\w.])\d")
+_CREDIT_STOP = {"am", "um", "on", "at", "le", "il", "el", "|"}
+_CREDIT_DIGITS = re.compile(r"\d{3,}|\d[.:/]\d")
+
+
+def is_credit(name: str) -> bool:
+    """True when ``name`` can stand as the author a page credits when it names no person: an
+    organisation, desk, pen name or handle; never a role, a generic staff label, a place or UI text."""
+    p = patterns()
+    if not name or len(name) < 2 or len(name) > p.max_chars or "http" in name.casefold():
+        return False
+    low = name.casefold()
+    if low in p.non_persons or low in p.roles or low in p.countries or low in p.weekdays \
+            or low.rstrip(".") in p.month_of:
+        return False
+    words = [w.strip(".,:;") for w in low.split()]
+    if len(words) > 6 or all(w in p.non_persons or w in p.roles or w in p.stop_words or w in p.weekdays
+                             for w in words):
+        return False
+    return not (_BAD_CHARS.search(name) or _CREDIT_DIGITS.search(name) or p.not_credit_re.search(name))
+
+
+def credits_from_text(text: str | None) -> list[str]:
+    """The authors a page credits without naming a person ("Redaktion hessenschau.de", "ORF.at",
+    "srf/hosb"), in order; places after them ("Nürnberg, Germany") and labels are dropped."""
+    if not text:
+        return []
+    p = patterns()
+    text = _PAREN.sub(" ", _EMAIL.sub(" ", _norm(text)))
+    cut = p.modified_label.search(text)
+    if cut and cut.start() > 0:
+        text = text[:cut.start()]
+    digits = _DIGIT_RUN.search(text)
+    if digits and digits.start() > 0:
+        text = text[:digits.start()]  # a date or counter ends the credit ("von lupa am 26/10/13")
     out: list[str] = []
     for chunk in _SPLIT.split(text):
-        chunk = _after_inner_prefix(chunk)
-        chunk = p.byline_prefix.sub("", chunk.strip(_TRAIL))
-        for part in p.joiner_split.split(chunk):
-            part = p.byline_prefix.sub("", part.strip(_TRAIL)).strip(_TRAIL)
-            # "Jane Doe for The Times", "Jane Doe in Berlin": keep what comes before
-            part = _AFFILIATION.split(part, maxsplit=1)[0]
-            part = _strip_roles(part.strip(_TRAIL))
-            if part.isupper() and len(part) > 4:
-                part = part.title()
-            if is_person_name(part):
-                out.append(part)
+        chunk = p.byline_prefix.sub("", _after_inner_prefix(chunk).strip(_TRAIL)).strip(_TRAIL)
+        words = chunk.split()
+        for i, w in enumerate(words[1:], start=1):
+            if w.casefold() in p.weekdays or w.casefold() in _CREDIT_STOP:
+                chunk = " ".join(words[:i])
+                break
+        if words and words[-1].casefold().strip(".") in p.legal_forms:
+            continue  # "Verlag GmbH", "besserwisser eG": the company running the site
+        if chunk.casefold() in p.countries:
+            if len(out) > 1:
+                out.pop()  # the city before the country
+            continue
+        if is_credit(chunk):
+            out.append(chunk)
     return dedupe(out)
 
 
@@ -159,10 +260,10 @@ def dedupe(names) -> list[str]:
     return out
 
 
-def clean_authors(values) -> list[str]:
+def clean_authors(values, agencies: bool = False) -> list[str]:
     """Names from a list of raw author values (JSON-LD names, meta tags, byline strings)."""
     out: list[str] = []
     for v in values or []:
         if v:
-            out.extend(names_from_text(str(v)))
+            out.extend(names_from_text(str(v), agencies))
     return dedupe(out)

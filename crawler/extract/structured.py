@@ -67,8 +67,8 @@ def extract_metadata(doc, url):
                     break
 
     byline_nodes, date_nodes = dom.candidates(doc)
-    authors, byline = find_authors(doc, meta, art, byline_nodes, index, site_name)
-    published, modified, _source = published_modified(doc, meta, art, url, date_nodes, bool(authors))
+    authors, byline, named = find_authors(doc, meta, art, byline_nodes, index, site_name, url)
+    published, modified, _source = published_modified(doc, meta, art, url, date_nodes, named)
 
     section = (text_of(art.get("articleSection")) if art else None) or \
         dom.first(meta, "article:section", "section", "parsely-section", "article.section", "category")

@@ -101,3 +101,22 @@ def test_extract_never_raises_on_junk():
     for junk in (b"", b"\x00\xff\xfe binary", "<html><body><figure><figcaption>".encode(), b"<" * 1000):
         art = extract(junk, URL)
         assert art.authors == [] and art.published is None
+
+
+def test_agency_beside_person_and_organisation_credit():
+    """Lead's policy: wire services are authors beside persons; with no person, the organisation the
+    structured data names and a visible byline confirms is the author; the publication alone is not."""
+    body = '<h1>Storm hits coast</h1><div class="byline">Von Paula Steiger, SDA</div><p>Text.</p>'
+    assert meta_of(page("", body))["authors"] == ["Paula Steiger", "SDA"]
+
+    data = {"@type": "NewsArticle", "headline": "Storm hits coast", "datePublished": "2022-01-05",
+            "author": {"@type": "Organization", "name": "Redaktion hessenschau.de"}}
+    shown = '<h1>Storm hits coast</h1><p class="author">Redaktion hessenschau.de</p><p>Text.</p>'
+    assert meta_of(page(ld(data), shown))["authors"] == ["Redaktion hessenschau.de"]
+    hidden = '<h1>Storm hits coast</h1><p>Text.</p>'
+    assert meta_of(page(ld(data), hidden))["authors"] == []
+
+    site = '<meta property="og:site_name" content="Auto Zeitung"><meta name="author" content="Auto Zeitung">'
+    assert meta_of(page(site, "<h1>Storm hits coast</h1><p>Text.</p>"))["authors"] == []
+    place = '<meta name="author" content="Olympia-Verlag GmbH, Nürnberg, Germany">'
+    assert meta_of(page(place, "<h1>Storm hits coast</h1><p>Text.</p>"))["authors"] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract.people import is_person_name, names_from_text
+from crawler.extract.people import credits_from_text, is_person_name, names_from_text
 
 
 @pytest.mark.parametrize("byline, names", [
@@ -46,3 +46,43 @@ def test_names_are_deduplicated_in_page_order():
 ])
 def test_is_person_name(name, ok):
     assert is_person_name(name) is ok
+
+
+@pytest.mark.parametrize("byline, names", [
+    ("Paula Steiger, SDA", ["Paula Steiger", "SDA"]),
+    ("Von Max Muster und Erika Musterfrau, dpa", ["Max Muster", "Erika Musterfrau", "dpa"]),
+    ("dsw / DPA", ["DPA"]),
+    ("APA/AP", ["APA", "AP"]),
+    ("The Associated Press", ["The Associated Press"]),
+    ("By Jane Doe, Staff Writer", ["Jane Doe"]),
+    ("Olympia-Verlag GmbH, Nürnberg, Germany", []),
+    ("Kirche und Leben, Münster, Germany", []),
+])
+def test_agencies_are_kept_beside_persons(byline, names):
+    """Lead's policy: wire services credited in a byline are authors, written as the page writes them."""
+    assert names_from_text(byline, agencies=True) == names
+
+
+@pytest.mark.parametrize("byline, names", [
+    ("Ingo Arzt Redakteur für Wirtschaft und Umwelt", ["Ingo Arzt"]),
+    ("Georg Quaas , 21. Jan. 2015 Eine realistische Interpretation 3.17 5 12 Stimmen", ["Georg Quaas"]),
+    ("Patrick Hyslop Anhören", ["Patrick Hyslop"]),
+    ("Nicole Opitz, Gesundheit, Derzeit", ["Nicole Opitz"]),
+    ("Isabel Caro, Rocío Latorre y José Miguel Wilson Hace 2 horas", ["Isabel Caro", "Rocío Latorre", "José Miguel Wilson"]),
+])
+def test_labels_and_roles_beside_a_name_are_cut(byline, names):
+    assert names_from_text(byline) == names
+
+
+@pytest.mark.parametrize("text, credits", [
+    ("hessenschau.de, Frankfurt, Germany", ["hessenschau.de"]),
+    ("red, ORF.at/ Agenturen", ["ORF.at"]),
+    ("By MND Staff", ["MND Staff"]),
+    ("srf/hosb;kesm", ["srf", "hosb", "kesm"]),
+    ("von lupa am 26/10/13, 03:48 pm", ["lupa"]),
+    ("Redaktion", []), ("Staff Writer", []), ("Admin", []), ("Gesponserte Inhalte", []),
+    ("Perform Media Deutschland GmbH", []), ("Germany", []),
+])
+def test_credits_when_no_person_is_named(text, credits):
+    """Organisations, desks and handles a page credits; never roles, staff labels, places, UI or companies."""
+    assert credits_from_text(text) == credits
