@@ -7,6 +7,11 @@ y/m/d are the cross-checks; without any evidence the answer is None, never "now"
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+from lxml import etree
+
 from crawler.extract import dates
 from crawler.extract import meta_dom as dom
 from crawler.extract.meta_jsonld import text_of, types_of
@@ -91,12 +96,19 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
     and the URL does not carry is weak evidence.
     """
     if not source or not source.startswith(("jsonld", "meta")):
+        url_day = dates.date_from_url(url)
+        if published and url_day and url_day != published[:10] and source in ("visible", "time") and url_day in {
+                d.isoformat() for _, d in dates.find_dates(dom.visible_text(doc)[:100_000], mf)}:
+            return url_day, modified, "url-shown"  # the URL's day, also printed on the page, over a dateline
         if published is None:
             published = _labelled_date(doc, mf)
             source = "labelled" if published else None
         if published is None:
             published = _date_near_headline(doc, mf)
             source = "headline-area" if published else None
+        if published is None:
+            published = _dateline(doc, mf)
+            source = "dateline" if published else None
         return published, modified, source
     url_day = dates.date_from_url(url)
     if url_day and url_day == published[:10]:
@@ -107,12 +119,20 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
             return local, modified, source + "+url-day"
     shown = {d.isoformat() for _, d in dates.find_dates(dom.visible_text(doc)[:100_000], mf)}
     if published[:10] in shown:
+        if len(published) == 10:  # a day without time: two visible witnesses agreeing on another day win
+            visible = _visible_date(date_nodes, mf)
+            if visible and visible != published and visible == _date_near_headline(doc, mf) \
+                    and not _swapped(visible, published):
+                return visible, modified, "visible-over-" + source
         return published, modified, source
     if modified and modified[:10] in shown and modified[:10] > published[:10]:
         return modified, modified, source + "+shown-modified"
     visible = _visible_date(date_nodes, mf)
-    if visible and visible in shown and visible != published[:10]:
+    if visible and visible in shown and visible != published[:10] and not _swapped(visible, published):
         return visible, modified, "visible-over-" + source
+    if not _can_read_dates(doc, meta):
+        # the page writes dates in a language or script we cannot read: "not shown" is no evidence
+        return published, modified, source
     if not shown and not has_author and "news" not in source and "reportage" not in source:
         # a generic page (no news type) showing no date and no author: the reader sees no date
         return None, modified, None
@@ -120,6 +140,24 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
             t in source for t in ("article", "posting")) and not meta.get("article:published_time"):
         return None, modified, None
     return published, modified, source
+
+
+def _can_read_dates(doc, meta) -> bool:
+    """True when the page's language is one whose month names the pattern table has (or, with no
+    declared language, its text is mostly Latin script), so a date missing from ``find_dates`` is
+    really missing from the page."""
+    lang = (doc.get("lang") or dom.first(meta, "og:locale", "content-language", "language") or "").strip()
+    code = lang.replace("_", "-").split("-")[0].casefold()
+    if code:
+        return code in patterns().date_languages
+    sample = dom.visible_text(doc)[:3000]
+    letters = [c for c in sample if c.isalpha()]
+    return not letters or sum(c < "\u0250" for c in letters) >= 0.8 * len(letters)
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Same date with day and month exchanged (01.11. read as January 11): an ambiguity, not evidence."""
+    return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
 
 
 def _labelled_date(doc, mf) -> str | None:
@@ -130,8 +168,9 @@ def _labelled_date(doc, mf) -> str | None:
         for m in rx.finditer(text):
             window = text[m.end(): m.end() + 40]
             found = dates.find_dates(window, mf, limit=2)
-            if found and found[0][0] <= 8:
-                return found[0][1].isoformat()
+            if found and (found[0][0] <= 8 or (found[0][0] <= 24 and sum(
+                    ch.isalpha() for ch in _date_like().sub(" ", window[:found[0][0]])) <= 6)):
+                return found[0][1].isoformat()  # "Published: ...", "wurde am Samstag, 3. Dezember ..."
     return None
 
 
@@ -148,6 +187,44 @@ def _date_near_headline(doc, mf) -> str | None:
     window = text[max(0, pos - 200): pos + len(head) + 600]
     found = dates.find_dates(window, mf, limit=5)
     return found[0][1].isoformat() if found else None
+
+
+_TEXT_NODES = etree.XPath(
+    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template or ancestor::a or ancestor::option)]")
+_DATELINE_MAX_NODES = 3000
+
+
+@lru_cache(maxsize=1)
+def _date_like():
+    """Month, weekday and clock words with digits and separators: what is left after it is a label."""
+    p = patterns()
+    words = "|".join(re.escape(w) for w in sorted(set(p.month_of) | p.weekdays | {"uhr", "um", "at"}, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + words + r")(?!\w)\.?|[\d.:/,\-–]+", re.I)
+
+
+def _dateline(doc, mf) -> str | None:
+    """The first element that holds nothing but a date ("29.11.2022", "Apr 7, 2009", "Teilen: 01.11.2023
+    11:35"): how pages print their own date. Dates inside sentences ("am 6. Mai findet ...") are events,
+    link texts are other pages', and dates in comments, teasers and sidebars are not this page's."""
+    p = patterns()
+    for i, node in enumerate(_TEXT_NODES(doc)):
+        if i > _DATELINE_MAX_NODES:
+            break
+        text = node.strip()
+        if len(text) > 40 or not any(ch.isdigit() for ch in text):
+            continue
+        found = dates.find_dates(text, mf, limit=1)
+        if len(found) != 1:
+            continue
+        rest = _date_like().sub(" ", text).strip(" :|-–·")
+        if rest and not p.published_label.fullmatch(rest):
+            continue  # "Created Jan 25, 2008", "Start 27/02/2022": some other event's date
+        parent = node.getparent()
+        if parent is not None and dom.skippable(parent):
+            continue
+        return found[0][1].isoformat()
+    return None
 
 
 def _is_modified_label(el) -> bool:

@@ -41,6 +41,7 @@ class Patterns:
 
         self.published_label = re.compile(r"(?:" + _phrase_alt(dates["published_labels"]) + r")\b\s*:?", re.I)
         self.modified_label = re.compile(r"(?:" + _phrase_alt(dates["modified_labels"]) + r")\b\s*:?", re.I)
+        self.date_languages = set(dates["months"])
         self.month_of: dict[str, int] = {}
         for names in dates["months"].values():
             for num, alts in enumerate(names, start=1):

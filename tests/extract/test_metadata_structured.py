@@ -120,3 +120,27 @@ def test_agency_beside_person_and_organisation_credit():
     assert meta_of(page(site, "<h1>Storm hits coast</h1><p>Text.</p>"))["authors"] == []
     place = '<meta name="author" content="Olympia-Verlag GmbH, Nürnberg, Germany">'
     assert meta_of(page(place, "<h1>Storm hits coast</h1><p>Text.</p>"))["authors"] == []
+
+
+def test_dateline_element_and_labelled_dates():
+    """Without structured dates: an element holding only a date is the page's date; a date inside a
+    sentence or after another label is an event's; a label may be followed by a weekday."""
+    own = '<h2>Story</h2><div><span>Teilen:</span></div><p>01.11.2023 11:35</p><p>Am 6. Mai 2024 findet ein Fest statt.</p>'
+    assert meta_of(page("", own, lang="de"))["published"][:10] == "2023-11-01"
+    event = '<h2>Story</h2><p>Am 6. Mai 2024 findet ein Fest statt.</p><div>Created Jan 25, 2008</div>'
+    assert meta_of(page("", event, lang="de"))["published"] is None
+    label = '<h2>Story</h2><p>Text.</p><div>Dieser Beitrag wurde am Samstag, 3. Dezember 2011 veröffentlicht</div>'
+    assert meta_of(page("", label, lang="de"))["published"] == "2011-12-03"
+
+
+def test_structured_date_kept_when_the_page_language_has_no_month_table():
+    """A date we cannot read on screen (Arabic, Hungarian...) is no evidence that the page shows none."""
+    head = '<meta property="article:published_time" content="2020-08-24T09:23:13Z">'
+    assert meta_of(page(head, "<h1>عنوان</h1><p>نص المقال</p>", lang="ar"))["published"] == "2020-08-24T09:23:13+00:00"
+    assert meta_of(page(head, "<h1>Titel</h1><p>Nur Text.</p>", lang="de"))["published"] is None
+
+
+def test_day_and_month_swapped_is_no_evidence_against_structured_date():
+    data = {"@type": "NewsArticle", "headline": "Roller test", "datePublished": "2021-11-01T05:00:14"}
+    body = '<h1>Roller test</h1><div class="date">01/11/2021</div><p>Text.</p>'
+    assert meta_of(page(ld(data), body))["published"] == "2021-11-01T05:00:14"
