@@ -52,7 +52,7 @@ class ExtractPipeline:
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("EXTRACT_ENABLED", True):
             raise NotConfigured
-        pipe = cls(crawler, crawler.settings.getint("EXTRACT_WORKERS", 0))
+        pipe = cls(crawler, crawler.settings.getint("EXTRACT_WORKERS", 1))
         crawler.signals.connect(pipe.close_spider, signal=signals.spider_closed)
         return pipe
 
