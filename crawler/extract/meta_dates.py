@@ -14,7 +14,7 @@ from lxml import etree
 
 from crawler.extract import dates
 from crawler.extract import meta_dom as dom
-from crawler.extract.meta_jsonld import text_of, types_of
+from crawler.extract.meta_jsonld import ARTICLE_TYPES, PAGE_TYPES, text_of, types_of
 from crawler.extract.meta_patterns import patterns
 
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:published_time", "published_time",
@@ -63,7 +63,7 @@ def published_modified(doc, meta, art, url, date_nodes, has_author=True):
                 break
     if not published or not modified:
         for el in dom.TIME_NODES(doc):
-            if dom.skippable(el):
+            if dom.skippable(el) or _of_other_item(el):
                 continue
             prop = (el.get("itemprop") or "").casefold()
             value = el.get("datetime") or el.get("content") or el.get("title")
@@ -125,14 +125,14 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
                     and not _swapped(visible, published):
                 return visible, modified, "visible-over-" + source
         return published, modified, source
+    if not _can_read_dates(doc, meta):
+        # the page writes dates in a language or script we cannot read: "not shown" is no evidence
+        return published, modified, source
     if modified and modified[:10] in shown and modified[:10] > published[:10]:
         return modified, modified, source + "+shown-modified"
     visible = _visible_date(date_nodes, mf)
     if visible and visible in shown and visible != published[:10] and not _swapped(visible, published):
         return visible, modified, "visible-over-" + source
-    if not _can_read_dates(doc, meta):
-        # the page writes dates in a language or script we cannot read: "not shown" is no evidence
-        return published, modified, source
     if not shown and not has_author and "news" not in source and "reportage" not in source:
         # a generic page (no news type) showing no date and no author: the reader sees no date
         return None, modified, None
@@ -153,6 +153,16 @@ def _can_read_dates(doc, meta) -> bool:
     sample = dom.visible_text(doc)[:3000]
     letters = [c for c in sample if c.isalpha()]
     return not letters or sum(c < "\u0250" for c in letters) >= 0.8 * len(letters)
+
+
+def _of_other_item(el) -> bool:
+    """Inside a microdata item that is not an article or page (a Review, Comment, Product,
+    SoftwareApplication...): its datePublished is that item's, not this page's."""
+    for anc in el.iterancestors():
+        if anc.get("itemscope") is not None or anc.get("itemtype"):
+            kind = (anc.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1].casefold()
+            return bool(kind) and kind not in ARTICLE_TYPES and kind not in PAGE_TYPES
+    return False
 
 
 def _swapped(a: str, b: str) -> bool:

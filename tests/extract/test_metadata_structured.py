@@ -144,3 +144,11 @@ def test_day_and_month_swapped_is_no_evidence_against_structured_date():
     data = {"@type": "NewsArticle", "headline": "Roller test", "datePublished": "2021-11-01T05:00:14"}
     body = '<h1>Roller test</h1><div class="date">01/11/2021</div><p>Text.</p>'
     assert meta_of(page(ld(data), body))["published"] == "2021-11-01T05:00:14"
+
+
+def test_microdata_date_of_another_item_is_not_the_pages():
+    body = ('<h2>Hutch</h2><div itemscope itemtype="https://schema.org/Review">'
+            '<span itemprop="datePublished" content="2020-06-08 00:00:00"></span>Great.</div>')
+    assert meta_of(page("", body, lang="de"))["published"] is None
+    own = '<h2>Hutch</h2><div itemscope itemtype="https://schema.org/NewsArticle"><time itemprop="datePublished" datetime="2020-06-08">8. Juni</time></div>'
+    assert meta_of(page("", own, lang="de"))["published"] == "2020-06-08"
