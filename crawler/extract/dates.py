@@ -69,8 +69,11 @@ def _month_regexes():
     day_month = re.compile(
         r"(?<![\w])(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|º|°)?\.?\s*(?:de\s+|of\s+)?(?P<mon>" + alt +
         r")\.?,?\s*(?:de\s+|del\s+)?(?P<y>(?:19|20)\d\d)(?!\d)", re.I)
+    # the lookahead rejects, in one cheap step, the many word starts not followed by a day number,
+    # before the long alternation of month names is tried there
     month_day = re.compile(
-        r"(?<![\w])(?P<mon>" + alt + r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)
+        r"(?<![\w])(?=[^\W\d_]+\.?\s+[0-3]?\d)(?P<mon>" + alt +
+        r")\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)", re.I)
     return day_month, month_day
 
 

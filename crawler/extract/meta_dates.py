@@ -174,8 +174,13 @@ def _labelled_date(doc, mf) -> str | None:
     """A date the page labels as this document's ("Published: ...", "Stand: ...", "Aktualisiert am ...")."""
     p = patterns()
     text = dom.visible_text(doc)
-    for rx in (p.published_label, p.modified_label):
-        for m in rx.finditer(text):
+    low = text.lower()
+    if len(low) == len(text):  # offsets carry over (true unless a letter lower-cases to two)
+        scans = (p.published_label_lc.finditer(low), p.modified_label_lc.finditer(low))
+    else:
+        scans = (p.published_label.finditer(text), p.modified_label.finditer(text))
+    for matches in scans:
+        for m in matches:
             window = text[m.end(): m.end() + 40]
             found = dates.find_dates(window, mf, limit=2)
             if found and (found[0][0] <= 8 or (found[0][0] <= 24 and sum(

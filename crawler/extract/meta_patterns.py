@@ -41,6 +41,12 @@ class Patterns:
 
         self.published_label = re.compile(r"(?:" + _phrase_alt(dates["published_labels"]) + r")\b\s*:?", re.I)
         self.modified_label = re.compile(r"(?:" + _phrase_alt(dates["modified_labels"]) + r")\b\s*:?", re.I)
+        # the same on lower-cased text, without re.I: the engine can then skip by first character, which
+        # makes scanning a whole page for labels several times faster
+        self.published_label_lc = re.compile(
+            r"(?:" + _phrase_alt([w.lower() for w in dates["published_labels"]]) + r")\b\s*:?")
+        self.modified_label_lc = re.compile(
+            r"(?:" + _phrase_alt([w.lower() for w in dates["modified_labels"]]) + r")\b\s*:?")
         self.date_languages = set(dates["months"])
         self.month_of: dict[str, int] = {}
         for names in dates["months"].values():
