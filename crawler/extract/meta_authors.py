@@ -15,7 +15,7 @@ from lxml import etree
 
 from crawler.extract import meta_dom as dom
 from crawler.extract import people
-from crawler.extract.meta_jsonld import people_of
+from crawler.extract.meta_jsonld import people_of, resolve, types_of
 
 AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
                "byl", "cxenseparse:author", "citation_author", "twitter:data1")
@@ -141,7 +141,8 @@ def authors(doc, meta, art, byline_nodes, index, site_name, url=None):
     else:
         authors, byline = _prefixed_byline(doc)
     if authors:
-        authors = _without_site(authors, site_name, url)
+        if not _publisher_is_person(art, index):  # a personal blog is published by its author
+            authors = _without_site(authors, site_name, url)
         if not authors:  # the author fields name only the publication: that is the publisher
             return [], byline, False
     else:
@@ -149,6 +150,12 @@ def authors(doc, meta, art, byline_nodes, index, site_name, url=None):
         authors, credited_byline = _credited(doc, jl, byline_nodes)
         return people.dedupe(authors), byline or credited_byline, False
     return people.dedupe(authors), byline, True
+
+
+def _publisher_is_person(art, index) -> bool:
+    publisher = resolve(art.get("publisher"), index) if art else None
+    items = publisher if isinstance(publisher, list) else [publisher]
+    return any(isinstance(p, dict) and "person" in types_of(p) for p in items)
 
 
 def _squash(text: str) -> str:
@@ -176,7 +183,7 @@ def _without_site(authors: list[str], site_name: str | None, url: str | None) ->
         if len(words) > 2 and _squash(words[-1]) in keys:
             a = " ".join(words[:-1])
         key = _squash(a.rsplit(".", 1)[0] if "." in a and " " not in a else a)
-        if key in keys and (" " not in a or key in site_keys):
+        if key in keys and (" " not in a or key in site_keys) and not people.is_agency(a):
             continue
         out.append(a)
     return out

@@ -152,3 +152,15 @@ def test_microdata_date_of_another_item_is_not_the_pages():
     assert meta_of(page("", body, lang="de"))["published"] is None
     own = '<h2>Hutch</h2><div itemscope itemtype="https://schema.org/NewsArticle"><time itemprop="datePublished" datetime="2020-06-08">8. Juni</time></div>'
     assert meta_of(page("", own, lang="de"))["published"] == "2020-06-08"
+
+
+def test_personal_blog_and_agency_publishers_keep_their_author():
+    """The publication's own name is trimmed from authors, but not when the publisher is a person (a
+    personal blog) or the name is a news agency (AP publishing its own story)."""
+    blog = {"@type": "BlogPosting", "headline": "Fifteen years", "datePublished": "2019-07-28",
+            "author": {"@type": "Person", "name": "Andreas Kalt"},
+            "publisher": {"@type": "Person", "name": "Andreas Kalt"}}
+    assert meta_of(page(ld(blog), "<h1>Fifteen years</h1><p>Text.</p>"))["authors"] == ["Andreas Kalt"]
+    wire = {"@type": "NewsArticle", "headline": "Economy grows", "datePublished": "2023-04-28",
+            "author": "Associated Press", "publisher": {"@type": "Organization", "name": "Associated Press"}}
+    assert meta_of(page(ld(wire), "<h1>Economy grows</h1><p>Text.</p>"))["authors"] == ["Associated Press"]
