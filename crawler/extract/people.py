@@ -58,7 +58,7 @@ def is_person_name(name: str) -> bool:
     if low in p.non_persons or low in p.roles or low in p.countries or is_agency(name):
         return False
     words = name.split()
-    if words[-1].casefold().strip(".") in p.legal_forms:
+    if _has_legal_form(words):
         return False
     if len(words) > p.max_words:
         return False
@@ -192,6 +192,17 @@ def names_from_text(text: str | None, agencies: bool = False) -> list[str]:
     return dedupe(out)
 
 
+def _has_legal_form(words) -> bool:
+    """"Verlag GmbH", "Co. KG Informationsstelle": a company; a two-letter form counts only as a last
+    word or in capitals (AG, KG), so initials and particles stay names."""
+    p = patterns()
+    for i, w in enumerate(words):
+        low = w.casefold().strip(".,")
+        if low in p.legal_forms and (len(low) > 2 or i == len(words) - 1 or w.isupper()):
+            return True
+    return False
+
+
 def _cased(word: str) -> bool:
     return any(c.isupper() or c.islower() for c in word)
 
@@ -207,6 +218,8 @@ def is_credit(name: str) -> bool:
     p = patterns()
     if not name or len(name) < 2 or len(name) > p.max_chars or "http" in name.casefold():
         return False
+    if not _cased(name) and len(name.replace(" ", "")) > 12:
+        return False  # uncased scripts: a credit is short; longer runs are sentences or widgets
     low = name.casefold()
     if low in p.non_persons or low in p.roles or low in p.countries or low in p.weekdays \
             or low.rstrip(".") in p.month_of:
@@ -239,12 +252,15 @@ def credits_from_text(text: str | None) -> list[str]:
             if w.casefold() in p.weekdays or w.casefold() in _CREDIT_STOP:
                 chunk = " ".join(words[:i])
                 break
-        if words and words[-1].casefold().strip(".") in p.legal_forms:
+        if _has_legal_form(chunk.split()):
             continue  # "Verlag GmbH", "besserwisser eG": the company running the site
         if chunk.casefold() in p.countries:
             if len(out) > 1:
                 out.pop()  # the city before the country
             continue
+        half = chunk.split()
+        if len(half) % 2 == 0 and half and half[:len(half) // 2] == half[len(half) // 2:]:
+            chunk = " ".join(half[:len(half) // 2])  # printed twice ("jesusfreak jesusfreak")
         if is_credit(chunk):
             out.append(chunk)
     return dedupe(out)

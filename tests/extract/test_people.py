@@ -67,6 +67,7 @@ def test_agencies_are_kept_beside_persons(byline, names):
     ("Ingo Arzt Redakteur für Wirtschaft und Umwelt", ["Ingo Arzt"]),
     ("Georg Quaas , 21. Jan. 2015 Eine realistische Interpretation 3.17 5 12 Stimmen", ["Georg Quaas"]),
     ("Patrick Hyslop Anhören", ["Patrick Hyslop"]),
+    ("신현주 기자", ["신현주"]),
     ("Nicole Opitz, Gesundheit, Derzeit", ["Nicole Opitz"]),
     ("Isabel Caro, Rocío Latorre y José Miguel Wilson Hace 2 horas", ["Isabel Caro", "Rocío Latorre", "José Miguel Wilson"]),
 ])
@@ -81,7 +82,8 @@ def test_labels_and_roles_beside_a_name_are_cut(byline, names):
     ("srf/hosb;kesm", ["srf", "hosb", "kesm"]),
     ("von lupa am 26/10/13, 03:48 pm", ["lupa"]),
     ("Redaktion", []), ("Staff Writer", []), ("Admin", []), ("Gesponserte Inhalte", []),
-    ("Perform Media Deutschland GmbH", []), ("Germany", []),
+    ("Perform Media Deutschland GmbH", []), ("Germany", []), ("Co. KG Informationsstelle", []),
+    ("jesusfreak jesusfreak", ["jesusfreak"]), ("gnaddrig sagt:", []),
 ])
 def test_credits_when_no_person_is_named(text, credits):
     """Organisations, desks and handles a page credits; never roles, staff labels, places, UI or companies."""
