@@ -186,11 +186,16 @@ def _text_date(text: str, month_first: bool) -> str | None:
     return day.isoformat()
 
 
+_URL_DATE_DMY = re.compile(
+    r"/(?P<d>0[1-9]|[12]\d|3[01])-(?P<m>0[1-9]|1[0-2])-(?P<y>(?:19|20)\d\d)(?:/|\.html?|$|[?#])")
+
+
 def date_from_url(url: str | None) -> str | None:
-    """A date only when the URL carries a full year/month/day: a year or year/month alone is no day."""
+    """A date only when the URL carries a full year/month/day (or a whole day-month-year path
+    segment, ".../meldungen/29-10-2021"): a year or year/month alone is no day."""
     if not url:
         return None
-    m = _URL_DATE.search(url)
+    m = _URL_DATE.search(url) or _URL_DATE_DMY.search(url)
     if not m:
         return None
     day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))

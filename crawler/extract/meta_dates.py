@@ -148,8 +148,9 @@ def _can_read_dates(doc, meta) -> bool:
     really missing from the page."""
     lang = (doc.get("lang") or dom.first(meta, "og:locale", "content-language", "language") or "").strip()
     code = lang.replace("_", "-").split("-")[0].casefold()
-    if code:
-        return code in patterns().date_languages
+    if code and code not in patterns().date_languages:
+        return False
+    # templates often declare a default language ("en-US") over text in another script
     sample = dom.visible_text(doc)[:3000]
     letters = [c for c in sample if c.isalpha()]
     return not letters or sum(c < "\u0250" for c in letters) >= 0.8 * len(letters)

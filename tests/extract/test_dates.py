@@ -67,3 +67,9 @@ def test_shift_to_day_keeps_the_instant():
     assert datetime.fromisoformat(local) == datetime.fromisoformat("2023-11-09T03:28:35+00:00")
     assert shift_to_day("2023-11-09T13:28:35+00:00", "2023-11-08") is None
     assert shift_to_day("2023-11-09T03:28:35+00:00", "2023-11-05") is None
+
+
+def test_url_day_month_year_segment():
+    from crawler.extract.dates import date_from_url
+    assert date_from_url("https://example.org/media-news/meldungen/29-10-2021") == "2021-10-29"
+    assert date_from_url("https://example.org/shop/item-29-10-2021-blue") is None
