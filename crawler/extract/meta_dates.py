@@ -171,6 +171,9 @@ def _swapped(a: str, b: str) -> bool:
     return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
 
 
+_FOOTER_CHARS = 250
+
+
 def _labelled_date(doc, mf) -> str | None:
     """A date the page labels as this document's ("Published: ...", "Stand: ...", "Aktualisiert am ...")."""
     p = patterns()
@@ -180,8 +183,10 @@ def _labelled_date(doc, mf) -> str | None:
         scans = (p.published_label_lc.finditer(low), p.modified_label_lc.finditer(low))
     else:
         scans = (p.published_label.finditer(text), p.modified_label.finditer(text))
-    for matches in scans:
+    for kind, matches in enumerate(scans):
         for m in matches:
+            if kind and m.start() > len(text) - _FOOTER_CHARS:
+                break  # "Last modified: ..." as the page's last line: the template's stamp, not the story's
             window = text[m.end(): m.end() + 40]
             found = dates.find_dates(window, mf, limit=2)
             if found and (found[0][0] <= 8 or (found[0][0] <= 24 and sum(

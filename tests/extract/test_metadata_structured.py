@@ -164,3 +164,10 @@ def test_personal_blog_and_agency_publishers_keep_their_author():
     wire = {"@type": "NewsArticle", "headline": "Economy grows", "datePublished": "2023-04-28",
             "author": "Associated Press", "publisher": {"@type": "Organization", "name": "Associated Press"}}
     assert meta_of(page(ld(wire), "<h1>Economy grows</h1><p>Text.</p>"))["authors"] == ["Associated Press"]
+
+
+def test_last_modified_stamp_in_the_page_footer_is_no_publication_date():
+    footer = '<h2>stunnel and rsync</h2><p>' + 'Long how-to text. ' * 40 + '</p><p>Last Modified: 03-10-2004 2:20pm</p>'
+    assert meta_of(page("", footer))["published"] is None
+    labelled = '<h2>Story</h2><p>Aktualisiert: 30.12.2016</p><p>' + 'Text des Artikels. ' * 40 + '</p>'
+    assert meta_of(page("", labelled, lang="de"))["published"] == "2016-12-30"
