@@ -2,7 +2,10 @@
 
 JSON-LD and meta tags often name an organisation or a CMS account; the visible byline names the
 people. Persons from structured data win when the page confirms them or shows nobody else; a
-visible byline wins over an organisation. Name cleaning lives in ``people``.
+visible byline wins over an organisation. News agencies count beside persons. With no person at
+all, the organisation or handle the page credits is the author, but only when a visible byline
+shows it (an author field alone usually names the site's operator), and the publication's own
+name is its publisher, not an author. Name cleaning lives in ``people``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
-"""Person names from bylines and author fields.
+"""Person names (and the credits that stand in for them) from bylines and author fields.
 
 Bylines mix names with everything else ("By Jane Doe, Staff Writer | Updated 5 min ago",
-"Von Max Muster und Erika Musterfrau, dpa"); researchers want only the people. The words that
-are roles, joiners, prefixes or organisations live in ``patterns/metadata.toml``.
+"Von Max Muster und Erika Musterfrau, dpa"); researchers want the people, and the wire service
+that supplied the story ("dpa"), never roles, places, dates or screen labels. When a page names no
+person, what it credits instead (a desk, an organisation, a handle) is read by ``credits_from_text``.
+The words that are roles, joiners, prefixes, agencies, places or organisations live in
+``patterns/metadata.toml``.
 """
 
 from __future__ import annotations
