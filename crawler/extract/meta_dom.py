@@ -23,9 +23,11 @@ LINK_IMAGE = etree.XPath('//link[@rel="image_src"]/@href')
 _SKIP_ANCESTORS = re.compile(
     r"(?:^|[\s_-])(?<!has-)(?<!with-)(?<!no-)(?<!has_)(?<!with_)(?:comments?|related|sidebar|promo|newsletter|teasers?|recommend\w*|more-from|popular|trending)"
     r"(?:$|[\s_-])", re.I)
-_BYLINE_ATTR = re.compile(r"byline|author|autor|auteur|writer|reporter|creator|contributor", re.I)
-_DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline", re.I)
-_ANY_ATTR = re.compile(_BYLINE_ATTR.pattern + "|" + _DATE_ATTR.pattern, re.I)
+# matched against lower-cased attribute text without re.I: the engine then skips ahead by first
+# character, which matters because every element with a class or id is tested
+_BYLINE_ATTR = re.compile(r"byline|author|autor|auteur|writer|reporter|creator|contributor")
+_DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline")
+_ANY_ATTR = re.compile(_BYLINE_ATTR.pattern + "|" + _DATE_ATTR.pattern)
 _NOT_CANDIDATE = {"script", "style", "meta", "link", "body", "html", "article", "main", "img", "noscript", "head",
                   "svg", "path", "picture", "source", "iframe", "input", "button", "form"}
 _ATTRS = etree.XPath("//*[@class or @id or @rel or @itemprop or @data-testid] | //byline | //author")
@@ -41,7 +43,7 @@ def candidates(doc):
             continue
         rel = el.get("rel") or ""
         prop = el.get("itemprop") or ""
-        attrs = (el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("data-testid") or "")
+        attrs = ((el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("data-testid") or "")).lower()
         if rel == "author" or prop in ("author", "creator") or tag in ("byline", "author"):
             bylines.append(el)
         elif not _ANY_ATTR.search(attrs):
