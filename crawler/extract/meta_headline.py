@@ -20,7 +20,11 @@ _TITLE_SEP = re.compile(r"\s+(?:[|·•»:–—\-]|::|/)\s+")
 
 def _similarity(a: str, b: str) -> float:
     """How well a visible heading matches a declared title: 1.0 equal, containment scaled by length."""
-    a, b = dom.norm_cmp(a), dom.norm_cmp(b)
+    return _similarity_norm(dom.norm_cmp(a), dom.norm_cmp(b))
+
+
+def _similarity_norm(a: str, b: str) -> float:
+    """``_similarity`` of texts already passed through ``norm_cmp`` (targets are normalised once)."""
     if not a or not b:
         return 0.0
     if a == b:
@@ -103,12 +107,14 @@ def headline(doc, meta, art, site_name) -> str | None:
     headings = [el for el in dom.H1(doc)]
     if targets:
         best, best_score = None, 0.0
+        norm_targets = [dom.norm_cmp(x) for x in targets]
         for rank, el in enumerate(headings + [h for h in _HEADINGS(doc) if h.tag != "h1" and (
                 h.get("itemprop") == "headline" or _HEADING_CLASS.search((h.get("class") or "") + " "))]):
-            if rank > 40:
+            if rank > 40 or best_score >= 1.0:  # nothing beats an exact match: stop comparing
                 break
             for cand in _heading_candidates(el):
-                score = max(_similarity(cand, x) for x in targets)
+                norm = dom.norm_cmp(cand)
+                score = max(_similarity_norm(norm, x) for x in norm_targets)
                 if score > best_score + 1e-9:
                     best, best_score = cand, score
         if best is not None and best_score >= 0.85:
