@@ -68,7 +68,7 @@ _PREFIX_START = re.compile(r"^\s*(?:by|von|par|por|door|av|af|text(?:e)?\s*(?::|
                            r"un article de|escrito por)\s+\S", re.I)
 
 
-def _prefixed_byline(doc):
+def _prefixed_byline(doc, agencies=False):
     """Last resort: a short element that reads like a byline ("By Jane Doe", "Text von Max Muster")."""
     for el in _SHORT_BLOCKS(doc):
         first = el.text if el.text and el.text.strip() else None
@@ -77,7 +77,7 @@ def _prefixed_byline(doc):
         text = dom.element_text(el)
         if not text or len(text) > 100 or not _PREFIX_START.match(text) or dom.skippable(el):
             continue
-        names = people.names_from_text(text)
+        names = people.names_from_text(text, agencies)
         if names:
             return names, _printed_byline(text, names)
     return [], None
@@ -115,13 +115,18 @@ def authors(doc, meta, art, byline_nodes, index, site_name, url=None):
                 jl = people_of(art[key], index)
                 if jl:
                     break
-    jl_persons = people.clean_authors([n for n, kind in jl if kind != "organization"], agencies=True)
-    jl_persons += [n for n, kind in jl if kind == "organization" and people.is_agency(n)]
+    jl_named = people.clean_authors([n for n, kind in jl if kind != "organization"], agencies=True)
+    jl_named += [n for n, kind in jl if kind == "organization" and people.is_agency(n)]
+    # agencies join whoever the persons turn out to be; they must not outvote a visible person
+    agencies = [n for n in jl_named if people.is_agency(n)]
+    jl_persons = [n for n in jl_named if not people.is_agency(n)]
     raw_meta = [v for k in AUTHOR_META for v in meta.get(k, []) if not v.startswith("http") and k != "twitter:data1"]
     label = (dom.first(meta, "twitter:label1") or "").casefold()
     if any(w in label for w in ("written by", "verfasst von", "auteur", "autor", "écrit par", "escrito por")):
         raw_meta += meta.get("twitter:data1", [])[:1]
     meta_names = people.clean_authors(raw_meta, agencies=True)
+    agencies += [n for n in meta_names if people.is_agency(n)]
+    meta_names = [n for n in meta_names if not people.is_agency(n)]
     visible = _visible_bylines(byline_nodes)
     known = {n.casefold() for n in jl_persons + meta_names}
     # prefer the visible byline that names the structured author (the first may be a teaser's)
@@ -142,7 +147,10 @@ def authors(doc, meta, art, byline_nodes, index, site_name, url=None):
     elif meta_names:
         authors = meta_names
     else:
-        authors, byline = _prefixed_byline(doc)
+        authors, byline = _prefixed_byline(doc, agencies=True)
+    if agencies:
+        have = {a.casefold() for a in authors}
+        authors = authors + [a for a in agencies if a.casefold() not in have]
     if authors:
         if not _publisher_is_person(art, index):  # a personal blog is published by its author
             authors = _without_site(authors, site_name, url)

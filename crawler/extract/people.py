@@ -221,6 +221,8 @@ def is_credit(name: str) -> bool:
     p = patterns()
     if not name or len(name) < 2 or len(name) > p.max_chars or "http" in name.casefold():
         return False
+    if sum(ch.isalpha() for ch in name) < 2:
+        return False  # "14", "03": counters and dates, not names
     if not _cased(name) and len(name.replace(" ", "")) > 12:
         return False  # uncased scripts: a credit is short; longer runs are sentences or widgets
     low = name.casefold()

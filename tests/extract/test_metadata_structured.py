@@ -171,3 +171,13 @@ def test_last_modified_stamp_in_the_page_footer_is_no_publication_date():
     assert meta_of(page("", footer))["published"] is None
     labelled = '<h2>Story</h2><p>Aktualisiert: 30.12.2016</p><p>' + 'Text des Artikels. ' * 40 + '</p>'
     assert meta_of(page("", labelled, lang="de"))["published"] == "2016-12-30"
+
+
+def test_structured_agency_joins_the_visible_person():
+    """An agency in the author field is added to the person the byline shows, not chosen over them."""
+    data = {"@type": "NewsArticle", "headline": "Markets calm", "datePublished": "2020-06-24",
+            "author": {"@type": "Organization", "name": "AFP"}}
+    body = '<h1>Markets calm</h1><div class="byline">By Jane Roe</div><p>Text.</p>'
+    assert meta_of(page(ld(data), body))["authors"] == ["Jane Roe", "AFP"]
+    prefixed = '<h1>Gaza</h1><div class="author">Propos recueillis par Patrick Angevin</div><p>Texte.</p>'
+    assert meta_of(page("", prefixed, lang="fr"))["authors"] == ["Patrick Angevin"]
