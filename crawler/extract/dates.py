@@ -206,32 +206,59 @@ def day_of(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_BEFORE_YEAR = 64  # "12 de septiembre de 2023" and its spacing fit in far fewer characters
+
+
+def _year_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of ``text`` that end with a year: every month-name date ends with one.
+
+    Trying the long alternation of month names only there, instead of at every word start, is
+    what keeps date finding cheap on long pages (it was a third of extraction time). Windows do
+    not overlap, so no match is found twice."""
+    windows = []
+    prev = 0
+    for m in _YEAR.finditer(text):
+        windows.append((max(prev, m.start() - _BEFORE_YEAR), m.end()))
+        prev = m.end()
+    return windows
+
+
 def find_dates(text: str, month_first: bool = False, limit: int = 200) -> list[tuple[int, date]]:
     """Every (offset, day) written in ``text`` (numeric or with a month name), in text order."""
     p = patterns()
     found: list[tuple[int, date]] = []
+    windows = _year_windows(text)
     for rx in _month_res():
-        for m in rx.finditer(text):
-            mon = p.month_of.get(m["mon"].casefold().rstrip("."))
-            day = _valid(int(m["y"]), mon, int(m["d"])) if mon else None
+        count = 0
+        for lo, hi in windows:
+            for m in rx.finditer(text, lo, hi):
+                mon = p.month_of.get(m["mon"].casefold().rstrip("."))
+                day = _valid(int(m["y"]), mon, int(m["d"])) if mon else None
+                if day:
+                    found.append((m.start(), day))
+                    count += 1
+            if count > limit:
+                break
+    for lo, hi in windows:  # "d.m.yyyy" ends with the year too
+        for m in _NUMERIC.finditer(text, lo, hi):
+            a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+            d, mo = (b, a) if (month_first and m["sep"] != "." and a <= 12) or (b > 12 and a <= 12) else (a, b)
+            day = _valid(y, mo, d)
             if day:
                 found.append((m.start(), day))
-            if len(found) > limit:
-                break
-    for m in _NUMERIC.finditer(text):
-        a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
-        d, mo = (b, a) if (month_first and m["sep"] != "." and a <= 12) or (b > 12 and a <= 12) else (a, b)
-        day = _valid(y, mo, d)
-        if day:
-            found.append((m.start(), day))
-    for m in _ISO.finditer(text):
-        day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
-        if day:
-            found.append((m.start(), day))
-    for m in _SLASH_YMD.finditer(text):
-        day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
-        if day:
-            found.append((m.start(), day))
+    for rx in (_ISO, _SLASH_YMD):  # these start with the year
+        end = 0
+        for lo, hi in windows:
+            year_start = hi - 4
+            if year_start < end:
+                continue
+            m = rx.match(text, year_start)
+            if m:
+                end = m.end()
+                day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
+                if day:
+                    found.append((m.start(), day))
     found.sort(key=lambda t: t[0])
     return found
 
