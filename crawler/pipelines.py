@@ -16,17 +16,13 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
-from crawler.extract import extract
+from crawler.extract import extract_dict
 
 logger = logging.getLogger(__name__)
 
 
 def archive_dir(settings) -> Path:
     return Path(settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive")
-
-
-def _extract_dict(body: bytes, url: str, headers: dict) -> dict:
-    return extract(body, url, headers).to_dict()
 
 
 def _worker_context():
@@ -71,11 +67,11 @@ class ExtractPipeline:
             raise DropItem(f"no body to extract: {item.get('url')}")
         args = (body, item["url"], item.get("headers") or {})
         if self.pool is not None:
-            # ``extract`` itself crosses the process boundary: the worker never has to import
-            # this module (and with it Scrapy and Twisted).
-            article = (await asyncio.wrap_future(self.pool.submit(extract, *args))).to_dict()
+            # a function of crawler.extract crosses the process boundary: the worker never has to
+            # import this module (and with it Scrapy and Twisted)
+            article = await asyncio.wrap_future(self.pool.submit(extract_dict, *args))
         else:
-            article = _extract_dict(*args)
+            article = extract_dict(*args)
         item["article"] = article
         item["body"] = None
         self.stats.inc_value("extract/articles")

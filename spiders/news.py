@@ -435,11 +435,16 @@ def _joiner(response):
     """``_join`` for many links of one page: the base URL is looked up once, absolute links are
     not re-parsed (pages carry hundreds of links; joining them was a visible share of crawl CPU)."""
     base = get_base_url(response) if isinstance(response, TextResponse) else response.url
+    parts = urlsplit(base)
+    origin = f"{parts.scheme}://{parts.netloc}"
 
     def join(href: str) -> str:
         href = href.strip()
-        if href.startswith(("http://", "https://")) and "\\" not in href:
-            return href
+        if "\\" not in href:
+            if href.startswith(("http://", "https://")):
+                return href
+            if href.startswith("/") and not href.startswith("//") and "/." not in href:
+                return origin + href  # root-relative, the common case: what urljoin gives, cheaply
         try:
             return urljoin(base, href)
         except ValueError:

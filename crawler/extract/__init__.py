@@ -8,6 +8,6 @@ gives an ``Article`` with empty fields and a warning.
 from __future__ import annotations
 
 from crawler.extract.article import EXTRACTOR_VERSION, Article, Caption
-from crawler.extract.pipeline import extract
+from crawler.extract.pipeline import extract, extract_dict
 
-__all__ = ["Article", "Caption", "EXTRACTOR_VERSION", "extract"]
+__all__ = ["Article", "Caption", "EXTRACTOR_VERSION", "extract", "extract_dict"]

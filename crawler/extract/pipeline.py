@@ -62,3 +62,8 @@ def extract(html: bytes | str, url: str | None = None, headers: Mapping[str, str
     if not article.body and len(article.warnings) == before:
         article.warnings.append("no article body found")
     return article
+
+
+def extract_dict(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None) -> dict:
+    """``extract(...).to_dict()``: what a process-pool worker returns (a plain dict pickles cheaply)."""
+    return extract(html, url, headers).to_dict()
