@@ -65,13 +65,9 @@ def body_readability(html: bytes, url: str) -> str:
 
 
 def body_newspaper4k(html: bytes, url: str) -> str:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import newspaper
-    article = newspaper.Article(url or "http://example.invalid/", fetch_images=False)
-    article.download(input_html=html.decode("utf-8", errors="replace"))
-    article.parse()
-    return article.text or ""
+    from metadata import newspaper_article
+
+    return newspaper_article(html, url).text or ""
 
 
 BODY_TOOLS = {

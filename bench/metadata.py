@@ -130,13 +130,19 @@ def tool_trafilatura(html: bytes, url: str) -> dict:
     return {"headline": d.get("title"), "authors": authors, "published": d.get("date"), "captions": None}
 
 
-def tool_newspaper4k(html: bytes, url: str) -> dict:
+def newspaper_article(html: bytes, url: str):
+    """A parsed newspaper4k Article from bytes we already have (both benchmarks use it)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import newspaper
     art = newspaper.Article(url or "http://example.invalid/", fetch_images=False)
     art.download(input_html=html.decode("utf-8", errors="replace"))
     art.parse()
+    return art
+
+
+def tool_newspaper4k(html: bytes, url: str) -> dict:
+    art = newspaper_article(html, url)
     pub = art.publish_date.isoformat() if art.publish_date else None
     return {"headline": art.title, "authors": list(art.authors), "published": pub, "captions": None}
 
