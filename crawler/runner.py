@@ -1,7 +1,8 @@
-"""From CLI flags to a finished crawl: settings, the spider, post-crawl checks, a summary.
+"""From CLI flags to a finished crawl: settings, the spider, a summary.
 
-Kept apart from click so that tests, the demo and (later) the scheduler drive crawls the same
-way users do.  A Twisted reactor runs once per process, so ``run_crawl`` runs once per process.
+Kept apart from click so that tests, the demo, jobs and scale-out workers drive crawls the same
+way users do.  A Twisted reactor runs once per process, so ``run_crawl`` runs once per process
+(the scheduler starts each job in a process of its own).
 """
 
 from __future__ import annotations
