@@ -74,7 +74,13 @@ def crashed_runs(job: Job) -> list[tuple[int, str]]:
     db = job.archive_path / "archive.db"
     if not db.exists():
         return []
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    from crawler.store.connection import connect_ro
+    from crawler.store.errors import StoreError
+
+    try:
+        conn = connect_ro(db)
+    except StoreError:
+        return []
     try:
         return conn.execute("SELECT id, started FROM crawls WHERE job = ? AND status = 'running'",
                             (job.name,)).fetchall()

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.store.connection import connect_ro
 from crawler.store.writer import StoreWriter
 
 
@@ -73,7 +74,7 @@ def merge_shards(shards: list[Path], into: Path) -> MergeResult:
     result = MergeResult()
     with StoreWriter(into) as writer:
         for shard in shards:
-            src = sqlite3.connect(f"file:{shard}?mode=ro", uri=True, timeout=30)
+            src = connect_ro(shard)
             src.row_factory = sqlite3.Row
             try:
                 crawl_ids = {}

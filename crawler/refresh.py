@@ -19,6 +19,8 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.jobs import parse_duration
+from crawler.store.connection import connect_ro
+from crawler.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +54,12 @@ def known_articles(db_path: Path) -> dict[str, tuple[int, datetime]]:
     """url -> (times captured, last capture time) for every article and asset in the dataset."""
     if not db_path.exists():
         return {}
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
     placeholders = ",".join("?" * len(PAGE_TYPES))
+    try:
+        conn = connect_ro(db_path)
+    except StoreError as exc:
+        logger.warning("refresh policy off: %s", exc)
+        return {}
     try:
         rows = conn.execute(
             "SELECT a.url, COUNT(c.id), MAX(c.fetched_at) FROM articles a "

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from crawler.jobrun import is_running
 from crawler.jobs import Job, JobsFileError, load_jobs
+from crawler.store.connection import connect_ro
+from crawler.store.errors import StoreError
 
 logger = logging.getLogger("newsarchive.scheduler")
 
@@ -39,7 +41,10 @@ def job_runs(job: Job, limit: int | None = None) -> list[dict]:
     db = job.archive_path / "archive.db"
     if not db.exists():
         return []
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        conn = connect_ro(db)
+    except StoreError:
+        return []
     conn.row_factory = sqlite3.Row
     try:
         sql = "SELECT * FROM crawls WHERE job = ? ORDER BY started DESC, id DESC"
@@ -142,7 +147,7 @@ class Scheduler:
             wait = min([tick, *[max(0.5, (n - now).total_seconds()) for n in upcoming]])
             deadline = time.monotonic() + wait
             while not self.stopping and time.monotonic() < deadline:
-                time.sleep(min(0.5, deadline - time.monotonic()) if deadline > time.monotonic() else 0)
+                time.sleep(max(0.0, min(0.5, deadline - time.monotonic())))
                 if self.reap():
                     break
         for proc in self.children.values():

@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from crawler.extensions import error_count, human_bytes, pages_fetched
+from crawler.store.connection import connect_ro
+from crawler.store.errors import StoreError
 
 
 def job_status(jobs: dict) -> list[str]:
@@ -32,7 +34,10 @@ def archive_status(archive: Path) -> list[str]:
     db = archive / "archive.db"
     if not db.exists():
         return lines + ["dataset    none yet"]
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        conn = connect_ro(db)
+    except StoreError as exc:
+        return lines + [f"dataset    {exc}"]
     try:
         count = lambda table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: E731
         lines.append(f"dataset    {db}: {count('articles')} articles, {count('article_versions')} versions, "

@@ -105,7 +105,11 @@ def frontier(redis_url, job):
 def merge(shards, into):
     """Merge worker shards (ARCHIVE/shards/*.db) into INTO/archive.db; merging twice adds nothing."""
     from crawler.merge import merge_shards
+    from crawler.store.errors import StoreError
 
     db = Path(into) / "archive.db"
-    result = merge_shards([Path(s) for s in shards], db)
+    try:
+        result = merge_shards([Path(s) for s in shards], db)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(result.summary(db))
