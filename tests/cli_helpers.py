@@ -29,6 +29,14 @@ def crawl_demo(server, archive: Path, *extra) -> subprocess.CompletedProcess:
                    "--feed", server.url + "/feeds/rss.xml", "--archive", archive, *FAST, *extra, check=True)
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def reachable_paths(rows) -> set[str]:
     """What a polite, complete crawl of the demo fetches: every page, document and linked or
     embedded asset, but never the robots-disallowed page or an asset nothing refers to."""
@@ -37,7 +45,7 @@ def reachable_paths(rows) -> set[str]:
             and (row["kind"] != "asset" or row.get("linked") or row.get("embedded"))}
 
 
-def _dechunk(body: bytes) -> bytes:
+def dechunk_independently(body: bytes) -> bytes:
     """Transfer-decoding written independently of archive/ so the check below can fail on its own."""
     out = b""
     while b"\r\n" in body:  # a body cut off by a size limit keeps what arrived
@@ -87,7 +95,7 @@ def warcio_check(paths) -> list[str]:
                     continue
                 head, _, body = record.raw_stream.read().partition(b"\r\n\r\n")
                 chunked = b"transfer-encoding: chunked" in head.lower()
-                spec = "sha1:" + base64.b32encode(hashlib.sha1(_dechunk(body) if chunked else body).digest()).decode()
+                spec = "sha1:" + base64.b32encode(hashlib.sha1(dechunk_independently(body) if chunked else body).digest()).decode()
                 explained = (chunked and all(m.startswith("payload digest failed") for m in problems[record_id])
                              and record.rec_headers.get_header("WARC-Payload-Digest") == spec)
                 if not explained:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-
-from cli_helpers import FAST, run_cli
+from cli_helpers import FAST, free_port, run_cli
 
 
 def assert_one_clear_error(proc, *words):
@@ -14,12 +12,6 @@ def assert_one_clear_error(proc, *words):
     assert len(errors) == 1, proc.stderr
     for word in words:
         assert word in errors[0], errors[0]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_malformed_url(tmp_path):

@@ -15,16 +15,10 @@ from collections import Counter
 
 import pytest
 
-from cli_helpers import FAST, NEWSARCHIVE, ROOT, reachable_paths, run_cli
+from cli_helpers import FAST, NEWSARCHIVE, ROOT, free_port, reachable_paths, run_cli
 from crawler.demo.manifest import manifest
 
 PASSWORD = "test-only-password"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

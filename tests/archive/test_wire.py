@@ -344,19 +344,6 @@ def sha1_label(data: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode()
 
 
-def dechunk_independently(body: bytes) -> bytes:
-    """A second, deliberately naive de-chunker, so the archive's own one is checked, not trusted.
-    A body cut off by a size limit keeps what arrived."""
-    out, rest = b"", body
-    while b"\r\n" in rest:
-        size_line, rest = rest.split(b"\r\n", 1)
-        size = int(size_line.split(b";")[0], 16)
-        if size == 0:
-            return out
-        out, rest = out + rest[:size], rest[size + 2:]
-    return out
-
-
 def test_stats_count_what_the_wire_saw(crawl):
     stats = crawl["stats"]
     with_wire = [r for r in crawl["rows"] if "wire" in r]
@@ -412,7 +399,7 @@ def warc_crawl(servers, tmp_path_factory):
 def test_warc_blocks_equal_the_server_log_and_pass_warcio_check(servers, warc_crawl):
     from warcio.archiveiterator import ArchiveIterator
 
-    from cli_helpers import warcio_check_problems
+    from cli_helpers import dechunk_independently, warcio_check_problems
 
     plain, tls = servers
     s, rows, archive_dir = plain.url, warc_crawl["rows"], warc_crawl["archive"]
