@@ -163,10 +163,6 @@ class StorePipeline:
             self.crawler.stats.inc_value("store/articles")
         return item
 
-    def close_spider(self, spider=None):
-        if self.writer is not None:
-            self.writer.flush()
-
     def spider_closed(self, spider, reason):
         """Runs after the downloader and pipelines are done, when the finish reason is known."""
         if self._flusher is not None and self._flusher.running:
