@@ -24,18 +24,32 @@ def _failed(article: Article, stage: str, exc: Exception) -> None:
     article.warnings.append(f"{stage} extraction failed: {type(exc).__name__}: {exc}")
 
 
-def extract(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Article:
-    """Never raises: bad input gives an ``Article`` with empty fields and a warning saying why."""
-    article = Article(url=url)
+def parse(html: bytes | str, headers: Mapping[str, str] | None = None) -> tuple[object | None, list[str]]:
+    """The lxml document every stage reads, and what decoding had to say; ``(None, [why])`` when
+    there is nothing to parse. Split from ``extract`` so a caller that needs the same tree for
+    something else (the spider's page analysis) parses a page once, not twice."""
+    warnings: list[str] = []
     try:
         text, warnings = encoding.decode_html(html, headers)
-        article.warnings.extend(warnings)
         doc = encoding.parse_html(text)
     except Exception as exc:  # never raise on bad input; say what happened
-        _failed(article, "decoding", exc)
-        return article
+        return None, [*warnings, f"decoding extraction failed: {type(exc).__name__}: {exc}"]
     if doc is None:
-        article.warnings.append("empty or unparseable document")
+        warnings.append("empty or unparseable document")
+    return doc, warnings
+
+
+def extract(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Article:
+    """Never raises: bad input gives an ``Article`` with empty fields and a warning saying why."""
+    doc, warnings = parse(html, headers)
+    return extract_parsed(doc, url, warnings)
+
+
+def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()) -> Article:
+    """``extract`` on a document from ``parse`` (which it prunes: parse again to reuse a page)."""
+    article = Article(url=url)
+    article.warnings.extend(warnings)
+    if doc is None:
         return article
     elements = int(doc.xpath("count(//*)"))  # counted in C, so the guard itself is cheap
     if elements > MAX_ELEMENTS:
