@@ -1,15 +1,14 @@
 """Item pipelines: extraction, then the SQLite dataset.
 
-Extraction is CPU-bound; with ``EXTRACT_WORKERS > 0`` it runs in a process pool so the reactor
-thread keeps downloading while pages are parsed (platform notes P11).
+Extraction is CPU-bound and runs in the crawl's process pool (``crawler.workers``) so the reactor
+thread keeps downloading while pages are parsed (platform notes P11). The news spider already
+extracts its articles there, from the parse it needs anyway; ``ExtractPipeline`` extracts what
+arrives without an ``article`` and, for every article, writes its WARC metadata record.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from scrapy import signals
@@ -17,6 +16,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
 from crawler.extract import extract_dict
+from crawler.workers import PagePool
 
 logger = logging.getLogger(__name__)
 
@@ -25,54 +25,30 @@ def archive_dir(settings) -> Path:
     return Path(settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive")
 
 
-def _worker_context():
-    """Workers start from a fork server and import only the extractor (on their first page).
-
-    Forking the crawler itself would copy a process with a running reactor, open SQLite and
-    WARC handles, and every worker would carry (and slowly dirty) the crawler's ~100 MB; from
-    the fork server each worker is ~30 MB. No preload on purpose: preloading makes the fork
-    server import ``__main__``, which re-runs any script that calls the crawler unguarded."""
-    return multiprocessing.get_context("forkserver")
-
-
 class ExtractPipeline:
-    """Turns a ``PageItem``'s HTML into an ``article`` dict and drops the HTML."""
+    """Makes sure a ``PageItem`` carries an ``article`` dict, and drops its HTML."""
 
-    def __init__(self, crawler, workers: int = 0):
+    def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("EXTRACT_ENABLED", True):
             raise NotConfigured
-        pipe = cls(crawler, crawler.settings.getint("EXTRACT_WORKERS", 1))
-        crawler.signals.connect(pipe.close_spider, signal=signals.spider_closed)
-        return pipe
-
-    def open_spider(self, spider=None):
-        if self.workers > 0 and self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context())
-
-    def close_spider(self, spider=None):
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=False)
-            self.pool = None
+        return cls(crawler)
 
     async def process_item(self, item, spider=None):
-        body = item.get("body")
-        if not body:
-            raise DropItem(f"no body to extract: {item.get('url')}")
-        args = (body, item["url"], item.get("headers") or {})
-        if self.pool is not None:
+        article = item.get("article")
+        if article is None:
+            body = item.get("body")
+            if not body:
+                raise DropItem(f"no body to extract: {item.get('url')}")
             # a function of crawler.extract crosses the process boundary: the worker never has to
             # import this module (and with it Scrapy and Twisted)
-            article = await asyncio.wrap_future(self.pool.submit(extract_dict, *args))
-        else:
-            article = extract_dict(*args)
-        item["article"] = article
+            article = await PagePool.of(self.crawler).run(
+                extract_dict, body, item["url"], item.get("headers") or {})
+            item["article"] = article
         item["body"] = None
         self.stats.inc_value("extract/articles")
         if article.get("warnings"):

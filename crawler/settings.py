@@ -100,7 +100,7 @@ WARC_FSYNC = False                            # fsync after every record (slower
 
 # --- extraction (EXTRACT_*) --------------------------------------------------
 EXTRACT_ENABLED = True
-EXTRACT_WORKERS = 1                           # 0: in the reactor thread; N: a process pool (1 suits 2 cores: reactor + 1 worker)
+EXTRACT_WORKERS = 1                           # page parsing + extraction: 0 in the reactor thread; N a process pool (1 suits 2 cores: reactor + 1 worker)
 
 # --- dataset (STORE_*) -------------------------------------------------------
 STORE_ENABLED = True

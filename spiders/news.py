@@ -29,20 +29,21 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
-from scrapy.http import HtmlResponse, TextResponse
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
 
 from crawler.items import PageItem
-from spiders.classify import classify
+from crawler.workers import PagePool
 from spiders.discovery import (maybe_gunzip, parse_feed, parse_sitemap, parse_text_sitemap,
                                 robots_sitemaps, sniff)
 from spiders.failures import failure_reason, quiet_robots_errors
+from spiders.page import analyse, joiner
 from spiders.scope import Scope, clean_url, split_list
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,8 @@ class NewsSpider(scrapy.Spider):
         # Scrapy's OffsiteMiddleware reads this too, so redirects out of scope are dropped alike.
         self.allowed_domains = list(self.scope.domains)
         self.unzip_max = setting("getint", "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024)
+        # extracted where the page is parsed anyway (spiders.page); ExtractPipeline uses the result
+        self.extract_articles = setting("getbool", "EXTRACT_ENABLED", True)
         self._robots_origins = set()
         if self.use_robots_sitemaps:
             self._robots_origins = {"{0.scheme}://{0.netloc}".format(urlsplit(u))
@@ -237,7 +240,7 @@ class NewsSpider(scrapy.Spider):
 
     # --- responses -----------------------------------------------------------------------------
 
-    def parse(self, response, **kwargs):
+    async def parse(self, response, **kwargs):
         hints = response.meta.get("hints") or make_hints("seed", 0)
         for url in (response.url, *response.meta.get("redirect_urls", ())):
             self._pending.pop(url, None)
@@ -252,15 +255,16 @@ class NewsSpider(scrapy.Spider):
         if kind == "other" and expect == "sitemap":
             kind = "sitemap"  # perhaps a plain-text sitemap; _parse_sitemap says if not
         if kind == "sitemap":
-            yield from self._parse_sitemap(response, hints)
+            for request in self._parse_sitemap(response, hints):
+                yield request
         elif kind == "feed":
-            yield from self._parse_feed(response, hints)
+            for request in self._parse_feed(response, hints):
+                yield request
         elif kind == "html":
             if expect in ("sitemap", "feed"):
                 logger.warning("expected a %s, got an HTML page: %s (crawled as a page)", expect, response.url)
-            if not isinstance(response, TextResponse):
-                response = response.replace(cls=HtmlResponse)
-            yield from self._parse_html(response, hints)
+            async for output in self._parse_html(response, hints):
+                yield output
         else:
             self._inc("news/non_html")
             if hints.get("source") == "seed":
@@ -268,28 +272,32 @@ class NewsSpider(scrapy.Spider):
                 logger.warning("seed is not an HTML page, sitemap or feed: %s (%s)", response.url, ctype)
         self._close_if_limit()
 
-    def _parse_html(self, response, hints):
+    async def _parse_html(self, response, hints):
+        """The page is parsed once, in the crawl's worker pool (``spiders.page.analyse``): the
+        reactor thread only turns what came back into requests and, for an article, an item that
+        already carries its extraction."""
         headers = {k.decode("latin-1").lower(): ", ".join(v.decode("latin-1") for v in vs)
                    for k, vs in response.headers.items()}
-        try:
-            root = response.selector.root
-        except Exception as exc:  # noqa: BLE001 - a page lxml cannot read is a page, not a crash
-            logger.warning("unreadable HTML: %s (%s)", response.url, exc)
+        page = await PagePool.of(self.crawler).run(
+            analyse, response.body, response.url, headers, self.fetch_embeds, self.extract_articles)
+        if page["unreadable"]:
+            logger.warning("unreadable HTML: %s (%s)", response.url, page["unreadable"])
             return
-        verdict = classify(response.url, root, headers)
-        self._inc(f"news/classify/{verdict.reason}")
-        join = _joiner(response)
-        links = [(join(href), expect) for href, expect in self._links(root)]  # joined once, used twice
-        if verdict.label == "article":
+        self._inc(f"news/classify/{page['reason']}")
+        links = page["links"]
+        if page["label"] == "article":
             self._inc("news/articles")
             warc = response.meta.get("warc")
             outlinks = list(dict.fromkeys(url for url, expect in links if expect == "page" and url))
-            yield PageItem(
+            item = PageItem(
                 url=response.url, status=response.status, headers=headers, body=response.body,
                 fetched_at=(warc or {}).get("fetched_at") or _now_iso(), warc=warc, hints=hints,
                 outlinks=outlinks,
             )
-        elif verdict.label == "listing":
+            if page["article"] is not None:
+                item["article"] = page["article"]
+            yield item
+        elif page["label"] == "listing":
             self._inc("news/listings")
         else:
             self._inc("news/other")
@@ -301,26 +309,12 @@ class NewsSpider(scrapy.Spider):
                     yield request
         if self.fetch_embeds:
             # Page requisites belong to the page: no depth or include/exclude rule, only the host.
-            for src in self._embeds(root):
-                url = clean_url(join(src))
+            for src in page["embeds"]:
+                url = clean_url(src)
                 if url is not None and self.scope.host_allowed(url):
                     request = self._request(url, make_hints("embed", depth, response.url), "embed")
                     if request is not None:
                         yield request
-
-    @staticmethod
-    def _links(root):
-        """(href, what is expected there): pages by <a>/<area>, and the feeds a page advertises."""
-        for href in root.xpath("//a/@href | //area/@href"):
-            yield href, "page"
-        for href in root.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"
-                               "[contains(@type, 'rss') or contains(@type, 'atom')]/@href"):
-            yield href, "feed"
-
-    @staticmethod
-    def _embeds(root):
-        return root.xpath("//img/@src | //script/@src | //link[contains(concat(' ', "
-                          "normalize-space(@rel), ' '), ' stylesheet ')]/@href")
 
     def _parse_sitemap(self, response, hints):
         body = _body(response, self.unzip_max)
@@ -432,25 +426,7 @@ def _join(response, href: str) -> str:
 
 
 def _joiner(response):
-    """``_join`` for many links of one page: the base URL is looked up once, absolute links are
-    not re-parsed (pages carry hundreds of links; joining them was a visible share of crawl CPU)."""
-    base = get_base_url(response) if isinstance(response, TextResponse) else response.url
-    parts = urlsplit(base)
-    origin = f"{parts.scheme}://{parts.netloc}"
-
-    def join(href: str) -> str:
-        href = href.strip()
-        if "\\" not in href:
-            if href.startswith(("http://", "https://")):
-                return href
-            if href.startswith("/") and not href.startswith("//") and "/." not in href:
-                return origin + href  # root-relative, the common case: what urljoin gives, cheaply
-        try:
-            return urljoin(base, href)
-        except ValueError:
-            return ""
-
-    return join
+    return joiner(get_base_url(response) if isinstance(response, TextResponse) else response.url)
 
 
 def _body(response, max_size: int) -> bytes:
