@@ -136,11 +136,12 @@ class TreeSampler(threading.Thread):
             for pid, (ticks, _) in procs.items():
                 self.cpu_ticks[pid] = max(ticks, self.cpu_ticks.get(pid, 0))
 
-    def stop(self) -> tuple[float, float]:
-        """(peak RSS in MB, CPU seconds)."""
+    def stop(self) -> tuple[float, float, float]:
+        """(peak RSS in MB, CPU seconds of the tree, CPU seconds of the root process alone)."""
         self.done.set()
         self.join()
-        return self.peak_kb / 1024, sum(self.cpu_ticks.values()) / CLK_TCK
+        return (self.peak_kb / 1024, sum(self.cpu_ticks.values()) / CLK_TCK,
+                self.cpu_ticks.get(self.pid, 0) / CLK_TCK)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -186,10 +187,10 @@ def _run_measured(cmd: list[str], site: Site) -> dict:
     sampler = TreeSampler(proc.pid)
     sampler.start()
     out, err = proc.communicate()
-    peak_mb, cpu_s = sampler.stop()
+    peak_mb, cpu_s, root_cpu_s = sampler.stop()
     return {"returncode": proc.returncode, "stdout": out.decode(errors="replace"),
             "stderr": err.decode(errors="replace"), "peak_rss_mb": peak_mb,
-            "crawler_cpu_s": cpu_s, "server_cpu_s": site.cpu() - server_cpu}
+            "crawler_cpu_s": cpu_s, "reactor_cpu_s": root_cpu_s, "server_cpu_s": site.cpu() - server_cpu}
 
 
 def run_bare(site: Site, workdir: Path) -> dict:
@@ -248,7 +249,7 @@ def _result(mode: str, articles: int, stats: dict, res: dict) -> dict:
     return {"mode": mode, "articles": int(articles), "elapsed_s": elapsed,
             "pages_per_s": articles / elapsed if elapsed > 0 else 0.0,
             "peak_rss_mb": res["peak_rss_mb"], "crawler_cpu_s": res["crawler_cpu_s"],
-            "server_cpu_s": res["server_cpu_s"]}
+            "reactor_cpu_s": res["reactor_cpu_s"], "server_cpu_s": res["server_cpu_s"]}
 
 
 # --- reporting --------------------------------------------------------------------------------
@@ -261,16 +262,20 @@ def summarise(runs: list[dict]) -> dict:
             "server_share": sum(r["server_cpu_s"] for r in runs) / max(
                 1e-9, sum(r["server_cpu_s"] + r["crawler_cpu_s"] for r in runs)),
             "cpu_ms_per_page": 1000 * statistics.median(r["crawler_cpu_s"] / max(1, r["articles"])
-                                                        for r in runs)}
+                                                        for r in runs),
+            "reactor_ms_per_page": 1000 * statistics.median(r["reactor_cpu_s"] / max(1, r["articles"])
+                                                            for r in runs)}
 
 
 def format_table(rows: list[dict]) -> str:
     lines = [f"{'mode':<7} {'pages':>6} {'median pages/s':>15} {'runs':>5} {'peak RSS MB':>12}"
-             f"   {'each run (pages/s)':<24} {'crawler CPU ms/page':>20} {'server CPU share':>17}"]
+             f"   {'each run (pages/s)':<24} {'crawler CPU ms/page':>20} {'of it reactor process':>22}"
+             f" {'server CPU share':>17}"]
     for r in rows:
         lines.append(f"{r['mode']:<7} {r['pages']:>6} {r['pages_per_s']:>15.1f} {r['runs']:>5} "
                      f"{r['peak_rss_mb']:>12.1f}   {' / '.join(map(str, r['all'])):<24} "
-                     f"{r['cpu_ms_per_page']:>20.2f} {100 * r['server_share']:>16.1f}%")
+                     f"{r['cpu_ms_per_page']:>20.2f} {r['reactor_ms_per_page']:>22.2f}"
+                     f" {100 * r['server_share']:>16.1f}%")
     return "\n".join(lines)
 
 
