@@ -227,9 +227,10 @@ class WarcWriterMiddleware:
         url = response.url
         req_id, resp_id = R.new_record_id(), R.new_record_id()
         date = R.warc_date()
-        digest = R.payload_digest(resp_block)
+        payload = R.entity_body(resp_block)
+        digest = R.sha1_digest(payload)
         original = None
-        if self.digests is not None and not truncated and R.entity_body(resp_block):
+        if self.digests is not None and not truncated and payload:
             try:
                 latest = self.digests.latest(url)
             except sqlite3.Error as exc:
@@ -245,7 +246,7 @@ class WarcWriterMiddleware:
         else:
             main = R.http_record(
                 "response", url, resp_block, record_id=resp_id, date=date, ip=ip,
-                concurrent_to=req_id, truncated=truncated, extra_headers=extra,
+                concurrent_to=req_id, truncated=truncated, extra_headers=extra, digest=digest,
             )
         req = R.http_record(
             "request", request.url, req_block, record_id=req_id, date=date, ip=ip,

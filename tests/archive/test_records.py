@@ -106,3 +106,26 @@ def test_middleware_is_off_when_warc_disabled_and_registers_itself_otherwise(tmp
     mw = WarcWriterMiddleware.from_crawler(crawler)
     assert crawler.warc_writer is mw and mw.warc_dir == str(tmp_path / "warcs")
     assert not (tmp_path / "warcs").exists()  # nothing is created before the spider opens
+
+
+def test_record_ids_are_unique_uuid4_urns_also_after_a_fork():
+    import os
+    import uuid
+
+    ids = [R.new_record_id() for _ in range(1000)]  # crosses a refill of the random buffer
+    assert len(set(ids)) == 1000
+    for rid in ids[:50]:
+        assert rid.startswith("<urn:uuid:") and rid.endswith(">")
+        parsed = uuid.UUID(rid[len("<urn:uuid:"):-1])
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child draws from its own randomness, not the parent's buffer
+        os.write(write, "\n".join(R.new_record_id() for _ in range(20)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    with os.fdopen(read) as fh:
+        child = set(fh.read().split("\n"))
+    parent = {R.new_record_id() for _ in range(20)}
+    assert len(child) == 20 and not child & parent
