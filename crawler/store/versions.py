@@ -11,6 +11,18 @@ import sqlite3
 from crawler.store import records
 
 
+# The flat current-version columns, in the order of ``flat`` in store_article.
+_FLAT_COLUMNS = (
+    "canonical_url", "site", "headline", "description", "byline", "authors", "published",
+    "modified", "section", "tags", "language", "site_name", "top_image", "body", "word_count",
+    "captions", "captions_text", "authors_text", "first_seen", "last_seen", "version_count",
+    "fetched_at", "warc_filename", "warc_offset", "warc_record_id", "payload_digest", "replay_url")
+_INSERT_ARTICLE = (f"INSERT INTO articles (id, url, {', '.join(_FLAT_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * (len(_FLAT_COLUMNS) + 2))})")
+_UPDATE_ARTICLE = (f"UPDATE articles SET {', '.join(c + ' = ?' for c in _FLAT_COLUMNS)}, "
+                   "current_version_id = ? WHERE id = ?")
+
+
 def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
                   capture_id: int | None, seen: str, article_id: int | None = None) -> str:
     """Store a normalised article seen at ``seen``; returns "new", "version" or "unchanged".
@@ -32,18 +44,35 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
             return "unchanged"
         outcome = "version"
     else:
-        cur = conn.execute("INSERT INTO articles (id, url, first_seen, last_seen, version_count) "
-                           "VALUES (?, ?, ?, ?, 0)", (article_id, article["url"], seen, seen))
-        aid, version_count, first_seen, last_seen = cur.lastrowid, 0, seen, seen
+        aid, version_count, first_seen, last_seen = article_id, 0, seen, seen
         outcome = "new"
 
     version = version_count + 1
+    authors_json = records.dumps(article["authors"])
+    capture = capture or {}
+    flat = (article["canonical_url"], records.site_of(article["url"]), article["headline"],
+            article["description"], article["byline"], authors_json, article["published"],
+            article["modified"], article["section"], records.dumps(article["tags"]),
+            article["language"], article["site_name"], article["top_image"], article["body"],
+            article["word_count"], records.dumps(article["captions"]),
+            records.captions_text(article["captions"]), ", ".join(article["authors"]) or None,
+            first_seen, last_seen, version, capture.get("fetched_at") or seen,
+            capture.get("filename"), capture.get("offset"), capture.get("record_id"),
+            capture.get("payload_digest"),
+            records.replay_url(capture.get("fetched_at"), capture.get("url") or article["url"])
+            if capture.get("record_id") else None)
+    if outcome == "new":
+        # The whole row at once: the insert trigger indexes its text for search once, where an
+        # empty row completed by an UPDATE would be indexed, un-indexed and indexed again.
+        # current_version_id follows the version's insert (the two rows point at each other).
+        aid = conn.execute(_INSERT_ARTICLE, (aid, article["url"], *flat)).lastrowid
+
     cur = conn.execute(
         "INSERT INTO article_versions (article_id, version, content_hash, headline, description, "
         "byline, authors, published, modified, section, language, body, word_count, "
         "extractor_version, capture_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (aid, version, digest, article["headline"], article["description"], article["byline"],
-         records.dumps(article["authors"]), article["published"], article["modified"],
+         authors_json, article["published"], article["modified"],
          article["section"], article["language"], article["body"], article["word_count"],
          article["extractor_version"], capture_id, records.utc_now()))
     version_id = cur.lastrowid
@@ -54,26 +83,10 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
     _link_names(conn, aid, article["authors"], "authors", "article_authors", "author_id", True)
     _link_names(conn, aid, article["tags"], "tags", "article_tags", "tag_id", False)
 
-    capture = capture or {}
-    conn.execute(
-        "UPDATE articles SET canonical_url = ?, site = ?, headline = ?, description = ?, "
-        "byline = ?, authors = ?, published = ?, modified = ?, section = ?, tags = ?, "
-        "language = ?, site_name = ?, top_image = ?, body = ?, word_count = ?, captions = ?, "
-        "captions_text = ?, authors_text = ?, first_seen = ?, last_seen = ?, version_count = ?, "
-        "current_version_id = ?, fetched_at = ?, warc_filename = ?, warc_offset = ?, "
-        "warc_record_id = ?, payload_digest = ?, replay_url = ? WHERE id = ?",
-        (article["canonical_url"], records.site_of(article["url"]), article["headline"],
-         article["description"], article["byline"], records.dumps(article["authors"]),
-         article["published"], article["modified"], article["section"],
-         records.dumps(article["tags"]), article["language"], article["site_name"],
-         article["top_image"], article["body"], article["word_count"],
-         records.dumps(article["captions"]), records.captions_text(article["captions"]),
-         ", ".join(article["authors"]) or None, first_seen, last_seen, version, version_id,
-         capture.get("fetched_at") or seen, capture.get("filename"), capture.get("offset"),
-         capture.get("record_id"), capture.get("payload_digest"),
-         records.replay_url(capture.get("fetched_at"), capture.get("url") or article["url"])
-         if capture.get("record_id") else None,
-         aid))
+    if outcome == "new":
+        conn.execute("UPDATE articles SET current_version_id = ? WHERE id = ?", (version_id, aid))
+    else:
+        conn.execute(_UPDATE_ARTICLE, (*flat, version_id, aid))
     return outcome
 
 

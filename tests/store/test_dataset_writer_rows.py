@@ -136,7 +136,7 @@ def write_sequence(db) -> tuple[dict, dict, list]:
 # Dumped from the writer of commit f697ff6, before its statements were reworked.
 EXPECTED_COUNTS = ({"captures": 9, "articles_new": 7, "versions": 2, "unchanged": 5, "failed": 4},
                    {"captures": 0, "articles_new": 1, "versions": 0, "unchanged": 0, "failed": 0})
-_BAD_TAG = (f"article {G!r}: 'utf-8' codec can't encode character '\\ud800' in position 3: "
+_BAD_TAG = (f"article {G!r}: 'utf-8' codec can't encode character '\\ud800' in position N: "
             "surrogates not allowed")
 EXPECTED_ERRORS = [
     f"article {ART_BAD_COUNT['url']!r}: Python int too large to convert to SQLite INTEGER",
@@ -301,7 +301,8 @@ def test_rows_and_search_index_are_exactly_those_of_the_reference_writer(tmp_pat
     db = tmp_path / "archive.db"
     counts_one, counts_two, errors = write_sequence(db)
     assert (counts_one, counts_two) == EXPECTED_COUNTS
-    assert errors == EXPECTED_ERRORS
+    # which statement meets the bad tag first (its row or its JSON list) is not the contract
+    assert [re.sub(r"in position \d+", "in position N", e) for e in errors] == EXPECTED_ERRORS
     rows = dump(db)
     for table in TABLES:
         assert [tuple(r.values()) for r in rows[table]] == EXPECTED_ROWS[table], table
