@@ -24,10 +24,14 @@ _UPDATE_ARTICLE = (f"UPDATE articles SET {', '.join(c + ' = ?' for c in _FLAT_CO
 
 
 def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
-                  capture_id: int | None, seen: str, article_id: int | None = None) -> str:
+                  capture_id: int | None, seen: str, article_id: int | None = None,
+                  name_ids: dict | None = None) -> str:
     """Store a normalised article seen at ``seen``; returns "new", "version" or "unchanged".
 
     ``article_id`` pins the id of a new article (migration 2 keeps the old rowids).
+    ``name_ids`` remembers author and tag ids across calls, keyed by (table, name): a name's
+    id never changes once its row exists, so a known name costs no statement. Keys are only
+    ever added, at the end, so a caller can drop those of an entry it rolls back.
     """
     digest = records.content_hash(article)
     row = conn.execute(
@@ -76,12 +80,14 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
          article["section"], article["language"], article["body"], article["word_count"],
          article["extractor_version"], capture_id, records.utc_now()))
     version_id = cur.lastrowid
-    conn.executemany(
-        "INSERT INTO images (version_id, position, src, alt, caption, credit) VALUES (?,?,?,?,?,?)",
-        [(version_id, i, c["src"], c["alt"], c["caption"], c["credit"])
-         for i, c in enumerate(article["captions"])])
-    _link_names(conn, aid, article["authors"], "authors", "article_authors", "author_id", True)
-    _link_names(conn, aid, article["tags"], "tags", "article_tags", "tag_id", False)
+    if article["captions"]:
+        conn.executemany(
+            "INSERT INTO images (version_id, position, src, alt, caption, credit) "
+            "VALUES (?,?,?,?,?,?)",
+            [(version_id, i, c["src"], c["alt"], c["caption"], c["credit"])
+             for i, c in enumerate(article["captions"])])
+    _link_names(conn, aid, article["authors"], "authors", name_ids)
+    _link_names(conn, aid, article["tags"], "tags", name_ids)
 
     if outcome == "new":
         conn.execute("UPDATE articles SET current_version_id = ? WHERE id = ?", (version_id, aid))
@@ -90,15 +96,35 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
     return outcome
 
 
-def _link_names(conn, article_id, values, table, link_table, fk, ordered):
+_LINKS = {
+    "authors": ("DELETE FROM article_authors WHERE article_id = ?",
+                "INSERT OR IGNORE INTO article_authors (article_id, author_id, position) "
+                "VALUES (?, ?, ?)"),
+    "tags": ("DELETE FROM article_tags WHERE article_id = ?",
+             "INSERT OR IGNORE INTO article_tags (article_id, tag_id) VALUES (?, ?)"),
+}
+
+
+def _link_names(conn, article_id, names, table, name_ids):
     """Replace the article's author (or tag) links with the current version's list."""
-    conn.execute(f"DELETE FROM {link_table} WHERE article_id = ?", (article_id,))
-    for position, name in enumerate(values):
-        conn.execute(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", (name,))
-        (name_id,) = conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
-        if ordered:
-            conn.execute(f"INSERT OR IGNORE INTO {link_table} (article_id, {fk}, position) "
-                         "VALUES (?, ?, ?)", (article_id, name_id, position))
-        else:
-            conn.execute(f"INSERT OR IGNORE INTO {link_table} (article_id, {fk}) VALUES (?, ?)",
-                         (article_id, name_id))
+    delete, insert = _LINKS[table]
+    conn.execute(delete, (article_id,))
+    if not names:
+        return
+    ids = [_name_id(conn, table, name, name_ids) for name in names]
+    if table == "authors":  # ordered: the byline's order
+        conn.executemany(insert, [(article_id, i, pos) for pos, i in enumerate(ids)])
+    else:
+        conn.executemany(insert, [(article_id, i) for i in ids])
+
+
+def _name_id(conn, table, name, name_ids):
+    if name_ids is not None:
+        known = name_ids.get((table, name))
+        if known is not None:
+            return known
+    conn.execute(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", (name,))
+    (name_id,) = conn.execute(f"SELECT id FROM {table} WHERE name = ?", (name,)).fetchone()
+    if name_ids is not None:
+        name_ids[(table, name)] = name_id
+    return name_id

@@ -20,6 +20,9 @@ from crawler.store.errors import StoreError
 from crawler.store.migrations import migrate
 from crawler.store.versions import store_article
 
+# Names are few next to articles; past this many the remembered ids are simply dropped.
+NAME_IDS_MAX = 200_000
+
 
 class StoreWriter:
     def __init__(self, db_path, batch_size: int = 500, flush_seconds: float = 2.0,
@@ -39,6 +42,10 @@ class StoreWriter:
                        "failed": 0}
         self.errors: list[str] = []
         self.closed = False
+        # (table, name) -> id of the authors and tags rows this connection has met: ids never
+        # change, so a known name costs no statement; an unknown one is looked up (another
+        # crawl process may have added it) and remembered once its transaction commits.
+        self._name_ids: dict = {}
 
     # --- crawls: written at once, they bracket a run -----------------------------------
 
@@ -93,19 +100,28 @@ class StoreWriter:
         ordered = [e for e in batch if e[0] == "capture"] + [e for e in batch if e[0] == "article"]
         counts = dict.fromkeys(self.counts, 0)
         errors = []
-        with self._transaction():
-            for entry in ordered:
-                self.conn.execute("SAVEPOINT entry")
-                try:
-                    outcome = self._store(entry)
-                except (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError,
-                        sqlite3.ProgrammingError, OverflowError, TypeError, ValueError) as exc:
-                    self.conn.execute("ROLLBACK TO entry")
-                    outcome = "failed"
-                    errors.append(f"{entry[0]} {entry[1].get('url')!r}: {exc}")
-                self.conn.execute("RELEASE entry")
-                if outcome:
-                    counts[outcome] += 1
+        names_before = len(self._name_ids)
+        try:
+            with self._transaction():
+                for entry in ordered:
+                    entry_names = len(self._name_ids)
+                    self.conn.execute("SAVEPOINT entry")
+                    try:
+                        outcome = self._store(entry)
+                    except (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError,
+                            sqlite3.ProgrammingError, OverflowError, TypeError, ValueError) as exc:
+                        self.conn.execute("ROLLBACK TO entry")
+                        _forget_newest(self._name_ids, entry_names)
+                        outcome = "failed"
+                        errors.append(f"{entry[0]} {entry[1].get('url')!r}: {exc}")
+                    self.conn.execute("RELEASE entry")
+                    if outcome:
+                        counts[outcome] += 1
+        except BaseException:
+            _forget_newest(self._name_ids, names_before)  # rolled back with the transaction
+            raise
+        if len(self._name_ids) > NAME_IDS_MAX:
+            self._name_ids.clear()
         self._pending = self._pending[len(batch):]
         for key, value in counts.items():
             self.counts[key] += value
@@ -126,7 +142,8 @@ class StoreWriter:
             raise ValueError("article without a URL")
         capture_id = store_capture(self.conn, capture, crawl_id) if capture.get("url") else None
         seen = records.text(capture.get("fetched_at")) or records.utc_now()
-        outcome = store_article(self.conn, article, capture, capture_id, seen)
+        outcome = store_article(self.conn, article, capture, capture_id, seen,
+                                name_ids=self._name_ids)
         return {"new": "articles_new", "version": "versions"}.get(outcome, outcome)
 
     def _transaction(self):
@@ -150,6 +167,12 @@ class StoreWriter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _forget_newest(ids: dict, keep: int) -> None:
+    """Drop the keys added after the first ``keep``: those of rolled-back rows."""
+    while len(ids) > keep:
+        ids.popitem()
 
 
 class _Transaction:

@@ -88,6 +88,9 @@ def write_sequence(db) -> tuple[dict, dict, list]:
     one.add_article(ART_C, _capture(3, C, T0), crawl)  # capture stored with its article only
     one.add_capture(cap_a, crawl)  # the same record twice: one row
     one.add_article(ART_BAD_COUNT, _capture(4, ART_BAD_COUNT["url"], T0), crawl)
+    # the same capture again, with an article that can be stored: the capture row is written now
+    one.add_article({**ART_BAD_COUNT, "word_count": None, "authors": []},
+                    _capture(4, ART_BAD_COUNT["url"], T0), crawl)
     one.add_article({"headline": "no url anywhere"}, {}, crawl)
     one.add_capture({"url": "https://news.example/down", "status": None, "mime": None,
                      "fetched_at": T0, "error": "DNS lookup failed", "record_id": None,
@@ -100,6 +103,10 @@ def write_sequence(db) -> tuple[dict, dict, list]:
     one.add_article(ART_E, cap_e, crawl)
     one.add_article(ART_G_BAD, _capture(7, G, T0), crawl)
     one.add_article(ART_E2, _capture(8, E, "2026-11-24T03:00:00.000000Z"), crawl)
+    # a version failing at its last tag: its new author and first tag are rolled back with it
+    one.add_article({**ART_E2, "authors": ["Hiro Tanaka", "Rolled Back Author"],
+                     "tags": ["Fresh Tag", "bad\ud800tag"]},
+                    _capture(10, E, "2026-11-24T04:00:00.000000Z"), crawl)
     one.add_article(ART_F, _capture(9, F, T0), crawl)
     one.flush()
 
@@ -134,18 +141,18 @@ def write_sequence(db) -> tuple[dict, dict, list]:
 
 
 # Dumped from the writer of commit f697ff6, before its statements were reworked.
-EXPECTED_COUNTS = ({"captures": 9, "articles_new": 7, "versions": 2, "unchanged": 5, "failed": 4},
+EXPECTED_COUNTS = ({"captures": 9, "articles_new": 8, "versions": 2, "unchanged": 5, "failed": 5},
                    {"captures": 0, "articles_new": 1, "versions": 0, "unchanged": 0, "failed": 0})
-_BAD_TAG = (f"article {G!r}: 'utf-8' codec can't encode character '\\ud800' in position N: "
-            "surrogates not allowed")
+_SURROGATE = "'utf-8' codec can't encode character '\\ud800' in position N: surrogates not allowed"
 EXPECTED_ERRORS = [
     f"article {ART_BAD_COUNT['url']!r}: Python int too large to convert to SQLite INTEGER",
-    "article None: article without a URL", _BAD_TAG, _BAD_TAG,
+    "article None: article without a URL",
+    f"article {G!r}: {_SURROGATE}", f"article {E!r}: {_SURROGATE}", f"article {G!r}: {_SURROGATE}",
 ]
-EXPECTED_FTS = {"budget": [2], "zoning": [1], "okafor": [1, 7, 8], "storm": [5], "coast": [5],
-                "headline:storm": [5], "captions_text:AP": [1], "wei": [1, 2], "café": [2],
-                "authors_text:late": [7, 8], "residents": [1], "tonight": [],
-                "index_is_the_rebuilt_index": True, "docs": 8}
+EXPECTED_FTS = {"budget": [2], "zoning": [1], "okafor": [1, 8, 9], "storm": [6], "coast": [6],
+                "headline:storm": [6], "captions_text:AP": [1], "wei": [1, 2], "café": [2],
+                "authors_text:late": [8, 9], "residents": [1], "tonight": [],
+                "index_is_the_rebuilt_index": True, "docs": 9}
 EXPECTED_ROWS = {
     'crawls': [
         (1, '2026-11-24T01:00:00.000000Z', '2026-11-24T06:00:00.000000Z', 'finished', '{"articles": 8}', 'one', '{"n": 1}'),
@@ -158,39 +165,42 @@ EXPECTED_ROWS = {
         (3, 'https://news.example/down', None, None, '2026-11-24T01:00:00.000000Z', None, None, None, None, None, 0, None, None, 'DNS lookup failed', 1, None),
         (4, 'https://news.example/live/storm', 200, 'text/html', '2026-11-24T01:00:00.000000Z', 'sha1:DIGEST6', 'crawl-2026-11-24.warc.gz', 6000, 906, '<urn:uuid:00000000-0000-0000-0000-000000000006>', 0, None, '127.0.0.1', None, 1, '/archive/20261124010000id_/https://news.example/live/storm'),
         (5, 'https://news.example/culture/festival', 200, 'text/html', '2026-11-24T01:00:00.000000Z', 'sha1:DIGEST3', 'crawl-2026-11-24.warc.gz', 3000, 903, '<urn:uuid:00000000-0000-0000-0000-000000000003>', 0, None, '127.0.0.1', None, 1, '/archive/20261124010000id_/https://news.example/culture/festival'),
-        (6, 'https://news.example/not-archived', None, None, '2026-11-24T01:00:00.000000Z', None, None, None, None, None, 0, None, None, None, 1, None),
-        (7, 'https://news.example/politics/zoning-vote', 200, 'text/html', '2026-11-24T02:00:00.000000Z', 'sha1:DIGEST5', 'crawl-2026-11-24.warc.gz', 5000, 905, '<urn:uuid:00000000-0000-0000-0000-000000000005>', 0, None, '127.0.0.1', None, 1, '/archive/20261124020000id_/https://news.example/politics/zoning-vote'),
-        (8, 'https://news.example/live/storm', 200, 'text/html', '2026-11-24T03:00:00.000000Z', 'sha1:DIGEST8', 'crawl-2026-11-24.warc.gz', 8000, 908, '<urn:uuid:00000000-0000-0000-0000-000000000008>', 0, None, '127.0.0.1', None, 1, '/archive/20261124030000id_/https://news.example/live/storm'),
-        (9, 'https://news.example/science/drought', 200, 'text/html', '2026-11-24T01:00:00.000000Z', 'sha1:DIGEST9', 'crawl-2026-11-24.warc.gz', 9000, 909, '<urn:uuid:00000000-0000-0000-0000-000000000009>', 0, None, '127.0.0.1', None, 1, '/archive/20261124010000id_/https://news.example/science/drought'),
-        (10, 'https://news.example/politics/zoning-vote', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST11', 'crawl-2026-11-25.warc.gz', 11000, 911, '<urn:uuid:00000000-0000-0000-0000-000000000011>', 0, None, '127.0.0.1', None, 2, '/archive/20261125010000id_/https://news.example/politics/zoning-vote'),
-        (11, 'https://www.news.example/city/budget', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST12', 'crawl-2026-11-25.warc.gz', 12000, 912, '<urn:uuid:00000000-0000-0000-0000-000000000012>', 0, None, '127.0.0.1', None, 2, '/archive/20261125010000id_/https://www.news.example/city/budget'),
-        (12, 'https://news.example/culture/festival', 200, 'text/html', '2026-11-20T01:00:00.000000Z', 'sha1:DIGEST13', 'crawl-2026-11-20.warc.gz', 13000, 913, '<urn:uuid:00000000-0000-0000-0000-000000000013>', 0, None, '127.0.0.1', None, 2, '/archive/20261120010000id_/https://news.example/culture/festival'),
-        (13, 'https://news.example/politics/zoning-vote', 200, 'text/html', '2026-11-26T01:00:00.000000Z', 'sha1:DIGEST14', 'crawl-2026-11-26.warc.gz', 14000, 914, '<urn:uuid:00000000-0000-0000-0000-000000000014>', 1, '<urn:uuid:00000000-0000-0000-0000-000000000001>', '127.0.0.1', None, 2, '/archive/20261126010000id_/https://news.example/politics/zoning-vote'),
-        (14, 'https://www.news.example/city/budget', 200, 'text/html', '2026-11-25T02:00:00.000000Z', 'sha1:DIGEST15', 'crawl-2026-11-25.warc.gz', 15000, 915, '<urn:uuid:00000000-0000-0000-0000-000000000015>', 0, None, '127.0.0.1', None, 2, '/archive/20261125020000id_/https://www.news.example/city/budget'),
-        (15, 'https://news.example/late/other', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST21', 'crawl-2026-11-25.warc.gz', 21000, 921, '<urn:uuid:00000000-0000-0000-0000-000000000021>', 0, None, '127.0.0.1', None, 3, '/archive/20261125010000id_/https://news.example/late/other'),
-        (16, 'https://news.example/late', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST22', 'crawl-2026-11-25.warc.gz', 22000, 922, '<urn:uuid:00000000-0000-0000-0000-000000000022>', 0, None, '127.0.0.1', None, 2, '/archive/20261125010000id_/https://news.example/late'),
+        (6, 'https://news.example/bad/count', 200, 'text/html', '2026-11-24T01:00:00.000000Z', 'sha1:DIGEST4', 'crawl-2026-11-24.warc.gz', 4000, 904, '<urn:uuid:00000000-0000-0000-0000-000000000004>', 0, None, '127.0.0.1', None, 1, '/archive/20261124010000id_/https://news.example/bad/count'),
+        (7, 'https://news.example/not-archived', None, None, '2026-11-24T01:00:00.000000Z', None, None, None, None, None, 0, None, None, None, 1, None),
+        (8, 'https://news.example/politics/zoning-vote', 200, 'text/html', '2026-11-24T02:00:00.000000Z', 'sha1:DIGEST5', 'crawl-2026-11-24.warc.gz', 5000, 905, '<urn:uuid:00000000-0000-0000-0000-000000000005>', 0, None, '127.0.0.1', None, 1, '/archive/20261124020000id_/https://news.example/politics/zoning-vote'),
+        (9, 'https://news.example/live/storm', 200, 'text/html', '2026-11-24T03:00:00.000000Z', 'sha1:DIGEST8', 'crawl-2026-11-24.warc.gz', 8000, 908, '<urn:uuid:00000000-0000-0000-0000-000000000008>', 0, None, '127.0.0.1', None, 1, '/archive/20261124030000id_/https://news.example/live/storm'),
+        (10, 'https://news.example/science/drought', 200, 'text/html', '2026-11-24T01:00:00.000000Z', 'sha1:DIGEST9', 'crawl-2026-11-24.warc.gz', 9000, 909, '<urn:uuid:00000000-0000-0000-0000-000000000009>', 0, None, '127.0.0.1', None, 1, '/archive/20261124010000id_/https://news.example/science/drought'),
+        (11, 'https://news.example/politics/zoning-vote', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST11', 'crawl-2026-11-25.warc.gz', 11000, 911, '<urn:uuid:00000000-0000-0000-0000-000000000011>', 0, None, '127.0.0.1', None, 2, '/archive/20261125010000id_/https://news.example/politics/zoning-vote'),
+        (12, 'https://www.news.example/city/budget', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST12', 'crawl-2026-11-25.warc.gz', 12000, 912, '<urn:uuid:00000000-0000-0000-0000-000000000012>', 0, None, '127.0.0.1', None, 2, '/archive/20261125010000id_/https://www.news.example/city/budget'),
+        (13, 'https://news.example/culture/festival', 200, 'text/html', '2026-11-20T01:00:00.000000Z', 'sha1:DIGEST13', 'crawl-2026-11-20.warc.gz', 13000, 913, '<urn:uuid:00000000-0000-0000-0000-000000000013>', 0, None, '127.0.0.1', None, 2, '/archive/20261120010000id_/https://news.example/culture/festival'),
+        (14, 'https://news.example/politics/zoning-vote', 200, 'text/html', '2026-11-26T01:00:00.000000Z', 'sha1:DIGEST14', 'crawl-2026-11-26.warc.gz', 14000, 914, '<urn:uuid:00000000-0000-0000-0000-000000000014>', 1, '<urn:uuid:00000000-0000-0000-0000-000000000001>', '127.0.0.1', None, 2, '/archive/20261126010000id_/https://news.example/politics/zoning-vote'),
+        (15, 'https://www.news.example/city/budget', 200, 'text/html', '2026-11-25T02:00:00.000000Z', 'sha1:DIGEST15', 'crawl-2026-11-25.warc.gz', 15000, 915, '<urn:uuid:00000000-0000-0000-0000-000000000015>', 0, None, '127.0.0.1', None, 2, '/archive/20261125020000id_/https://www.news.example/city/budget'),
+        (16, 'https://news.example/late/other', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST21', 'crawl-2026-11-25.warc.gz', 21000, 921, '<urn:uuid:00000000-0000-0000-0000-000000000021>', 0, None, '127.0.0.1', None, 3, '/archive/20261125010000id_/https://news.example/late/other'),
+        (17, 'https://news.example/late', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST22', 'crawl-2026-11-25.warc.gz', 22000, 922, '<urn:uuid:00000000-0000-0000-0000-000000000022>', 0, None, '127.0.0.1', None, 2, '/archive/20261125010000id_/https://news.example/late'),
     ],
     'articles': [
         (1, 'https://news.example/politics/zoning-vote', 'https://news.example/politics/zoning-vote', 'news.example', 'Council backs zoning plan', 'A late vote.', 'By Ada Okafor and Chen Wei', '["Ada Okafor", "Chen Wei"]', '2026-11-23T10:00:00+00:00', None, 'politics', '["Politics", "Zoning"]', 'en', 'News', 'https://img.example/a.jpg', 'The council approved the zoning plan.\n\nResidents cheered the vote.', 10, '[{"src": "https://img.example/a.jpg", "alt": "The council chamber", "caption": "Councillors vote on the zoning plan.", "credit": "AP Photo"}, {"src": null, "alt": null, "caption": "A bare caption string", "credit": null}]', 'Councillors vote on the zoning plan.\nThe council chamber\nAP Photo\nA bare caption string', 'Ada Okafor, Chen Wei', '2026-11-24T01:00:00.000000Z', '2026-11-26T01:00:00.000000Z', 1, 1, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 1000, '<urn:uuid:00000000-0000-0000-0000-000000000001>', 'sha1:DIGEST1', '/archive/20261124010000id_/https://news.example/politics/zoning-vote'),
-        (2, 'https://www.news.example/city/budget', None, 'news.example', 'Budget gap widens again', None, None, '["Dana Morales", "Chen Wei"]', None, None, 'city', '[]', 'en', None, None, 'The city budget gap widened to eleven million, the café owners said.', 99, '[{"src": "https://img.example/b.jpg", "alt": null, "caption": "Café owners", "credit": null}]', 'Café owners', 'Dana Morales, Chen Wei', '2026-11-24T01:00:00.000000Z', '2026-11-25T02:00:00.000000Z', 2, 8, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 12000, '<urn:uuid:00000000-0000-0000-0000-000000000012>', 'sha1:DIGEST12', '/archive/20261125010000id_/https://www.news.example/city/budget'),
+        (2, 'https://www.news.example/city/budget', None, 'news.example', 'Budget gap widens again', None, None, '["Dana Morales", "Chen Wei"]', None, None, 'city', '[]', 'en', None, None, 'The city budget gap widened to eleven million, the café owners said.', 99, '[{"src": "https://img.example/b.jpg", "alt": null, "caption": "Café owners", "credit": null}]', 'Café owners', 'Dana Morales, Chen Wei', '2026-11-24T01:00:00.000000Z', '2026-11-25T02:00:00.000000Z', 2, 9, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 12000, '<urn:uuid:00000000-0000-0000-0000-000000000012>', 'sha1:DIGEST12', '/archive/20261125010000id_/https://www.news.example/city/budget'),
         (3, 'https://news.example/culture/festival', None, 'news.example', 'Festival returns', None, None, '["Greta Novak"]', None, None, None, '["Culture"]', None, None, None, 'The harbour festival returns with theatre and music.', 8, '[]', None, 'Greta Novak', '2026-11-20T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 3, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 3000, '<urn:uuid:00000000-0000-0000-0000-000000000003>', 'sha1:DIGEST3', '/archive/20261124010000id_/https://news.example/culture/festival'),
-        (4, 'https://news.example/not-archived', None, 'news.example', 'Not archived', None, None, '[]', None, None, None, '[]', None, None, None, 'Fetched but the WARC write failed.', 6, '[]', None, None, '2026-11-24T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 4, '2026-11-24T01:00:00.000000Z', None, None, None, None, None),
-        (5, 'https://news.example/live/storm', None, 'news.example', 'Storm hits coast', None, None, '["Hiro Tanaka", "Ines Duarte"]', None, None, None, '["Weather", "Storm"]', None, None, None, 'The storm hit the coast overnight.', 6, '[]', None, 'Hiro Tanaka, Ines Duarte', '2026-11-24T01:00:00.000000Z', '2026-11-24T03:00:00.000000Z', 2, 6, '2026-11-24T03:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 8000, '<urn:uuid:00000000-0000-0000-0000-000000000008>', 'sha1:DIGEST8', '/archive/20261124030000id_/https://news.example/live/storm'),
-        (6, 'https://news.example/science/drought', None, 'news.example', 'Drought deepens', None, None, '["Brand New Author"]', None, None, None, '["Fresh Tag", "Weather"]', None, None, None, 'Farmers report the driest season in decades.', 7, '[]', None, 'Brand New Author', '2026-11-24T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 7, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 9000, '<urn:uuid:00000000-0000-0000-0000-000000000009>', 'sha1:DIGEST9', '/archive/20261124010000id_/https://news.example/science/drought'),
-        (7, 'https://news.example/late/other', None, 'news.example', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, '["Late Tag", "Politics"]', None, None, None, 'Written by another crawl process.', 5, '[]', None, 'Late Author, Ada Okafor', '2026-11-25T01:00:00.000000Z', '2026-11-25T01:00:00.000000Z', 1, 9, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 21000, '<urn:uuid:00000000-0000-0000-0000-000000000021>', 'sha1:DIGEST21', '/archive/20261125010000id_/https://news.example/late/other'),
-        (8, 'https://news.example/late', None, 'news.example', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, '["Late Tag", "Politics"]', None, None, None, 'Written by another crawl process.', 5, '[]', None, 'Late Author, Ada Okafor', '2026-11-25T01:00:00.000000Z', '2026-11-25T01:00:00.000000Z', 1, 10, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 22000, '<urn:uuid:00000000-0000-0000-0000-000000000022>', 'sha1:DIGEST22', '/archive/20261125010000id_/https://news.example/late'),
+        (4, 'https://news.example/bad/count', None, 'news.example', 'Too many words', None, None, '[]', None, None, None, '[]', None, None, None, 'x', 1, '[]', None, None, '2026-11-24T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 4, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 4000, '<urn:uuid:00000000-0000-0000-0000-000000000004>', 'sha1:DIGEST4', '/archive/20261124010000id_/https://news.example/bad/count'),
+        (5, 'https://news.example/not-archived', None, 'news.example', 'Not archived', None, None, '[]', None, None, None, '[]', None, None, None, 'Fetched but the WARC write failed.', 6, '[]', None, None, '2026-11-24T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 5, '2026-11-24T01:00:00.000000Z', None, None, None, None, None),
+        (6, 'https://news.example/live/storm', None, 'news.example', 'Storm hits coast', None, None, '["Hiro Tanaka", "Ines Duarte"]', None, None, None, '["Weather", "Storm"]', None, None, None, 'The storm hit the coast overnight.', 6, '[]', None, 'Hiro Tanaka, Ines Duarte', '2026-11-24T01:00:00.000000Z', '2026-11-24T03:00:00.000000Z', 2, 7, '2026-11-24T03:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 8000, '<urn:uuid:00000000-0000-0000-0000-000000000008>', 'sha1:DIGEST8', '/archive/20261124030000id_/https://news.example/live/storm'),
+        (7, 'https://news.example/science/drought', None, 'news.example', 'Drought deepens', None, None, '["Brand New Author"]', None, None, None, '["Fresh Tag", "Weather"]', None, None, None, 'Farmers report the driest season in decades.', 7, '[]', None, 'Brand New Author', '2026-11-24T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 8, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 9000, '<urn:uuid:00000000-0000-0000-0000-000000000009>', 'sha1:DIGEST9', '/archive/20261124010000id_/https://news.example/science/drought'),
+        (8, 'https://news.example/late/other', None, 'news.example', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, '["Late Tag", "Politics"]', None, None, None, 'Written by another crawl process.', 5, '[]', None, 'Late Author, Ada Okafor', '2026-11-25T01:00:00.000000Z', '2026-11-25T01:00:00.000000Z', 1, 10, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 21000, '<urn:uuid:00000000-0000-0000-0000-000000000021>', 'sha1:DIGEST21', '/archive/20261125010000id_/https://news.example/late/other'),
+        (9, 'https://news.example/late', None, 'news.example', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, '["Late Tag", "Politics"]', None, None, None, 'Written by another crawl process.', 5, '[]', None, 'Late Author, Ada Okafor', '2026-11-25T01:00:00.000000Z', '2026-11-25T01:00:00.000000Z', 1, 11, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 22000, '<urn:uuid:00000000-0000-0000-0000-000000000022>', 'sha1:DIGEST22', '/archive/20261125010000id_/https://news.example/late'),
     ],
     'article_versions': [
         (1, 1, 1, 'sha256:42a6a5c55f9fd090c4c6dc3af89ea0881b14ad6dbf2b2d86c1bd472f5f354ab8', 'Council backs zoning plan', 'A late vote.', 'By Ada Okafor and Chen Wei', '["Ada Okafor", "Chen Wei"]', '2026-11-23T10:00:00+00:00', None, 'politics', 'en', 'The council approved the zoning plan.\n\nResidents cheered the vote.', 10, '0.2.0', 1, '<now>'),
         (2, 2, 1, 'sha256:6ea6c622c27eabd91667513142fe0ca95d5c96fb2c0f0042a7740097e71d0338', 'Budget gap widens', None, None, '["Chen Wei"]', None, None, 'city', 'en', 'The city budget gap widened to nine million.', 99, None, 2, '<now>'),
         (3, 3, 1, 'sha256:cc724090825f624c720554b765c09a8347e8c1e6ce478fc6811428eba1738cf2', 'Festival returns', None, None, '["Greta Novak"]', None, None, None, None, 'The harbour festival returns with theatre and music.', 8, None, 5, '<now>'),
-        (4, 4, 1, 'sha256:01d6c8484b1c7fc32f466a1c8a1d81cfb3bd54e0af235f1b7bf3049d83f6e9ac', 'Not archived', None, None, '[]', None, None, None, None, 'Fetched but the WARC write failed.', 6, None, 6, '<now>'),
-        (5, 5, 1, 'sha256:342b1704d6dbfff0af58ab8667b76be3a298ab601061ca3be05087e312332a97', 'Storm nears coast', None, None, '["Hiro Tanaka"]', None, None, None, None, 'A storm is expected tonight.', 5, None, 4, '<now>'),
-        (6, 5, 2, 'sha256:0745d4e63bd3a70aa41bf75499ba8aaeaca7626c84a1bae38115ebc739203aa6', 'Storm hits coast', None, None, '["Hiro Tanaka", "Ines Duarte"]', None, None, None, None, 'The storm hit the coast overnight.', 6, None, 8, '<now>'),
-        (7, 6, 1, 'sha256:4b1499ec143a7a2693c4b214fe4ec45fc2f1df9c010d82056c496f67537b9f36', 'Drought deepens', None, None, '["Brand New Author"]', None, None, None, None, 'Farmers report the driest season in decades.', 7, None, 9, '<now>'),
-        (8, 2, 2, 'sha256:bf27a78c30df60edfae82fdae25746d08d52982003f9951e2dc844420b562233', 'Budget gap widens again', None, None, '["Dana Morales", "Chen Wei"]', None, None, 'city', 'en', 'The city budget gap widened to eleven million, the café owners said.', 99, None, 11, '<now>'),
-        (9, 7, 1, 'sha256:9fc0e9f507f82519aa7861c15be025febe016f63ac92f65d5e0e98ef699abe48', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, None, 'Written by another crawl process.', 5, None, 15, '<now>'),
+        (4, 4, 1, 'sha256:fd27a87253e30909e0df3f216d49c89b6bc9e321f9ae609f5ddc1934b4b6f775', 'Too many words', None, None, '[]', None, None, None, None, 'x', 1, None, 6, '<now>'),
+        (5, 5, 1, 'sha256:01d6c8484b1c7fc32f466a1c8a1d81cfb3bd54e0af235f1b7bf3049d83f6e9ac', 'Not archived', None, None, '[]', None, None, None, None, 'Fetched but the WARC write failed.', 6, None, 7, '<now>'),
+        (6, 6, 1, 'sha256:342b1704d6dbfff0af58ab8667b76be3a298ab601061ca3be05087e312332a97', 'Storm nears coast', None, None, '["Hiro Tanaka"]', None, None, None, None, 'A storm is expected tonight.', 5, None, 4, '<now>'),
+        (7, 6, 2, 'sha256:0745d4e63bd3a70aa41bf75499ba8aaeaca7626c84a1bae38115ebc739203aa6', 'Storm hits coast', None, None, '["Hiro Tanaka", "Ines Duarte"]', None, None, None, None, 'The storm hit the coast overnight.', 6, None, 9, '<now>'),
+        (8, 7, 1, 'sha256:4b1499ec143a7a2693c4b214fe4ec45fc2f1df9c010d82056c496f67537b9f36', 'Drought deepens', None, None, '["Brand New Author"]', None, None, None, None, 'Farmers report the driest season in decades.', 7, None, 10, '<now>'),
+        (9, 2, 2, 'sha256:bf27a78c30df60edfae82fdae25746d08d52982003f9951e2dc844420b562233', 'Budget gap widens again', None, None, '["Dana Morales", "Chen Wei"]', None, None, 'city', 'en', 'The city budget gap widened to eleven million, the café owners said.', 99, None, 12, '<now>'),
         (10, 8, 1, 'sha256:9fc0e9f507f82519aa7861c15be025febe016f63ac92f65d5e0e98ef699abe48', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, None, 'Written by another crawl process.', 5, None, 16, '<now>'),
+        (11, 9, 1, 'sha256:9fc0e9f507f82519aa7861c15be025febe016f63ac92f65d5e0e98ef699abe48', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, None, 'Written by another crawl process.', 5, None, 17, '<now>'),
     ],
     'authors': [
         (1, 'Ada Okafor'),
@@ -206,20 +216,20 @@ EXPECTED_ROWS = {
         (1, 1, 0),
         (1, 2, 1),
         (3, 3, 0),
-        (5, 4, 0),
-        (5, 5, 1),
-        (6, 6, 0),
+        (6, 4, 0),
+        (6, 5, 1),
+        (7, 6, 0),
         (2, 7, 0),
         (2, 2, 1),
-        (7, 8, 0),
-        (7, 1, 1),
         (8, 8, 0),
         (8, 1, 1),
+        (9, 8, 0),
+        (9, 1, 1),
     ],
     'images': [
         (1, 1, 0, 'https://img.example/a.jpg', 'The council chamber', 'Councillors vote on the zoning plan.', 'AP Photo'),
         (2, 1, 1, None, None, 'A bare caption string', None),
-        (3, 8, 0, 'https://img.example/b.jpg', None, 'Café owners', None),
+        (3, 9, 0, 'https://img.example/b.jpg', None, 'Café owners', None),
     ],
     'tags': [
         (1, 'Politics'),
@@ -235,14 +245,14 @@ EXPECTED_ROWS = {
         (1, 1),
         (1, 2),
         (3, 4),
-        (5, 5),
-        (5, 6),
-        (6, 7),
         (6, 5),
-        (7, 8),
-        (7, 1),
+        (6, 6),
+        (7, 7),
+        (7, 5),
         (8, 8),
         (8, 1),
+        (9, 8),
+        (9, 1),
     ],
 }
 
