@@ -11,14 +11,24 @@ import sqlite3
 from crawler.store import records
 
 
-def store_capture(conn: sqlite3.Connection, capture: dict, crawl_id: int | None) -> int | None:
-    """Insert ``capture`` unless its record is already there; returns the row id."""
+def store_capture(conn: sqlite3.Connection, capture: dict, crawl_id: int | None,
+                  known: dict | None = None) -> int | None:
+    """Insert ``capture`` unless its record is already there; returns the row id.
+
+    ``known`` maps record ids to row ids already looked up or inserted, so the capture an
+    article arrives with, stored moments before from the WARC signal, is not looked up again.
+    Keys are only added, at the end (a caller rolling back an entry drops the newest ones).
+    """
     if not capture or not capture.get("url"):
         return None
     record_id = records.text(capture.get("record_id"))
     if record_id:
+        if known is not None and record_id in known:
+            return known[record_id]
         row = conn.execute("SELECT id FROM captures WHERE warc_record_id = ?", (record_id,)).fetchone()
         if row:
+            if known is not None:
+                known[record_id] = row[0]
             return row[0]
     refers_to = capture.get("refers_to") or {}
     status = capture.get("status")
@@ -34,4 +44,6 @@ def store_capture(conn: sqlite3.Connection, capture: dict, crawl_id: int | None)
          records.text(refers_to.get("record_id")) if isinstance(refers_to, dict) else None,
          records.text(capture.get("ip")), records.text(capture.get("error")), crawl_id,
          records.replay_url(capture.get("fetched_at"), capture["url"]) if record_id else None))
+    if record_id and known is not None:
+        known[record_id] = cur.lastrowid
     return cur.lastrowid

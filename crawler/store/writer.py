@@ -20,6 +20,9 @@ from crawler.store.errors import StoreError
 from crawler.store.migrations import migrate
 from crawler.store.versions import store_article
 
+# What bad data in one entry raises; anything else (locks, a full disk) fails the whole batch.
+ENTRY_ERRORS = (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError,
+                sqlite3.ProgrammingError, OverflowError, TypeError, ValueError)
 # Names are few next to articles; past this many the remembered ids are simply dropped.
 NAME_IDS_MAX = 200_000
 
@@ -100,21 +103,13 @@ class StoreWriter:
         ordered = [e for e in batch if e[0] == "capture"] + [e for e in batch if e[0] == "article"]
         counts = dict.fromkeys(self.counts, 0)
         errors = []
+        capture_ids: dict = {}  # record id -> captures.id, for this batch's articles
         names_before = len(self._name_ids)
         try:
             with self._transaction():
                 for entry in ordered:
-                    entry_names = len(self._name_ids)
-                    self.conn.execute("SAVEPOINT entry")
-                    try:
-                        outcome = self._store(entry)
-                    except (sqlite3.IntegrityError, sqlite3.InterfaceError, sqlite3.DataError,
-                            sqlite3.ProgrammingError, OverflowError, TypeError, ValueError) as exc:
-                        self.conn.execute("ROLLBACK TO entry")
-                        _forget_newest(self._name_ids, entry_names)
-                        outcome = "failed"
-                        errors.append(f"{entry[0]} {entry[1].get('url')!r}: {exc}")
-                    self.conn.execute("RELEASE entry")
+                    store = self._capture_entry if entry[0] == "capture" else self._article_entry
+                    outcome = store(entry, capture_ids, errors)
                     if outcome:
                         counts[outcome] += 1
         except BaseException:
@@ -128,19 +123,40 @@ class StoreWriter:
         self.errors.extend(errors)
         del self.errors[:-100]  # the latest ones are enough to diagnose
 
-    def _store(self, entry) -> str | None:
-        if entry[0] == "capture":
-            _, capture, crawl_id = entry
-            return "captures" if store_capture(self.conn, capture, crawl_id) is not None else None
-        _, article, capture, crawl_id = entry
-        return self._store_article(article, capture, crawl_id)
+    def _capture_entry(self, entry, capture_ids: dict, errors: list) -> str | None:
+        """One INSERT at most: a statement SQLite rejects leaves nothing behind, so a capture
+        fails alone without the cost of a savepoint."""
+        _, capture, crawl_id = entry
+        try:
+            stored = store_capture(self.conn, capture, crawl_id, capture_ids)
+        except ENTRY_ERRORS as exc:
+            errors.append(f"capture {capture.get('url')!r}: {exc}")
+            return "failed"
+        return "captures" if stored is not None else None
 
-    def _store_article(self, article: dict, capture: dict, crawl_id) -> str:
+    def _article_entry(self, entry, capture_ids: dict, errors: list) -> str:
+        """An article, its version, links and maybe its capture: all of it or nothing."""
+        _, article, capture, crawl_id = entry
+        names_before, captures_before = len(self._name_ids), len(capture_ids)
+        self.conn.execute("SAVEPOINT entry")
+        try:
+            outcome = self._store_article(article, capture, crawl_id, capture_ids)
+        except ENTRY_ERRORS as exc:
+            self.conn.execute("ROLLBACK TO entry")
+            _forget_newest(self._name_ids, names_before)
+            _forget_newest(capture_ids, captures_before)
+            outcome = "failed"
+            errors.append(f"article {article.get('url')!r}: {exc}")
+        self.conn.execute("RELEASE entry")
+        return outcome
+
+    def _store_article(self, article: dict, capture: dict, crawl_id, capture_ids: dict) -> str:
         article = records.normalise(article)
         article["url"] = article["url"] or records.text(capture.get("url"))
         if not article["url"]:
             raise ValueError("article without a URL")
-        capture_id = store_capture(self.conn, capture, crawl_id) if capture.get("url") else None
+        capture_id = (store_capture(self.conn, capture, crawl_id, capture_ids)
+                      if capture.get("url") else None)
         seen = records.text(capture.get("fetched_at")) or records.utc_now()
         outcome = store_article(self.conn, article, capture, capture_id, seen,
                                 name_ids=self._name_ids)

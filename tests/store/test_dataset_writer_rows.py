@@ -87,6 +87,8 @@ def write_sequence(db) -> tuple[dict, dict, list]:
     one.add_article(ART_B, cap_b, crawl)
     one.add_article(ART_C, _capture(3, C, T0), crawl)  # capture stored with its article only
     one.add_capture(cap_a, crawl)  # the same record twice: one row
+    one.add_capture({**_capture(40, "https://news.example/bad/offset", T0), "offset": 2 ** 70}, crawl)
+    one.add_capture(_capture(41, "https://news.example/bad/crawl", T0), 999)  # no such crawl
     one.add_article(ART_BAD_COUNT, _capture(4, ART_BAD_COUNT["url"], T0), crawl)
     # the same capture again, with an article that can be stored: the capture row is written now
     one.add_article({**ART_BAD_COUNT, "word_count": None, "authors": []},
@@ -141,10 +143,12 @@ def write_sequence(db) -> tuple[dict, dict, list]:
 
 
 # Dumped from the writer of commit f697ff6, before its statements were reworked.
-EXPECTED_COUNTS = ({"captures": 9, "articles_new": 8, "versions": 2, "unchanged": 5, "failed": 5},
+EXPECTED_COUNTS = ({"captures": 9, "articles_new": 8, "versions": 2, "unchanged": 5, "failed": 7},
                    {"captures": 0, "articles_new": 1, "versions": 0, "unchanged": 0, "failed": 0})
 _SURROGATE = "'utf-8' codec can't encode character '\\ud800' in position N: surrogates not allowed"
 EXPECTED_ERRORS = [
+    "capture 'https://news.example/bad/offset': Python int too large to convert to SQLite INTEGER",
+    "capture 'https://news.example/bad/crawl': FOREIGN KEY constraint failed",
     f"article {ART_BAD_COUNT['url']!r}: Python int too large to convert to SQLite INTEGER",
     "article None: article without a URL",
     f"article {G!r}: {_SURROGATE}", f"article {E!r}: {_SURROGATE}", f"article {G!r}: {_SURROGATE}",
