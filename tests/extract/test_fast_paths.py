@@ -27,3 +27,15 @@ def test_year_regex_matches_the_leading_lookbehind_form():
     plain = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
     for text in _random_texts("1920" * 4 + _DIGITS + "ab -.", count=5000):
         assert [m.span() for m in dates._YEAR.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_parser_gives_html_elements_without_a_python_lookup():
+    import lxml.html
+
+    from crawler.extract import encoding
+
+    doc = encoding.parse_html("<html><body><form><label>Q</label><input name=q><select><option>a</select>"
+                              "<textarea>t</textarea></form><!-- c --><p>x</p></body></html>")
+    assert all(isinstance(el, lxml.html.HtmlElement) for el in doc.iter() if isinstance(el.tag, str))
+    assert doc.find(".//form").text_content() == "Qat"
+    assert isinstance(doc.xpath("//comment()")[0], lxml.html.HtmlComment)
