@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from crawler.store import records
+from crawler.store import records, schema
 
 
 # The flat current-version columns, in the order of ``flat`` in store_article.
@@ -21,6 +21,13 @@ _INSERT_ARTICLE = (f"INSERT INTO articles (id, url, {', '.join(_FLAT_COLUMNS)}) 
                    f"VALUES ({', '.join('?' * (len(_FLAT_COLUMNS) + 2))})")
 _UPDATE_ARTICLE = (f"UPDATE articles SET {', '.join(c + ' = ?' for c in _FLAT_COLUMNS)}, "
                    "current_version_id = ? WHERE id = ?")
+# The same without the full-text columns, for a version whose text is what search has indexed.
+_TEXT = [_FLAT_COLUMNS.index(c) for c in schema.FTS_COLUMNS]
+_NOT_TEXT = [i for i in range(len(_FLAT_COLUMNS)) if i not in _TEXT]
+_UPDATE_ARTICLE_NOT_TEXT = (
+    f"UPDATE articles SET {', '.join(_FLAT_COLUMNS[i] + ' = ?' for i in _NOT_TEXT)}, "
+    "current_version_id = ? WHERE id = ?")
+_SELECT_TEXT = f"SELECT {', '.join(schema.FTS_COLUMNS)} FROM articles WHERE id = ?"
 
 
 def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
@@ -91,6 +98,11 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
 
     if outcome == "new":
         conn.execute("UPDATE articles SET current_version_id = ? WHERE id = ?", (version_id, aid))
+    elif conn.execute(_SELECT_TEXT, (aid,)).fetchone() == tuple(flat[i] for i in _TEXT):
+        # An UPDATE naming a text column makes the search index re-read the old text and index
+        # the new; a version with the same text (a new modified date, section or byline) has
+        # nothing to re-index.
+        conn.execute(_UPDATE_ARTICLE_NOT_TEXT, (*(flat[i] for i in _NOT_TEXT), version_id, aid))
     else:
         conn.execute(_UPDATE_ARTICLE, (*flat, version_id, aid))
     return outcome

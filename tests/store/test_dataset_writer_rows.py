@@ -127,6 +127,12 @@ def write_sequence(db) -> tuple[dict, dict, list]:
     one.add_capture(revisit, crawl2)
     one.add_article(ART_A, revisit, crawl2)
     one.add_article(ART_B2, _capture(15, B, "2026-11-25T02:00:00.000000Z"), crawl2)
+    # versions whose searchable text is unchanged: new dates and section; a new image address
+    one.add_article({**ART_C, "modified": "2026-11-25T09:00:00+00:00", "section": "arts"},
+                    _capture(16, C, "2026-11-25T03:00:00.000000Z"), crawl2)
+    one.add_article({**ART_A, "captions": [{**ART_A["captions"][0], "src": "https://img.example/a2.jpg"},
+                                           ART_A["captions"][1]]},
+                    _capture(17, A, "2026-11-25T04:00:00.000000Z"), crawl2)
     one.flush()
 
     # another crawl process adds names the first writer has not seen, then the first uses them
@@ -143,7 +149,7 @@ def write_sequence(db) -> tuple[dict, dict, list]:
 
 
 # Dumped from the writer of commit f697ff6, before its statements were reworked.
-EXPECTED_COUNTS = ({"captures": 9, "articles_new": 8, "versions": 2, "unchanged": 5, "failed": 7},
+EXPECTED_COUNTS = ({"captures": 9, "articles_new": 8, "versions": 4, "unchanged": 5, "failed": 7},
                    {"captures": 0, "articles_new": 1, "versions": 0, "unchanged": 0, "failed": 0})
 _SURROGATE = "'utf-8' codec can't encode character '\\ud800' in position N: surrogates not allowed"
 EXPECTED_ERRORS = [
@@ -179,19 +185,21 @@ EXPECTED_ROWS = {
         (13, 'https://news.example/culture/festival', 200, 'text/html', '2026-11-20T01:00:00.000000Z', 'sha1:DIGEST13', 'crawl-2026-11-20.warc.gz', 13000, 913, '<urn:uuid:00000000-0000-0000-0000-000000000013>', 0, None, '127.0.0.1', None, 2, '/archive/20261120010000id_/https://news.example/culture/festival'),
         (14, 'https://news.example/politics/zoning-vote', 200, 'text/html', '2026-11-26T01:00:00.000000Z', 'sha1:DIGEST14', 'crawl-2026-11-26.warc.gz', 14000, 914, '<urn:uuid:00000000-0000-0000-0000-000000000014>', 1, '<urn:uuid:00000000-0000-0000-0000-000000000001>', '127.0.0.1', None, 2, '/archive/20261126010000id_/https://news.example/politics/zoning-vote'),
         (15, 'https://www.news.example/city/budget', 200, 'text/html', '2026-11-25T02:00:00.000000Z', 'sha1:DIGEST15', 'crawl-2026-11-25.warc.gz', 15000, 915, '<urn:uuid:00000000-0000-0000-0000-000000000015>', 0, None, '127.0.0.1', None, 2, '/archive/20261125020000id_/https://www.news.example/city/budget'),
-        (16, 'https://news.example/late/other', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST21', 'crawl-2026-11-25.warc.gz', 21000, 921, '<urn:uuid:00000000-0000-0000-0000-000000000021>', 0, None, '127.0.0.1', None, 3, '/archive/20261125010000id_/https://news.example/late/other'),
-        (17, 'https://news.example/late', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST22', 'crawl-2026-11-25.warc.gz', 22000, 922, '<urn:uuid:00000000-0000-0000-0000-000000000022>', 0, None, '127.0.0.1', None, 2, '/archive/20261125010000id_/https://news.example/late'),
+        (16, 'https://news.example/culture/festival', 200, 'text/html', '2026-11-25T03:00:00.000000Z', 'sha1:DIGEST16', 'crawl-2026-11-25.warc.gz', 16000, 916, '<urn:uuid:00000000-0000-0000-0000-000000000016>', 0, None, '127.0.0.1', None, 2, '/archive/20261125030000id_/https://news.example/culture/festival'),
+        (17, 'https://news.example/politics/zoning-vote', 200, 'text/html', '2026-11-25T04:00:00.000000Z', 'sha1:DIGEST17', 'crawl-2026-11-25.warc.gz', 17000, 917, '<urn:uuid:00000000-0000-0000-0000-000000000017>', 0, None, '127.0.0.1', None, 2, '/archive/20261125040000id_/https://news.example/politics/zoning-vote'),
+        (18, 'https://news.example/late/other', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST21', 'crawl-2026-11-25.warc.gz', 21000, 921, '<urn:uuid:00000000-0000-0000-0000-000000000021>', 0, None, '127.0.0.1', None, 3, '/archive/20261125010000id_/https://news.example/late/other'),
+        (19, 'https://news.example/late', 200, 'text/html', '2026-11-25T01:00:00.000000Z', 'sha1:DIGEST22', 'crawl-2026-11-25.warc.gz', 22000, 922, '<urn:uuid:00000000-0000-0000-0000-000000000022>', 0, None, '127.0.0.1', None, 2, '/archive/20261125010000id_/https://news.example/late'),
     ],
     'articles': [
-        (1, 'https://news.example/politics/zoning-vote', 'https://news.example/politics/zoning-vote', 'news.example', 'Council backs zoning plan', 'A late vote.', 'By Ada Okafor and Chen Wei', '["Ada Okafor", "Chen Wei"]', '2026-11-23T10:00:00+00:00', None, 'politics', '["Politics", "Zoning"]', 'en', 'News', 'https://img.example/a.jpg', 'The council approved the zoning plan.\n\nResidents cheered the vote.', 10, '[{"src": "https://img.example/a.jpg", "alt": "The council chamber", "caption": "Councillors vote on the zoning plan.", "credit": "AP Photo"}, {"src": null, "alt": null, "caption": "A bare caption string", "credit": null}]', 'Councillors vote on the zoning plan.\nThe council chamber\nAP Photo\nA bare caption string', 'Ada Okafor, Chen Wei', '2026-11-24T01:00:00.000000Z', '2026-11-26T01:00:00.000000Z', 1, 1, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 1000, '<urn:uuid:00000000-0000-0000-0000-000000000001>', 'sha1:DIGEST1', '/archive/20261124010000id_/https://news.example/politics/zoning-vote'),
+        (1, 'https://news.example/politics/zoning-vote', 'https://news.example/politics/zoning-vote', 'news.example', 'Council backs zoning plan', 'A late vote.', 'By Ada Okafor and Chen Wei', '["Ada Okafor", "Chen Wei"]', '2026-11-23T10:00:00+00:00', None, 'politics', '["Politics", "Zoning"]', 'en', 'News', 'https://img.example/a.jpg', 'The council approved the zoning plan.\n\nResidents cheered the vote.', 10, '[{"src": "https://img.example/a2.jpg", "alt": "The council chamber", "caption": "Councillors vote on the zoning plan.", "credit": "AP Photo"}, {"src": null, "alt": null, "caption": "A bare caption string", "credit": null}]', 'Councillors vote on the zoning plan.\nThe council chamber\nAP Photo\nA bare caption string', 'Ada Okafor, Chen Wei', '2026-11-24T01:00:00.000000Z', '2026-11-26T01:00:00.000000Z', 2, 11, '2026-11-25T04:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 17000, '<urn:uuid:00000000-0000-0000-0000-000000000017>', 'sha1:DIGEST17', '/archive/20261125040000id_/https://news.example/politics/zoning-vote'),
         (2, 'https://www.news.example/city/budget', None, 'news.example', 'Budget gap widens again', None, None, '["Dana Morales", "Chen Wei"]', None, None, 'city', '[]', 'en', None, None, 'The city budget gap widened to eleven million, the café owners said.', 99, '[{"src": "https://img.example/b.jpg", "alt": null, "caption": "Café owners", "credit": null}]', 'Café owners', 'Dana Morales, Chen Wei', '2026-11-24T01:00:00.000000Z', '2026-11-25T02:00:00.000000Z', 2, 9, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 12000, '<urn:uuid:00000000-0000-0000-0000-000000000012>', 'sha1:DIGEST12', '/archive/20261125010000id_/https://www.news.example/city/budget'),
-        (3, 'https://news.example/culture/festival', None, 'news.example', 'Festival returns', None, None, '["Greta Novak"]', None, None, None, '["Culture"]', None, None, None, 'The harbour festival returns with theatre and music.', 8, '[]', None, 'Greta Novak', '2026-11-20T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 3, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 3000, '<urn:uuid:00000000-0000-0000-0000-000000000003>', 'sha1:DIGEST3', '/archive/20261124010000id_/https://news.example/culture/festival'),
+        (3, 'https://news.example/culture/festival', None, 'news.example', 'Festival returns', None, None, '["Greta Novak"]', None, '2026-11-25T09:00:00+00:00', 'arts', '["Culture"]', None, None, None, 'The harbour festival returns with theatre and music.', 8, '[]', None, 'Greta Novak', '2026-11-20T01:00:00.000000Z', '2026-11-25T03:00:00.000000Z', 2, 10, '2026-11-25T03:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 16000, '<urn:uuid:00000000-0000-0000-0000-000000000016>', 'sha1:DIGEST16', '/archive/20261125030000id_/https://news.example/culture/festival'),
         (4, 'https://news.example/bad/count', None, 'news.example', 'Too many words', None, None, '[]', None, None, None, '[]', None, None, None, 'x', 1, '[]', None, None, '2026-11-24T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 4, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 4000, '<urn:uuid:00000000-0000-0000-0000-000000000004>', 'sha1:DIGEST4', '/archive/20261124010000id_/https://news.example/bad/count'),
         (5, 'https://news.example/not-archived', None, 'news.example', 'Not archived', None, None, '[]', None, None, None, '[]', None, None, None, 'Fetched but the WARC write failed.', 6, '[]', None, None, '2026-11-24T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 5, '2026-11-24T01:00:00.000000Z', None, None, None, None, None),
         (6, 'https://news.example/live/storm', None, 'news.example', 'Storm hits coast', None, None, '["Hiro Tanaka", "Ines Duarte"]', None, None, None, '["Weather", "Storm"]', None, None, None, 'The storm hit the coast overnight.', 6, '[]', None, 'Hiro Tanaka, Ines Duarte', '2026-11-24T01:00:00.000000Z', '2026-11-24T03:00:00.000000Z', 2, 7, '2026-11-24T03:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 8000, '<urn:uuid:00000000-0000-0000-0000-000000000008>', 'sha1:DIGEST8', '/archive/20261124030000id_/https://news.example/live/storm'),
         (7, 'https://news.example/science/drought', None, 'news.example', 'Drought deepens', None, None, '["Brand New Author"]', None, None, None, '["Fresh Tag", "Weather"]', None, None, None, 'Farmers report the driest season in decades.', 7, '[]', None, 'Brand New Author', '2026-11-24T01:00:00.000000Z', '2026-11-24T01:00:00.000000Z', 1, 8, '2026-11-24T01:00:00.000000Z', 'crawl-2026-11-24.warc.gz', 9000, '<urn:uuid:00000000-0000-0000-0000-000000000009>', 'sha1:DIGEST9', '/archive/20261124010000id_/https://news.example/science/drought'),
-        (8, 'https://news.example/late/other', None, 'news.example', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, '["Late Tag", "Politics"]', None, None, None, 'Written by another crawl process.', 5, '[]', None, 'Late Author, Ada Okafor', '2026-11-25T01:00:00.000000Z', '2026-11-25T01:00:00.000000Z', 1, 10, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 21000, '<urn:uuid:00000000-0000-0000-0000-000000000021>', 'sha1:DIGEST21', '/archive/20261125010000id_/https://news.example/late/other'),
-        (9, 'https://news.example/late', None, 'news.example', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, '["Late Tag", "Politics"]', None, None, None, 'Written by another crawl process.', 5, '[]', None, 'Late Author, Ada Okafor', '2026-11-25T01:00:00.000000Z', '2026-11-25T01:00:00.000000Z', 1, 11, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 22000, '<urn:uuid:00000000-0000-0000-0000-000000000022>', 'sha1:DIGEST22', '/archive/20261125010000id_/https://news.example/late'),
+        (8, 'https://news.example/late/other', None, 'news.example', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, '["Late Tag", "Politics"]', None, None, None, 'Written by another crawl process.', 5, '[]', None, 'Late Author, Ada Okafor', '2026-11-25T01:00:00.000000Z', '2026-11-25T01:00:00.000000Z', 1, 12, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 21000, '<urn:uuid:00000000-0000-0000-0000-000000000021>', 'sha1:DIGEST21', '/archive/20261125010000id_/https://news.example/late/other'),
+        (9, 'https://news.example/late', None, 'news.example', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, '["Late Tag", "Politics"]', None, None, None, 'Written by another crawl process.', 5, '[]', None, 'Late Author, Ada Okafor', '2026-11-25T01:00:00.000000Z', '2026-11-25T01:00:00.000000Z', 1, 13, '2026-11-25T01:00:00.000000Z', 'crawl-2026-11-25.warc.gz', 22000, '<urn:uuid:00000000-0000-0000-0000-000000000022>', 'sha1:DIGEST22', '/archive/20261125010000id_/https://news.example/late'),
     ],
     'article_versions': [
         (1, 1, 1, 'sha256:42a6a5c55f9fd090c4c6dc3af89ea0881b14ad6dbf2b2d86c1bd472f5f354ab8', 'Council backs zoning plan', 'A late vote.', 'By Ada Okafor and Chen Wei', '["Ada Okafor", "Chen Wei"]', '2026-11-23T10:00:00+00:00', None, 'politics', 'en', 'The council approved the zoning plan.\n\nResidents cheered the vote.', 10, '0.2.0', 1, '<now>'),
@@ -203,8 +211,10 @@ EXPECTED_ROWS = {
         (7, 6, 2, 'sha256:0745d4e63bd3a70aa41bf75499ba8aaeaca7626c84a1bae38115ebc739203aa6', 'Storm hits coast', None, None, '["Hiro Tanaka", "Ines Duarte"]', None, None, None, None, 'The storm hit the coast overnight.', 6, None, 9, '<now>'),
         (8, 7, 1, 'sha256:4b1499ec143a7a2693c4b214fe4ec45fc2f1df9c010d82056c496f67537b9f36', 'Drought deepens', None, None, '["Brand New Author"]', None, None, None, None, 'Farmers report the driest season in decades.', 7, None, 10, '<now>'),
         (9, 2, 2, 'sha256:bf27a78c30df60edfae82fdae25746d08d52982003f9951e2dc844420b562233', 'Budget gap widens again', None, None, '["Dana Morales", "Chen Wei"]', None, None, 'city', 'en', 'The city budget gap widened to eleven million, the café owners said.', 99, None, 12, '<now>'),
-        (10, 8, 1, 'sha256:9fc0e9f507f82519aa7861c15be025febe016f63ac92f65d5e0e98ef699abe48', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, None, 'Written by another crawl process.', 5, None, 16, '<now>'),
-        (11, 9, 1, 'sha256:9fc0e9f507f82519aa7861c15be025febe016f63ac92f65d5e0e98ef699abe48', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, None, 'Written by another crawl process.', 5, None, 17, '<now>'),
+        (10, 3, 2, 'sha256:3e3a66ea4d71fba003e03a5a53e43331fc8a12eecee3f67ede949237f4d3825d', 'Festival returns', None, None, '["Greta Novak"]', None, '2026-11-25T09:00:00+00:00', 'arts', None, 'The harbour festival returns with theatre and music.', 8, None, 16, '<now>'),
+        (11, 1, 2, 'sha256:5c962307f9527f1f1f4e7d98a3a29f358299d46646bff2b8f926a6eaef5cc9b7', 'Council backs zoning plan', 'A late vote.', 'By Ada Okafor and Chen Wei', '["Ada Okafor", "Chen Wei"]', '2026-11-23T10:00:00+00:00', None, 'politics', 'en', 'The council approved the zoning plan.\n\nResidents cheered the vote.', 10, '0.2.0', 17, '<now>'),
+        (12, 8, 1, 'sha256:9fc0e9f507f82519aa7861c15be025febe016f63ac92f65d5e0e98ef699abe48', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, None, 'Written by another crawl process.', 5, None, 18, '<now>'),
+        (13, 9, 1, 'sha256:9fc0e9f507f82519aa7861c15be025febe016f63ac92f65d5e0e98ef699abe48', 'Late story', None, None, '["Late Author", "Ada Okafor"]', None, None, None, None, 'Written by another crawl process.', 5, None, 19, '<now>'),
     ],
     'authors': [
         (1, 'Ada Okafor'),
@@ -217,14 +227,14 @@ EXPECTED_ROWS = {
         (8, 'Late Author'),
     ],
     'article_authors': [
-        (1, 1, 0),
-        (1, 2, 1),
-        (3, 3, 0),
         (6, 4, 0),
         (6, 5, 1),
         (7, 6, 0),
         (2, 7, 0),
         (2, 2, 1),
+        (3, 3, 0),
+        (1, 1, 0),
+        (1, 2, 1),
         (8, 8, 0),
         (8, 1, 1),
         (9, 8, 0),
@@ -234,6 +244,8 @@ EXPECTED_ROWS = {
         (1, 1, 0, 'https://img.example/a.jpg', 'The council chamber', 'Councillors vote on the zoning plan.', 'AP Photo'),
         (2, 1, 1, None, None, 'A bare caption string', None),
         (3, 9, 0, 'https://img.example/b.jpg', None, 'Café owners', None),
+        (4, 11, 0, 'https://img.example/a2.jpg', 'The council chamber', 'Councillors vote on the zoning plan.', 'AP Photo'),
+        (5, 11, 1, None, None, 'A bare caption string', None),
     ],
     'tags': [
         (1, 'Politics'),
@@ -246,13 +258,13 @@ EXPECTED_ROWS = {
         (8, 'Late Tag'),
     ],
     'article_tags': [
-        (1, 1),
-        (1, 2),
-        (3, 4),
         (6, 5),
         (6, 6),
         (7, 7),
         (7, 5),
+        (3, 4),
+        (1, 1),
+        (1, 2),
         (8, 8),
         (8, 1),
         (9, 8),
