@@ -42,7 +42,11 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 
 
 def _clean(text: str | None) -> str:
-    return _WS.sub(" ", (text or "").translate(_INVISIBLE)).strip()
+    if not text:
+        return ""
+    if not text.isascii():  # the invisible characters are not ASCII
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())  # == _WS.sub(" ", text).strip(): both split on str.isspace()
 
 
 def _classes(el) -> str:

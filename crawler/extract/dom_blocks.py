@@ -39,7 +39,18 @@ class Block:
         return self.link_chars / len(self.text) if self.text else 0.0
 
 
+# Characters where _WS and str.split() disagree: Unicode whitespace _WS leaves alone, and the
+# zero-width space _WS collapses. Without them, _WS.sub(" ", t).strip() is " ".join(t.split()),
+# which is 3-4 times faster (no match object per run of spaces). Pinned by tests/extract/test_fast_paths.
+_SPLIT_DIFFERS = re.compile("[\x1c-\x1f\x85\u1680\u2000-\u200b\u202f\u205f\u3000]")
+
+
 def normalise_space(text: str) -> str:
+    if text.isascii():  # then only \x1c-\x1f differ, and `in` is a memchr
+        if "\x1c" not in text and "\x1d" not in text and "\x1e" not in text and "\x1f" not in text:
+            return " ".join(text.split())
+    elif _SPLIT_DIFFERS.search(text) is None:
+        return " ".join(text.split())
     return _WS.sub(" ", text).strip()
 
 
@@ -63,7 +74,7 @@ def walk_blocks(root) -> list[Block]:
             links = link_chars
             link_chars = 0
             if _BR not in raw:  # the common case: one paragraph, no line breaks
-                text = _WS.sub(" ", raw).strip()
+                text = normalise_space(raw)
                 if text:
                     blocks.append(Block(text, min(len(text), links), owner))
                 return

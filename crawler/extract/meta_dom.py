@@ -60,9 +60,27 @@ _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def clean(text) -> str:
-    if text and "&" in text:
+    if not text:
+        return ""
+    if "&" in text:
         text = html.unescape(text)
-    return WS.sub(" ", (text or "").translate(INVISIBLE_CHARS)).strip()
+    if not text.isascii():  # the invisible characters are not ASCII; translate costs a dict lookup per character
+        text = text.translate(INVISIBLE_CHARS)
+    # WS.sub(" ", text).strip(), 3-4 times faster: \s and str.split() both split on str.isspace()
+    return " ".join(text.split())
+
+
+def collapse_space(text: str) -> str:
+    """``WS.sub(" ", text)`` (each run of whitespace becomes one space, ends included) without a
+    match object per run: on a page's whole text that was the largest cost of ``visible_text``."""
+    out = " ".join(text.split())
+    if not out:
+        return " " if text else ""
+    if text[0].isspace():
+        out = " " + out
+    if text[-1].isspace():
+        out += " "
+    return out
 
 
 def collect_meta(doc) -> dict[str, list[str]]:
@@ -118,8 +136,11 @@ def element_text(el) -> str:
     return clean(" ".join(el.itertext()))
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def norm_cmp(text: str) -> str:
-    return WS.sub(" ", re.sub(r"[\W_]+", " ", text.casefold())).strip()
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
 
 
 _INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
@@ -138,7 +159,10 @@ def visible_text(doc) -> str:
     if hit is not None and hit[0] is doc:
         return hit[1]
     # a regex skips the big string in C; str.translate with a dict costs a Python lookup per character
-    text = WS.sub(" ", _INVISIBLE_RE.sub("", " ".join(_VISIBLE_TEXT(doc))[:400_000]))
+    text = " ".join(_VISIBLE_TEXT(doc))[:400_000]
+    if not text.isascii():
+        text = _INVISIBLE_RE.sub("", text)
+    text = collapse_space(text)
     visible_cache.clear()
     visible_cache[key] = (doc, text)
     return text

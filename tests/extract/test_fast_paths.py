@@ -39,3 +39,25 @@ def test_parser_gives_html_elements_without_a_python_lookup():
     assert all(isinstance(el, lxml.html.HtmlElement) for el in doc.iter() if isinstance(el.tag, str))
     assert doc.find(".//form").text_content() == "Qat"
     assert isinstance(doc.xpath("//comment()")[0], lxml.html.HtmlComment)
+
+
+def test_whitespace_rewrites_match_the_regex_forms():
+    import html
+
+    from crawler.extract import captions, dom_blocks, meta_dom
+
+    ws = re.compile(r"\s+")
+    invisible = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+    # every character str.isspace() accepts, so the test also notices a Python that adds one
+    all_spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace()) + _SPACES
+    for text in _random_texts("ab&;" + all_spaces + "\u2060\u200c_-.", count=20000):
+        assert dom_blocks.normalise_space(text) == dom_blocks._WS.sub(" ", text).strip(), repr(text)
+        assert meta_dom.collapse_space(text) == ws.sub(" ", text), repr(text)
+        unescaped = html.unescape(text) if "&" in text else text
+        assert meta_dom.clean(text) == ws.sub(" ", unescaped.translate(invisible)).strip(), repr(text)
+        assert captions._clean(text) == ws.sub(" ", text.translate(invisible)).strip(), repr(text)
+        assert meta_dom.norm_cmp(text) == ws.sub(" ", re.sub(r"[\W_]+", " ", text.casefold())).strip(), repr(text)
+    for text in (None, ""):
+        assert meta_dom.clean(text) == "" and captions._clean(text) == ""
+    for text in _random_texts("ab \t" + "\x1c\x1d\x1e\x1f", count=3000):  # ASCII fast path
+        assert dom_blocks.normalise_space(text) == dom_blocks._WS.sub(" ", text).strip(), repr(text)
