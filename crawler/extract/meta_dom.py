@@ -146,9 +146,35 @@ def norm_cmp(text: str) -> str:
 _INVISIBLE_TAGS = {"script", "style", "noscript", "template", "head", "title", "meta", "link", "svg"}
 
 
-_VISIBLE_TEXT = etree.XPath(
-    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template"
-    " or ancestor::svg)]", smart_strings=False)
+_HIDDEN_SUBTREES = frozenset(("script", "style", "noscript", "template", "svg"))
+_BODIES = etree.XPath("//body")
+
+
+def visible_texts(doc) -> list[str]:
+    """The text nodes of ``//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript
+    or ancestor::template or ancestor::svg)]``, in document order, found by a Python walk that skips
+    hidden subtrees: libxml2 evaluated the five ancestor tests on every text node, which cost 2.5 times
+    this walk on real pages. (libxml2's HTML parser merges adjacent text, so each ``.text``/``.tail``
+    is exactly one text node.)"""
+    parts: list[str] = []
+    append = parts.append
+    walked: list = []
+    for body in _BODIES(doc):
+        if any(a.tag in _HIDDEN_SUBTREES or any(a is b for b in walked) for a in body.iterancestors()):
+            continue  # inside a hidden element, or inside a <body> already walked
+        walked.append(body)
+        walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
+        for event, el in walker:
+            if event == "start":
+                if el.tag in _HIDDEN_SUBTREES:
+                    walker.skip_subtree()  # its "end" still comes: its tail is visible
+                elif el.text:
+                    append(el.text)
+            elif el.tail and el is not body:  # end of an element, or a comment / PI (text not shown)
+                append(el.tail)
+    return parts
+
+
 visible_cache: dict = {}
 
 
@@ -159,7 +185,7 @@ def visible_text(doc) -> str:
     if hit is not None and hit[0] is doc:
         return hit[1]
     # a regex skips the big string in C; str.translate with a dict costs a Python lookup per character
-    text = " ".join(_VISIBLE_TEXT(doc))[:400_000]
+    text = " ".join(visible_texts(doc))[:400_000]
     if not text.isascii():
         text = _INVISIBLE_RE.sub("", text)
     text = collapse_space(text)

@@ -61,3 +61,24 @@ def test_whitespace_rewrites_match_the_regex_forms():
         assert meta_dom.clean(text) == "" and captions._clean(text) == ""
     for text in _random_texts("ab \t" + "\x1c\x1d\x1e\x1f", count=3000):  # ASCII fast path
         assert dom_blocks.normalise_space(text) == dom_blocks._WS.sub(" ", text).strip(), repr(text)
+
+
+def test_visible_texts_walk_matches_the_xpath():
+    from lxml import etree
+
+    from crawler.extract import encoding, meta_dom
+
+    xpath = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+                        " or ancestor::template or ancestor::svg)]", smart_strings=False)
+    pages = [
+        "<html><body>a<!-- c -->b<?pi x?>c<script>s</script>t<div>d<svg><text>x</text><style>y</style></svg>e"
+        "</div>f<noscript><p>n</p>m</noscript>g<template><b>t</b></template>h</body></html>",
+        "<html><head><title>T</title></head><body><p>one <b>two</b> three</p><body>inner<i>x</i></body>"
+        "<style>a{}</style>tail</body></html>",
+        "<html><noscript><body>hidden</body></noscript></html>",
+        "<p>no body tag &amp; entities&nbsp;here</p>",
+        "<html><body></body></html>",
+    ]
+    for html in pages:
+        doc = encoding.parse_html(html)
+        assert meta_dom.visible_texts(doc) == xpath(doc), html
