@@ -89,11 +89,13 @@ class StorePipeline:
 
     The dataset writer lives on a thread of its own. SQLite does its work (B-trees, the full-text
     index, the commit) with the GIL released, so on a second core it no longer holds up the reactor
-    thread, which only queues calls; one thread keeps them in order and is the only user of the
-    connection. A writer that falls more than ``MAX_QUEUED`` calls behind makes the crawl wait.
+    thread, which only collects calls and hands them over ``HANDOFF`` at a time (waking the thread
+    for each call cost the reactor more than the call); one thread runs them in order and is the
+    only user of the connection. A writer ``MAX_QUEUED`` hand-overs behind makes the crawl wait.
     """
 
-    MAX_QUEUED = 2000
+    HANDOFF = 100
+    MAX_QUEUED = 20
 
     def __init__(self, crawler, db_path: Path, batch_size: int, flush_seconds: float):
         self.crawler = crawler
@@ -104,6 +106,7 @@ class StorePipeline:
         self.crawl_id = None
         self._flusher = None
         self._thread: ThreadPoolExecutor | None = None
+        self._calls: list[tuple] = []
         self._queued: deque = deque()
 
     @classmethod
@@ -139,22 +142,29 @@ class StorePipeline:
         self._flusher.start(self.flush_seconds, now=False)
 
     def _queue(self, method: str, *args) -> None:
+        self._calls.append((method, args))
+        if len(self._calls) >= self.HANDOFF or method == "flush":
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        calls, self._calls = self._calls, []
         queued = self._queued
         while queued and queued[0].done():
             queued.popleft()
-        queued.append(self._thread.submit(self._call, method, *args))
+        queued.append(self._thread.submit(self._run, calls))
         if len(queued) > self.MAX_QUEUED:
             queued.popleft().result()
 
-    def _call(self, method: str, *args) -> None:
+    def _run(self, calls) -> None:
         """On the writer thread. A batch that cannot be committed (lock timeout, disk full) stays
         buffered in the writer for the next flush; the error is said in one line."""
         from crawler.store.errors import StoreError
 
-        try:
-            getattr(self.writer, method)(*args)
-        except StoreError as exc:
-            logger.error("dataset: %s", exc)
+        for method, args in calls:
+            try:
+                getattr(self.writer, method)(*args)
+            except StoreError as exc:
+                logger.error("dataset: %s", exc)
 
     def capture_archived(self, capture, **kwargs):
         if self.writer is not None:
@@ -178,7 +188,8 @@ class StorePipeline:
             return
         run = self._thread.submit
         try:
-            run(self.writer.flush).result()
+            self._hand_over()
+            run(self.writer.flush).result()  # after every call handed over: one thread, in order
             for key, value in self.writer.counts.items():
                 self.crawler.stats.set_value(f"store/{key}", value)
             for error in getattr(self.writer, "errors", [])[:20]:
