@@ -34,6 +34,8 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0.5
 
+STATS_CLASS = "crawler.stats.StatsCollector"  # Scrapy's, without the per-call deprecation shim
+
 # --- robustness --------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
