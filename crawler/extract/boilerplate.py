@@ -27,8 +27,8 @@ _STATE_PREFIXES = tuple(table.STATE_PREFIXES)
 # Only elements carrying one of these can be chrome: lxml finds them in C, so the Python check
 # runs on a fraction of the tree.
 CANDIDATES_XPATH = (
-    ".//*[@class or @id or @role or @hidden or @aria-hidden or @itemprop or @style]"
-    + "".join(f" | .//{tag}" for tag in table.STRUCTURAL_TAGS))
+    "descendant::*[@class or @id or @role or @hidden or @aria-hidden or @itemprop or @style]"
+    + "".join(f" | descendant::{tag}" for tag in table.STRUCTURAL_TAGS))
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _BLOCK_RE = re.compile("(?:" + "|".join(f"(?:{p})" for p in table.BLOCK_PATTERNS) + ")", re.I)

@@ -21,9 +21,10 @@ from crawler.extract.meta_patterns import patterns
 _WS = re.compile(r"\s+")
 _CAPTION_ATTR = re.compile(r"caption|legend|bildunterschrift|unterzeile|bildtext|img-text|image-text|photo-text|"
                            r"wp-caption-text|figure__text|media__text", re.I)
-_SITES = etree.XPath("//figure | //*[@itemprop='caption' or @itemprop='description' and ancestor::*[@itemtype][1]"
-                     "[contains(@itemtype, 'ImageObject')]] | //*[@class][not(self::figure)]")
-_IMGS = etree.XPath(".//img | .//amp-img")
+_SITES = etree.XPath("/descendant::figure | /descendant::*[@itemprop='caption' or @itemprop='description' and"
+                     " ancestor::*[@itemtype][1][contains(@itemtype, 'ImageObject')]]"
+                     " | /descendant::*[@class][not(self::figure)]")
+_IMGS = etree.XPath("descendant::img | descendant::amp-img")
 _NOT_CAPTION_TAGS = {"script", "style", "img", "picture", "source", "noscript", "svg", "button", "a", "input",
                      "meta", "link", "html", "body", "head", "main", "article", "section", "nav", "header",
                      "footer", "form", "ul", "ol", "iframe", "video", "audio"}
@@ -226,7 +227,7 @@ def extract_captions(doc, url):
         if site in used:
             continue
         if tag == "figure":
-            caps = site.xpath(".//figcaption")
+            caps = site.xpath("descendant::figcaption")
             cap_el = caps[0] if caps else None
             if cap_el is None:
                 for d in site.iterdescendants():

@@ -138,7 +138,7 @@ def find_container(root, mass: dict):
     start = root
     if total:
         # schema.org's articleBody is an explicit statement; class names are conventions.
-        marked = [el for el in root.xpath(".//*[@itemprop='articleBody' or @itemprop='articlebody']")
+        marked = [el for el in root.xpath("descendant::*[@itemprop='articleBody' or @itemprop='articlebody']")
                   if mass.get(el, 0) >= total * SCHEMA_HINT_SHARE]
         if not marked:
             marked = [el for el in root.iter() if isinstance(el.tag, str)
@@ -212,7 +212,7 @@ def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) ->
         body = doc
     article_body = dom_hints.jsonld_article_body(doc)  # before the scripts go
     strip_junk(body)
-    elements = int(body.xpath("count(.//*)"))  # counted in C: cheap even on a huge page
+    elements = int(body.xpath("count(descendant::*)"))  # counted in C: cheap even on a huge page
     if elements > MAX_ELEMENTS:
         if warnings is not None:
             warnings.append(f"page too large for body extraction ({elements} elements)")

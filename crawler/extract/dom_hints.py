@@ -12,7 +12,7 @@ import re
 
 from crawler.extract.dom_blocks import Block, normalise_space
 
-_LD_XPATH = '//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]/text()'
+_LD_XPATH = '/descendant::script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]/text()'
 _WORDS = re.compile(r"\w+")
 # Enough words to be unique on the page, few enough to fit in one paragraph.
 PROBE_WORDS = 8

@@ -62,7 +62,8 @@ def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
     return out
 
 
-_SHORT_BLOCKS = etree.XPath("//p | //span | //div | //em | //strong | //small | //li | //h4 | //h5 | //h6 | //address | //b | //i")
+_SHORT_BLOCKS = etree.XPath(" | ".join("/descendant::" + tag for tag in (
+    "p", "span", "div", "em", "strong", "small", "li", "h4", "h5", "h6", "address", "b", "i")))
 _PREFIX_START = re.compile(r"^\s*(?:by|von|par|por|door|av|af|text(?:e)?\s*(?::|von|par|by)|autor(?:in)?\s*:|author\s*:|"
                            r"auteur\s*:|written by|posted by|geschrieben von|(?:ein )?(?:beitrag|artikel) von|"
                            r"un article de|escrito por)\s+\S", re.I)

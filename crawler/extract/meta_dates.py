@@ -211,7 +211,7 @@ def _date_near_headline(doc, mf) -> str | None:
 
 
 _TEXT_NODES = etree.XPath(
-    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::noscript"
+    "/descendant::body/descendant::text()[normalize-space()][not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::template or ancestor::a or ancestor::option)]")
 _DATELINE_MAX_NODES = 3000
 

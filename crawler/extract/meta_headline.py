@@ -61,7 +61,7 @@ def _rejoin(title: str, kept: list[str]) -> str:
 
 _HEADING_CLASS = re.compile(r"(?:^|[\s_-])(?:entry-title|post-title|article-title|article__title|headline|"
                             r"story-title|page-title|title)(?:$|[\s_-])", re.I)
-_HEADINGS = etree.XPath("//h1 | //h2 | //h3 | //*[@itemprop='headline']")
+_HEADINGS = etree.XPath("/descendant::h1 | /descendant::h2 | /descendant::h3 | /descendant::*[@itemprop='headline']")
 
 
 def _plain(el) -> str:

@@ -63,7 +63,7 @@ def types_of(node: dict) -> list[str]:
 def jsonld_objects(doc) -> list[dict]:
     """All JSON-LD objects of the page, in document order."""
     out: list[dict] = []
-    for script in doc.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+    for script in doc.xpath('/descendant::script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
         data = _loads(script.text or "")
         if data is not None:
             _walk(data, out)
