@@ -164,7 +164,7 @@ class StorePipeline:
             try:
                 getattr(self.writer, method)(*args)
             except StoreError as exc:
-                logger.error("dataset: %s", exc)
+                logger.error("dataset: %s (kept, tried again at the next flush)", exc)
 
     def capture_archived(self, capture, **kwargs):
         if self.writer is not None:

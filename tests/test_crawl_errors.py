@@ -44,3 +44,49 @@ def test_non_html_seed(demo_server, tmp_path):
     assert warcs
     proc = run_cli("verify", "--archive", tmp_path / "a")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_dataset_locked_by_another_writer_mid_crawl_costs_nothing(demo_server, tmp_path):
+    """The dataset writer (its own thread) cannot commit while another process holds the write
+    lock: it says so in one line per failed batch, keeps the batch, and commits it afterwards."""
+    import sqlite3
+    import subprocess
+    import time
+
+    from cli_helpers import NEWSARCHIVE, ROOT
+    from crawler.demo.manifest import manifest
+
+    archive = tmp_path / "a"
+    db = archive / "archive.db"
+    crawl = subprocess.Popen(
+        [*NEWSARCHIVE, "crawl", demo_server.url + "/", "--sitemap", demo_server.url + "/sitemap.xml",
+         "--archive", str(archive), *FAST, "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+         "-s", "STORE_BUSY_TIMEOUT=0.2", "-s", "STORE_FLUSH_SECONDS=0.2"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the crawl has begun writing: its run is recorded
+            assert time.monotonic() < deadline and crawl.poll() is None
+            try:
+                with sqlite3.connect(db, timeout=5) as conn:
+                    if conn.execute("SELECT count(*) FROM captures").fetchone()[0]:
+                        break
+            except sqlite3.OperationalError:
+                pass
+            time.sleep(0.05)
+        conn = sqlite3.connect(db, timeout=5, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        time.sleep(1.5)
+        conn.execute("ROLLBACK")
+        conn.close()
+        out, err = crawl.communicate(timeout=120)
+    finally:
+        crawl.kill()
+    assert crawl.returncode == 0, err
+    assert "Traceback" not in out + err
+    assert any("dataset:" in line and "locked" in line for line in err.splitlines()), err
+    articles = sorted(r["path"] for r in manifest() if r["kind"] == "article")
+    with sqlite3.connect(db) as conn:
+        stored = sorted(url[len(demo_server.url):] for (url,) in conn.execute("SELECT url FROM articles"))
+        assert conn.execute("SELECT count(*) FROM captures").fetchone()[0] >= len(stored)
+    assert stored == articles
