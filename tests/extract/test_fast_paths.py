@@ -82,3 +82,22 @@ def test_visible_texts_walk_matches_the_xpath():
     for html in pages:
         doc = encoding.parse_html(html)
         assert meta_dom.visible_texts(doc) == xpath(doc), html
+
+
+def test_caption_attr_fast_path_matches_the_ignorecase_regex():
+    from crawler.extract import captions
+
+    words = captions._CAPTION_ATTR.pattern.split("|")
+    rng = random.Random(3)
+    texts = []
+    for _ in range(20000):  # pieces of the words in random case, joined by junk (ASCII and not)
+        parts = []
+        for _ in range(rng.randint(0, 4)):
+            w = rng.choice(words + ["x", "-", "_", " ", "ı", "ſ", "\u212a", "İ"])
+            cut = rng.randint(0, len(w))
+            piece = w[:cut] if rng.random() < 0.3 else w
+            parts.append("".join(c.upper() if rng.random() < 0.3 else c for c in piece))
+        texts.append("".join(parts))
+    texts += ["CAPTİON", "captıon", "bildunterſchrift", "Figure__Text x", "wp-Caption-TEXT"]
+    for text in texts:
+        assert captions._caption_attr(text) == bool(captions._CAPTION_ATTR.search(text)), repr(text)
