@@ -188,6 +188,12 @@ class WarcWriterMiddleware:
             except sqlite3.Error as exc:
                 logger.error("could not save the dedup digest index: %s (rebuild it from the WARCs)", exc)
 
+    def paths_written(self) -> list[str]:
+        """Every WARC file this crawl wrote, by its final name (``.open`` until it is closed)."""
+        if self.writer is None:
+            return []
+        return [os.path.join(self.writer.directory, name) for name in self.writer.files_written]
+
     # -- writing --------------------------------------------------------------
     def _count(self, pointers):
         for p in pointers:

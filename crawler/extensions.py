@@ -125,15 +125,6 @@ class PostCrawlChecks:
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
-    def files_written(self) -> list:
-        import os
-
-        warc_writer = getattr(self.crawler, "warc_writer", None)
-        writer = getattr(warc_writer, "writer", None)
-        if writer is None:
-            return []
-        return [os.path.join(writer.directory, name) for name in writer.files_written]
-
     def engine_stopped(self):
         import logging
 
@@ -144,7 +135,7 @@ class PostCrawlChecks:
         warc_writer = getattr(self.crawler, "warc_writer", None)
         if warc_writer is not None and warc_writer.writer is not None:
             warc_writer.writer.close()  # idempotent: the files must be closed before they are checked
-        files = self.files_written()
+        files = warc_writer.paths_written() if warc_writer is not None else []
         if not files:
             return
         problems = []

@@ -100,16 +100,6 @@ def build_settings(archive: Path, overrides: dict | None = None, progress: bool 
     return settings
 
 
-def _warc_files_written(archive: Path, since: float, worker: str | None = None) -> list[Path]:
-    """This run's WARC files; with a worker id, only that worker's (others may still be writing)."""
-    warcs = archive / "warcs"
-    if not warcs.is_dir():
-        return []
-    suffixes = (f"-{worker}.warc.gz", f"-{worker}.warc.gz.open") if worker else (".warc.gz", ".warc.gz.open")
-    return sorted(p for p in warcs.iterdir()
-                  if p.name.endswith(suffixes) and p.stat().st_mtime >= since - 1)
-
-
 def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str = "archive",
               max_pages: int | None = None, depth: int | None = None, allow_domains=(),
               include=(), exclude=(), settings_overrides: dict | None = None,
@@ -152,15 +142,15 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
 
     archive = check_archive_dir(Path(archive))
     settings = build_settings(archive, settings_overrides, progress, log_level)
-    started_wall = time.time()
     started = time.monotonic()
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **spider_args)
     process.start()
     stats = dict(crawler.stats.get_stats())
+    warc_writer = getattr(crawler, "warc_writer", None)  # the WARC middleware, when archiving
     result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,
-                         warc_files=_warc_files_written(archive, started_wall, settings.get("WARC_WORKER_ID")))
+                         warc_files=[Path(p) for p in warc_writer.paths_written()] if warc_writer else [])
     result.problems.extend(stats.get("archive/problems") or [])
     return result
 

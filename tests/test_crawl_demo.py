@@ -117,6 +117,10 @@ def test_crawl_prints_a_summary(demo_crawl):
     for label in ("pages fetched", "articles extracted", "WARC files", "errors", "elapsed"):
         assert label in out
     assert "Traceback" not in demo_crawl["proc"].stderr
+    # exactly the files this crawl wrote, with their size
+    warcs = sorted((demo_crawl["archive"] / "warcs").glob("*.warc.gz"))
+    line = next(line for line in out.splitlines() if line.startswith("WARC files"))
+    assert line.split()[2] == str(len(warcs)) and len(warcs) >= 1
 
 
 def test_crawl_is_recorded_in_crawls_table(demo_crawl):
