@@ -92,19 +92,39 @@ def show(url, archive, at, mode):
     at = _normalise_at(at)
     _entry, record, payload = get_capture(archive, url, at)
     out = sys.stdout.buffer
+    head = record.head or record.block
     if mode == "raw":
         out.write(record.block)
+    elif mode == "headers":
+        out.write(head)
     else:
+        try:
+            body, decoded = payload.body(), True
+        except Exception as exc:  # noqa: BLE001 - an undecodable body is shown as stored
+            click.echo(f"warning: cannot decode the body ({exc}); shown as stored", err=True)
+            body, decoded = payload.entity(), False
         if mode != "body":
-            out.write(record.head or record.block)
-        if mode != "headers":
-            try:
-                body = payload.body()
-            except Exception as exc:  # noqa: BLE001 - an undecodable body is shown as stored
-                click.echo(f"warning: cannot decode the body ({exc}); shown as stored", err=True)
-                body = payload.entity()
-            out.write(body)
+            out.write(_describing(head, len(body)) if decoded and record.head else head)
+        out.write(body)
     out.flush()
+
+
+_CODING_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
+
+
+def _describing(head: bytes, body_length: int) -> bytes:
+    """The stored head made true of the decoded body printed after it: the codings that were
+    removed and the stored length are kept as ``X-Archive-Orig-*`` (as pywb does), and a new
+    Content-Length follows. Saved to a file, the output is one consistent HTTP message."""
+    lines = head.decode("latin-1").rstrip("\r\n").splitlines()
+    names = [line.split(":", 1)[0].strip().lower() for line in lines[1:]]
+    if not any(name in ("content-encoding", "transfer-encoding") for name in names):
+        return head
+    out = lines[:1]
+    for name, line in zip(names, lines[1:]):
+        out.append("X-Archive-Orig-" + line.lstrip() if name in _CODING_HEADERS else line)
+    out.append(f"Content-Length: {body_length}")
+    return ("\r\n".join(out) + "\r\n\r\n").encode("latin-1")
 
 
 @click.command()

@@ -75,7 +75,15 @@ def test_show_prints_the_body_even_of_a_revisit(second_crawl):
     assert res.stdout_bytes.startswith(b"HTTP/1.1 200 OK\r\n") and b"Content-Encoding: gzip" in res.stdout_bytes
     res = runner.invoke(main, ["show", second_crawl["url"] + "/chunked", "--archive", archive, "--at", "2000"])
     assert res.exit_code == 0
-    assert res.stdout_bytes.endswith(second_crawl["bodies"]["/chunked"])
+    body = second_crawl["bodies"]["/chunked"]
+    head, _, shown = res.stdout_bytes.partition(b"\r\n\r\n")
+    assert shown == body
+    # the printed head describes the de-chunked body that follows it
+    assert b"\r\nContent-Length: %d" % len(body) in head and b"\r\nTransfer-Encoding" not in head
+    res = runner.invoke(main, ["show", second_crawl["url"] + "/gzip", "--archive", archive])
+    head, _, shown = res.stdout_bytes.partition(b"\r\n\r\n")
+    assert shown == second_crawl["bodies"]["/gzip"] and b"X-Archive-Orig-Content-Encoding: gzip" in head
+    assert b"\r\nContent-Encoding" not in head and head.endswith(b"Content-Length: %d" % len(shown))
     res = runner.invoke(main, ["show", second_crawl["url"] + "/redirect", "--archive", archive, "--raw"])
     assert res.stdout_bytes.startswith(b"HTTP/1.1 301 Moved Permanently\r\n")
     res = runner.invoke(main, ["show", "http://nowhere.test/", "--archive", archive])
@@ -111,3 +119,14 @@ def test_wire_capture_dedups_against_rebuilt_captures(first_crawl, warc_site, tm
     rec = read_record(str(archive / "warcs"), caps["/chunked"]["filename"], caps["/chunked"]["offset"])
     assert rec.http_headers.get_header("Transfer-Encoding") == "chunked"  # as sent, in the revisit's headers
     assert verify_archive(str(archive)).ok
+
+
+def test_show_makes_a_stored_head_describe_the_decoded_body():
+    from crawler.commands.archive import _describing
+
+    head = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nContent-Encoding: gzip\r\nContent-Type: text/html\r\n\r\n"
+    assert _describing(head, 11) == (
+        b"HTTP/1.1 200 OK\r\nX-Archive-Orig-transfer-encoding: chunked\r\n"
+        b"X-Archive-Orig-Content-Encoding: gzip\r\nContent-Type: text/html\r\nContent-Length: 11\r\n\r\n")
+    plain = b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n"
+    assert _describing(plain, 11) == plain
