@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.extract.article import Caption
-from crawler.extract.meta_dom import all_elements
+from crawler.extract.meta_dom import elements_of
 from crawler.extract.meta_jsonld import jsonld_objects, text_of
 from crawler.extract.meta_patterns import patterns
 
@@ -40,7 +40,7 @@ def _sites(doc):
     @itemprop='description' and ancestor::*[@itemtype][1][contains(@itemtype, 'ImageObject')]] |
     //*[@class][not(self::figure)]`` selects, picked in one Python walk (libxml2's attribute
     predicates cost more than the walk)."""
-    for el in all_elements(doc):
+    for el in elements_of(doc):
         if el.tag == "figure" or el.get("class") is not None:
             yield el
             continue

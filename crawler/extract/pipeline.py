@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from crawler.extract import captions as captions_mod
-from crawler.extract import content, encoding, structured
+from crawler.extract import content, encoding, meta_dom, structured
 from crawler.extract.article import Article
 
 # Real article pages have a few thousand elements (some tens of thousands with inline SVG);
@@ -58,15 +58,19 @@ def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()
 
     meta: dict = {}
     try:
-        meta = structured.extract_metadata(doc, url) or {}
-        for key, value in meta.items():
-            setattr(article, key, value)
-    except Exception as exc:
-        _failed(article, "metadata", exc)
-    try:
-        article.captions = captions_mod.extract_captions(doc, url)
-    except Exception as exc:
-        _failed(article, "caption", exc)
+        meta_dom.shared_elements = (doc, list(meta_dom.all_elements(doc)))  # until the body stage prunes
+        try:
+            meta = structured.extract_metadata(doc, url) or {}
+            for key, value in meta.items():
+                setattr(article, key, value)
+        except Exception as exc:
+            _failed(article, "metadata", exc)
+        try:
+            article.captions = captions_mod.extract_captions(doc, url)
+        except Exception as exc:
+            _failed(article, "caption", exc)
+    finally:
+        meta_dom.shared_elements = None
     before = len(article.warnings)
     try:
         article.body = content.extract_body(doc, url, meta, article.warnings)

@@ -137,3 +137,16 @@ def test_python_walks_select_what_the_xpath_did():
     doc = encoding.parse_html(_WALK_PAGES[0])
     bylines, _ = meta_dom.candidates(doc)
     assert [el.tag for el in bylines] == ["byline", "author", "span"]
+
+
+def test_shared_element_list_lives_only_while_the_tree_is_unchanged():
+    from crawler.extract import captions, meta_dom, pipeline
+
+    html = ("<html><body><figure><img src=a.jpg><figcaption>A caption long enough</figcaption></figure>"
+            "<p class=byline>By Jane Roe</p><p>" + "Prose of the story. " * 40 + "</p></body></html>")
+    doc, warnings = pipeline.parse(html)
+    article = pipeline.extract_parsed(doc, "http://example.org/a", warnings)
+    assert meta_dom.shared_elements is None  # the body stage pruned the tree: nothing may reuse the list
+    assert article.captions
+    fresh, _ = pipeline.parse(html)
+    assert [c.caption for c in captions.extract_captions(fresh, None)] == [c.caption for c in article.captions]
