@@ -71,7 +71,8 @@ def _classify_names(value: str) -> tuple[bool, bool]:
             continue
         if lowered.startswith(_STATE_PREFIXES):
             continue
-        tokens = _SPLIT.split(_CAMEL.sub("-", name).lower())
+        # without an upper-case letter (lower() changed nothing) _CAMEL has nothing to split
+        tokens = _SPLIT.split(lowered if lowered == name else _CAMEL.sub("-", name).lower())
         if _BODY_TOKENS.intersection(tokens):
             continue  # "sr-body-share-wrapper" wraps the body; chrome inside it has names of its own
         for token in tokens:

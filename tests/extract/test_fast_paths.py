@@ -150,3 +150,41 @@ def test_shared_element_list_lives_only_while_the_tree_is_unchanged():
     assert article.captions
     fresh, _ = pipeline.parse(html)
     assert [c.caption for c in captions.extract_captions(fresh, None)] == [c.caption for c in article.captions]
+
+
+def test_class_names_classified_as_with_the_camel_split_always_applied():
+    from crawler.extract import boilerplate as bp
+    from crawler.extract import boilerplate_patterns as table
+
+    def reference(value):
+        boiler = content = False
+        for name in value.split():
+            lowered = name.lower()
+            if bp._CONTENT_RE.search(lowered):
+                content = True
+                continue
+            if lowered in bp._NAMES:
+                boiler = True
+                continue
+            if lowered.startswith(bp._STATE_PREFIXES):
+                continue
+            tokens = bp._SPLIT.split(bp._CAMEL.sub("-", name).lower())
+            if bp._BODY_TOKENS.intersection(tokens):
+                continue
+            for token in tokens:
+                if token and (token in bp._TOKENS or (token.startswith(bp._PREFIXES) and token not in bp._EXCEPTIONS)):
+                    boiler = True
+                    break
+        return boiler, content
+
+    vocab = [*table.CLASS_TOKENS, *table.CLASS_PREFIXES, *table.CLASS_NAMES, *table.PREFIX_EXCEPTIONS,
+             *table.BODY_TOKENS, *table.CONTENT_TOKENS, *table.STATE_PREFIXES, "col", "md", "6", "x", "É", "ß"]
+    rng = random.Random(11)
+    for _ in range(20000):
+        names = []
+        for _ in range(rng.randint(0, 4)):
+            parts = [rng.choice(vocab) for _ in range(rng.randint(1, 3))]
+            parts = [p.title() if rng.random() < 0.3 else p for p in parts]  # camelCase and TitleCase
+            names.append(rng.choice(["-", "_", "", "__"]).join(parts))
+        value = " ".join(names)
+        assert bp._classify_names.__wrapped__(value) == reference(value), value
