@@ -9,8 +9,6 @@ arrives without an ``article`` and, for every article, writes its WARC metadata 
 from __future__ import annotations
 
 import logging
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scrapy import signals
@@ -18,6 +16,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
 from crawler.extract import extract_dict
+from crawler.store.errors import StoreError
 from crawler.workers import PagePool
 
 logger = logging.getLogger(__name__)
@@ -87,15 +86,10 @@ class ExtractPipeline:
 class StorePipeline:
     """Writes captures (from the WARC middleware's signal) and articles to ``archive.db``.
 
-    The dataset writer lives on a thread of its own. SQLite does its work (B-trees, the full-text
-    index, the commit) with the GIL released, so on a second core it no longer holds up the reactor
-    thread, which only collects calls and hands them over ``HANDOFF`` at a time (waking the thread
-    for each call cost the reactor more than the call); one thread runs them in order and is the
-    only user of the connection. A writer ``MAX_QUEUED`` hand-overs behind makes the crawl wait.
+    On the reactor thread, on purpose: ``StoreWriter`` batches rows, so a page costs ~0.3 ms here.
+    A writer thread of its own (SQLite releases the GIL) measured 2 % slower on two cores: the
+    threads then trade the GIL at every SQLite call (bench/README.md).
     """
-
-    HANDOFF = 100
-    MAX_QUEUED = 20
 
     def __init__(self, crawler, db_path: Path, batch_size: int, flush_seconds: float):
         self.crawler = crawler
@@ -105,9 +99,6 @@ class StorePipeline:
         self.writer = None
         self.crawl_id = None
         self._flusher = None
-        self._thread: ThreadPoolExecutor | None = None
-        self._calls: list[tuple] = []
-        self._queued: deque = deque()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -127,56 +118,39 @@ class StorePipeline:
         from crawler.store.writer import StoreWriter
 
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = StoreWriter(self.db_path, batch_size=self.batch_size, flush_seconds=self.flush_seconds,
+                                  busy_timeout=self.crawler.settings.getfloat("STORE_BUSY_TIMEOUT", 30.0))
         settings = self.crawler.settings
         spider = spider or self.crawler.spider
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsarchive-store")
-        # created on the writer thread: a sqlite3 connection belongs to the thread that made it
-        self.writer = self._thread.submit(
-            StoreWriter, self.db_path, batch_size=self.batch_size, flush_seconds=self.flush_seconds,
-            busy_timeout=settings.getfloat("STORE_BUSY_TIMEOUT", 30.0)).result()
-        self.crawl_id = self._thread.submit(
-            self.writer.begin_crawl, spider=spider.name, job=settings.get("WARC_JOB_NAME") or None,
-            args=_spider_args(spider)).result()
+        self.crawl_id = self.writer.begin_crawl(
+            spider=spider.name,
+            job=settings.get("WARC_JOB_NAME") or None,
+            args=_spider_args(spider),
+        )
         self.crawler.stats.set_value("store/crawl_id", self.crawl_id)
-        self._flusher = task.LoopingCall(self._queue, "flush")
+        self._flusher = task.LoopingCall(self._call, self.writer.flush)
         self._flusher.start(self.flush_seconds, now=False)
 
-    def _queue(self, method: str, *args) -> None:
-        self._calls.append((method, args))
-        if len(self._calls) >= self.HANDOFF or method == "flush":
-            self._hand_over()
-
-    def _hand_over(self) -> None:
-        calls, self._calls = self._calls, []
-        queued = self._queued
-        while queued and queued[0].done():
-            queued.popleft()
-        queued.append(self._thread.submit(self._run, calls))
-        if len(queued) > self.MAX_QUEUED:
-            queued.popleft().result()
-
-    def _run(self, calls) -> None:
-        """On the writer thread. A batch that cannot be committed (lock timeout, disk full) stays
-        buffered in the writer for the next flush; the error is said in one line."""
-        from crawler.store.errors import StoreError
-
-        for method, args in calls:
-            try:
-                getattr(self.writer, method)(*args)
-            except StoreError as exc:
-                logger.error("dataset: %s (kept, tried again at the next flush)", exc)
+    @staticmethod
+    def _call(method, *args) -> None:
+        """A batch that cannot be committed (lock timeout, disk full) stays buffered in the writer
+        for the next flush; the crawl goes on and the error is said in one line."""
+        try:
+            method(*args)
+        except StoreError as exc:
+            logger.error("dataset: %s (kept, tried again at the next flush)", exc)
 
     def capture_archived(self, capture, **kwargs):
         if self.writer is not None:
-            self._queue("add_capture", capture, self.crawl_id)
+            self._call(self.writer.add_capture, capture, self.crawl_id)
             self.crawler.stats.inc_value("store/captures")
 
     def process_item(self, item, spider=None):
         article = item.get("article")
         if article:
-            self._queue("add_article", article, item.get("warc") or {"url": item["url"],
-                                                                    "fetched_at": item.get("fetched_at")},
-                        self.crawl_id)
+            self._call(self.writer.add_article, article,
+                       item.get("warc") or {"url": item["url"], "fetched_at": item.get("fetched_at")},
+                       self.crawl_id)
             self.crawler.stats.inc_value("store/articles")
         return item
 
@@ -186,20 +160,15 @@ class StorePipeline:
             self._flusher.stop()
         if self.writer is None:
             return
-        run = self._thread.submit
-        try:
-            self._hand_over()
-            run(self.writer.flush).result()  # after every call handed over: one thread, in order
-            for key, value in self.writer.counts.items():
-                self.crawler.stats.set_value(f"store/{key}", value)
-            for error in getattr(self.writer, "errors", [])[:20]:
-                logger.error("dataset: %s", error)
-            stats = _jsonable(self.crawler.stats.get_stats())
-            run(self.writer.end_crawl, self.crawl_id, status=str(reason), stats=stats).result()
-        finally:
-            run(self.writer.close).result()
-            self._thread.shutdown(wait=True)
-            self.writer = None
+        self.writer.flush()
+        for key, value in self.writer.counts.items():
+            self.crawler.stats.set_value(f"store/{key}", value)
+        for error in getattr(self.writer, "errors", [])[:20]:
+            logger.error("dataset: %s", error)
+        stats = _jsonable(self.crawler.stats.get_stats())
+        self.writer.end_crawl(self.crawl_id, status=str(reason), stats=stats)
+        self.writer.close()
+        self.writer = None
 
 
 def _spider_args(spider) -> dict:
