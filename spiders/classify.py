@@ -10,13 +10,14 @@ why pages were kept or skipped, and a misjudged site can be diagnosed from the s
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
 from lxml import etree
+
+from crawler.extract.meta_jsonld import jsonld_blocks
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
@@ -155,8 +156,7 @@ def _jsonld_types(doc) -> tuple[list[str], set[str]]:
     contents are *not* descended into, since those describe other pages."""
     articles: list[str] = []
     listings: set[str] = set()
-    for script in doc.xpath("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]"):
-        data = _load_json(script.text or "")
+    for data in jsonld_blocks(doc):
         for node in _top_nodes(data):
             types = node.get("@type")
             types = [types] if isinstance(types, str) else [t for t in types or [] if isinstance(t, str)]
@@ -178,23 +178,6 @@ def _top_nodes(data):
         main = node.get("mainEntity")
         if isinstance(main, dict):
             yield main
-
-
-def _load_json(text: str):
-    text = text.strip()
-    if text.startswith("<!--"):
-        text = text[4:]
-    if text.endswith("-->"):
-        text = text[:-3]
-    text = text.strip().rstrip(";")
-    try:
-        return json.loads(text)
-    except ValueError:
-        # Control characters inside strings are the common breakage of hand-built JSON-LD.
-        try:
-            return json.loads(re.sub(r"[\x00-\x1f]", " ", text))
-        except ValueError:
-            return None
 
 
 # --- URL shapes -------------------------------------------------------------------------------

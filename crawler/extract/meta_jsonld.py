@@ -17,7 +17,8 @@ _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _loads(text: str):
+def loads(text: str):
+    """One JSON-LD block's data, or None: tolerant of what real pages ship (see the module doc)."""
     text = text.strip()
     if text.startswith("<!--"):
         text = text[4:]
@@ -60,13 +61,26 @@ def types_of(node: dict) -> list[str]:
     return []
 
 
+_blocks: tuple | None = None  # (document, its parsed blocks): the last document asked about
+
+
+def jsonld_blocks(doc) -> list:
+    """The data of every readable JSON-LD block, in document order. Classification, metadata and
+    captions all read them, so they are parsed once per document (callers must not modify them)."""
+    global _blocks  # noqa: PLW0603 - a one-document cache, like meta_dom's visible text
+    if _blocks is not None and _blocks[0] is doc:
+        return _blocks[1]
+    scripts = doc.xpath('/descendant::script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    blocks = [data for data in (loads(script.text or "") for script in scripts) if data is not None]
+    _blocks = (doc, blocks)
+    return blocks
+
+
 def jsonld_objects(doc) -> list[dict]:
     """All JSON-LD objects of the page, in document order."""
     out: list[dict] = []
-    for script in doc.xpath('/descendant::script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
-        data = _loads(script.text or "")
-        if data is not None:
-            _walk(data, out)
+    for data in jsonld_blocks(doc):
+        _walk(data, out)
     return out
 
 
