@@ -17,7 +17,7 @@ from twisted.internet import task
 
 from crawler.extract import extract_dict
 from crawler.store.errors import StoreError
-from crawler.workers import PagePool
+from crawler.workers import PagePool, WorkerCrashed
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +47,11 @@ class ExtractPipeline:
                 raise DropItem(f"no body to extract: {item.get('url')}")
             # a function of crawler.extract crosses the process boundary: the worker never has to
             # import this module (and with it Scrapy and Twisted)
-            article = await PagePool.of(self.crawler).run(
-                extract_dict, body, item["url"], item.get("headers") or {})
+            try:
+                article = await PagePool.of(self.crawler).run(
+                    extract_dict, body, item["url"], item.get("headers") or {})
+            except WorkerCrashed as exc:
+                raise DropItem(f"not extracted: {item.get('url')} ({exc})") from None
             item["article"] = article
         item["body"] = None
         self.stats.inc_value("extract/articles")

@@ -9,10 +9,18 @@ crawl never runs more workers than configured. ``EXTRACT_WORKERS = 0`` runs the 
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerCrashed(Exception):
+    """A pool worker died (killed, out of memory, a crash in C code) while running the call."""
 
 
 def _worker_context():
@@ -42,14 +50,28 @@ class PagePool:
             crawler.signals.connect(pool.close, signal=signals.spider_closed)
         return pool
 
-    async def run(self, fn, *args):
+    async def run(self, fn, *args, retry: bool = True):
         """``fn(*args)`` in a worker; *fn* must be a module-level function of a module that does
-        not import Scrapy or Twisted, or every worker would import them too."""
+        not import Scrapy or Twisted, or every worker would import them too.
+
+        A dead worker breaks the whole pool and fails every call in flight: the pool is replaced
+        and each of those calls is tried once more (most were only bystanders); a call that dies
+        twice raises ``WorkerCrashed``, and the crawl goes on."""
         if self.workers == 0 or self._closed:
             return fn(*args)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context())
-        return await asyncio.wrap_future(self._pool.submit(fn, *args))
+        pool = self._pool
+        if pool is None:
+            pool = self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context())
+        try:
+            return await asyncio.wrap_future(pool.submit(fn, *args))
+        except BrokenProcessPool:
+            if self._pool is pool:
+                logger.error("a page worker died; starting a new one")
+                self._pool = None
+                pool.shutdown(wait=False)
+            if retry and not self._closed:
+                return await self.run(fn, *args, retry=False)
+            raise WorkerCrashed("the page worker died on it") from None
 
     def close(self, *args, **kwargs) -> None:
         self._closed = True

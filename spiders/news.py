@@ -39,7 +39,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
 
 from crawler.items import PageItem
-from crawler.workers import PagePool
+from crawler.workers import PagePool, WorkerCrashed
 from spiders.discovery import (maybe_gunzip, parse_feed, parse_sitemap, parse_text_sitemap,
                                 robots_sitemaps, sniff)
 from spiders.failures import failure_reason, quiet_robots_errors
@@ -278,8 +278,14 @@ class NewsSpider(scrapy.Spider):
         already carries its extraction."""
         headers = {k.decode("latin-1").lower(): ", ".join(v.decode("latin-1") for v in vs)
                    for k, vs in response.headers.items()}
-        page = await PagePool.of(self.crawler).run(
-            analyse, response.body, response.url, headers, self.fetch_embeds, self.extract_articles)
+        try:
+            page = await PagePool.of(self.crawler).run(
+                analyse, response.body, response.url, headers, self.fetch_embeds, self.extract_articles)
+        except WorkerCrashed as exc:
+            self._inc("news/failed/worker_crash")
+            logger.error("not analysed: %s (%s; its capture is archived, `newsarchive reextract` "
+                         "can extract it later)", response.url, exc)
+            return
         if page["unreadable"]:
             logger.warning("unreadable HTML: %s (%s)", response.url, page["unreadable"])
             return

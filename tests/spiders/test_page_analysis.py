@@ -104,3 +104,40 @@ def test_the_pool_runs_the_analysis_inline_or_in_a_worker_with_the_same_result(w
         pool.close()
     assert result == analyse(ARTICLE.encode(), URL, HTML, True, True)
     assert pool._pool is None  # closed: a spider_closed signal does the same in a crawl
+
+
+def _die_once(marker: str) -> str:
+    """In a pool worker: kill the worker the first time, as a page that crashes lxml would."""
+    import os
+
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(3)
+    return "survived"
+
+
+def test_a_worker_that_dies_is_replaced_and_the_pool_goes_on(tmp_path):
+    import os
+
+    from crawler.workers import WorkerCrashed
+
+    pool = PagePool(1)
+
+    async def go():
+        first = await pool.run(analyse, ARTICLE.encode(), URL, HTML, False, False)
+        with pytest.raises(WorkerCrashed):
+            await pool.run(os._exit, 3)  # kills its worker, and the fresh one it is tried again in
+        # the calls in flight when a worker dies are tried again in a new worker
+        results = await asyncio.gather(
+            pool.run(_die_once, str(tmp_path / "died")),
+            *[pool.run(analyse, ARTICLE.encode(), URL, HTML, False, False) for _ in range(3)])
+        after = await pool.run(analyse, ARTICLE.encode(), URL, HTML, False, False)
+        return first, results, after
+
+    try:
+        first, results, after = asyncio.run(go())
+    finally:
+        pool.close()
+    assert first["label"] == "article" and after == first
+    assert (tmp_path / "died").exists()
+    assert results == ["survived", first, first, first]
