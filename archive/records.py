@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import socket
 import os
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
