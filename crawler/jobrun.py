@@ -69,8 +69,8 @@ def is_running(job: Job) -> bool:
     return False
 
 
-def crashed_runs(job: Job) -> list[tuple[int, str]]:
-    """Runs of this job still marked running: with the job's lock held, they died (SIGKILL, power loss)."""
+def job_runs(job: Job, limit: int | None = None, status: str | None = None) -> list[dict]:
+    """This job's runs from its dataset (only those with *status*, if given), newest first."""
     db = job.archive_path / "archive.db"
     if not db.exists():
         return []
@@ -81,13 +81,21 @@ def crashed_runs(job: Job) -> list[tuple[int, str]]:
         conn = connect_ro(db)
     except StoreError:
         return []
+    conn.row_factory = sqlite3.Row
+    sql = "SELECT * FROM crawls WHERE job = ?" + (" AND status = ?" if status else "")
+    sql += " ORDER BY started DESC, id DESC" + (f" LIMIT {int(limit)}" if limit else "")
     try:
-        return conn.execute("SELECT id, started FROM crawls WHERE job = ? AND status = 'running'",
-                            (job.name,)).fetchall()
+        rows = conn.execute(sql, (job.name, status) if status else (job.name,)).fetchall()
     except sqlite3.Error:
         return []
     finally:
         conn.close()
+    return [dict(r) for r in rows]
+
+
+def crashed_runs(job: Job) -> list[tuple[int, str]]:
+    """Runs of this job still marked running: with the job's lock held, they died (SIGKILL, power loss)."""
+    return [(run["id"], run["started"]) for run in job_runs(job, status="running")]
 
 
 def recover(job: Job, crashed: list[tuple[int, str]]) -> list[str]:

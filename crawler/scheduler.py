@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,10 +18,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from crawler.jobrun import is_running
+from crawler.jobrun import is_running, job_runs
 from crawler.jobs import Job, JobsFileError, load_jobs
-from crawler.store.connection import connect_ro
-from crawler.store.errors import StoreError
 
 logger = logging.getLogger("newsarchive.scheduler")
 
@@ -34,26 +31,6 @@ def utc_now() -> datetime:
 def parse_time(text: str) -> datetime:
     when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
-def job_runs(job: Job, limit: int | None = None) -> list[dict]:
-    """This job's runs from its dataset, newest first."""
-    db = job.archive_path / "archive.db"
-    if not db.exists():
-        return []
-    try:
-        conn = connect_ro(db)
-    except StoreError:
-        return []
-    conn.row_factory = sqlite3.Row
-    try:
-        sql = "SELECT * FROM crawls WHERE job = ? ORDER BY started DESC, id DESC"
-        rows = conn.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), (job.name,)).fetchall()
-    except sqlite3.Error:
-        return []
-    finally:
-        conn.close()
-    return [dict(r) for r in rows]
 
 
 def last_run(job: Job) -> datetime | None:

@@ -12,8 +12,8 @@ from crawler.store.errors import StoreError
 
 
 def job_status(jobs: dict) -> list[str]:
-    from crawler.jobrun import is_running
-    from crawler.scheduler import job_runs, next_run, utc_now
+    from crawler.jobrun import is_running, job_runs
+    from crawler.scheduler import next_run, utc_now
 
     now = utc_now()
     lines = [f"{'job':20} {'state':8} {'last run':20} {'result':12} {'next run':20}"]

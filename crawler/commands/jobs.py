@@ -110,7 +110,7 @@ def run_job_command(name, jobs_file, verbose):
 def history(name, jobs_file, limit):
     """Past runs, newest first: when, how they ended, pages, articles, errors."""
     from crawler.extensions import error_count, pages_fetched
-    from crawler.scheduler import job_runs
+    from crawler.jobrun import job_runs
 
     all_jobs = load(jobs_file)
     for job in [pick(all_jobs, name)] if name else all_jobs.values():
