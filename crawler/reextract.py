@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.reader import RecordNotFound, iter_file, warc_files
-from crawler.extract import extract
 from crawler.store.writer import StoreWriter
-from spiders.classify import classify
 from spiders.discovery import sniff
+from spiders.page import analyse
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -114,9 +113,10 @@ def reextract(archive: Path | str, db_path: Path | str | None = None,
                 headers = _headers(record)
                 if sniff(body, headers.get("content-type")) != "html":
                     continue
-                if not classify(capture["url"], body, headers).is_article:
+                # one parse, classified and extracted as the crawl does it (spiders.page)
+                article = analyse(body, capture["url"], headers, article=True, links=False)["article"]
+                if article is None:
                     continue
-                article = extract(body, capture["url"], headers).to_dict()
             except Exception as exc:  # one bad record must not stop the rebuild
                 result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
                 continue

@@ -46,7 +46,7 @@ def joiner(base: str):
 
 def base_url(doc, url: str) -> str:
     """The page's ``<base href>`` made absolute, or the page URL itself."""
-    for href in doc.xpath("//head/base/@href | //base/@href", smart_strings=False)[:1]:
+    for href in doc.xpath("//base/@href", smart_strings=False)[:1]:
         try:
             return urljoin(url, href.strip())
         except ValueError:
@@ -54,10 +54,11 @@ def base_url(doc, url: str) -> str:
     return url
 
 
-def analyse(body: bytes, url: str, headers: dict, embeds: bool = False, article: bool = False) -> dict:
+def analyse(body: bytes, url: str, headers: dict, embeds: bool = False, article: bool = False,
+            links: bool = True) -> dict:
     """``label``/``reason`` (``spiders.classify``); ``links``: (absolute URL, "page"|"feed") in page
-    order; ``embeds``: absolute URLs of images, scripts and stylesheets (when asked); ``article``:
-    ``Article.to_dict()`` for a page classified as an article (when asked), else None;
+    order; ``embeds``: absolute URLs of images, scripts and stylesheets; ``article``:
+    ``Article.to_dict()`` for a page classified as an article, else None (each only when asked);
     ``unreadable``: why there was no document to read, for a non-empty body lxml could not parse."""
     doc, warnings = parse(body, headers)
     verdict = classify(url, doc, headers)
@@ -67,10 +68,10 @@ def analyse(body: bytes, url: str, headers: dict, embeds: bool = False, article:
         if body and body.strip():
             result["unreadable"] = "; ".join(warnings) or "unparseable"
         return result
-    join = joiner(base_url(doc, url))
-    links = [(join(h), "page") for h in doc.xpath(_PAGE_LINKS, smart_strings=False)]
-    links += [(join(h), "feed") for h in doc.xpath(_FEED_LINKS, smart_strings=False)]
-    result["links"] = links
+    join = joiner(base_url(doc, url)) if links or embeds else None
+    if links:
+        result["links"] = [(join(h), "page") for h in doc.xpath(_PAGE_LINKS, smart_strings=False)]
+        result["links"] += [(join(h), "feed") for h in doc.xpath(_FEED_LINKS, smart_strings=False)]
     if embeds:
         result["embeds"] = [join(src) for src in doc.xpath(_EMBEDS, smart_strings=False)]
     if article and verdict.label == "article":

@@ -55,6 +55,8 @@ def test_what_was_not_asked_for_is_not_computed():
     page = analyse(ARTICLE.encode(), URL, HTML, False, False)
     assert page["label"] == "article" and page["article"] is None and page["embeds"] == []
     assert len(page["links"]) == 6
+    bare = analyse(ARTICLE.encode(), URL, HTML, article=True, links=False)
+    assert bare["links"] == [] and bare["article"] == extract_dict(ARTICLE.encode(), URL, HTML)
 
 
 def test_a_listing_is_classified_like_classify_does_and_never_extracted():
