@@ -14,10 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-import lxml.html
-from lxml import etree
-
 from crawler.extract.meta_jsonld import jsonld_blocks
+from crawler.extract.pipeline import parse
 
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
@@ -266,19 +264,9 @@ def content_stats(doc) -> dict:
 
 
 def _as_doc(html):
+    """A document from str/bytes, parsed as extraction and the crawl parse pages (one parser)."""
     if html is None:
         return None
     if not isinstance(html, (str, bytes)):
         return html
-    if not html.strip():
-        return None
-    encoding = None
-    if isinstance(html, str):
-        # lxml refuses str input that declares an encoding; and the text is already decoded,
-        # so a <meta charset> inside must not re-decode it.
-        html, encoding = html.encode("utf-8"), "utf-8"
-    try:
-        return lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(
-            remove_comments=True, no_network=True, default_doctype=False, encoding=encoding))
-    except (etree.ParserError, ValueError):
-        return None
+    return parse(html)[0]
