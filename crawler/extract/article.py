@@ -36,6 +36,9 @@ class Article:
     word_count: int = 0
     extractor_version: str = EXTRACTOR_VERSION
     warnings: list[str] = field(default_factory=list)
+    # ``ok``, or ``suspect`` with the reasons (``crawler.extract.verdict.REASONS``) to distrust the body.
+    verdict: str = "ok"
+    verdict_reasons: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Plain data for items, JSON and the process boundary (``dataclasses.asdict`` deep-copies
@@ -44,6 +47,7 @@ class Article:
         out["authors"] = list(self.authors)
         out["tags"] = list(self.tags)
         out["warnings"] = list(self.warnings)
+        out["verdict_reasons"] = list(self.verdict_reasons)
         out["captions"] = [c if isinstance(c, dict) else {"src": c.src, "alt": c.alt, "caption": c.caption,
                                                            "credit": c.credit} for c in self.captions]
         return out

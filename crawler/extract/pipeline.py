@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from crawler.extract import captions as captions_mod
-from crawler.extract import content, encoding, meta_dom, structured
+from crawler.extract import content, encoding, meta_dom, structured, verdict
 from crawler.extract.article import Article
 
 # Real article pages have a few thousand elements (some tens of thousands with inline SVG);
@@ -50,10 +50,12 @@ def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()
     article = Article(url=url)
     article.warnings.extend(warnings)
     if doc is None:
+        _judge(article, None)
         return article
     elements = int(doc.xpath("count(/descendant::*)"))  # counted in C, so the guard itself is cheap
     if elements > MAX_ELEMENTS:
         article.warnings.append(f"page too large to extract ({elements} elements)")
+        _judge(article, None)
         return article
 
     meta: dict = {}
@@ -71,6 +73,7 @@ def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()
             _failed(article, "caption", exc)
     finally:
         meta_dom.shared_elements = None
+    signals = verdict.page_signals(doc)  # before the body stage prunes the tree
     before = len(article.warnings)
     try:
         article.body = content.extract_body(doc, url, meta, article.warnings)
@@ -79,7 +82,13 @@ def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()
     article.word_count = len(article.body.split())
     if not article.body and len(article.warnings) == before:
         article.warnings.append("no article body found")
+    _judge(article, signals)
     return article
+
+
+def _judge(article: Article, signals) -> None:
+    article.verdict, article.verdict_reasons = verdict.judge(
+        article.headline, article.description, article.body, signals)
 
 
 def extract_dict(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None) -> dict:

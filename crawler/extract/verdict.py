@@ -1,0 +1,148 @@
+"""The extraction verdict: ``ok``, or ``suspect`` with the reasons a reader should distrust the body.
+
+Extraction fails quietly in a few typical shapes: nothing found, a teaser where the page holds the
+story, another story's text, a fraction of what the publisher's own ``articleBody`` says, or a
+paywall that left only the first paragraphs. Each shape leaves a trace that is cheap to check
+once the body is known, so every article says what it is, and a dataset user can keep ``ok`` rows
+or look at the rest. The page is read *before* the body stage prunes it (``page_signals``); the
+judgement itself (``judge``) is a pure function of those signals and the extracted fields.
+
+Thresholds were calibrated on wcxb-dev and extraction-dev so that few good extractions are
+flagged (see ``bench/verdict.py``); a suspect row is a prompt to look, not a proof of failure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.extract import dom_hints
+from crawler.extract.meta_jsonld import jsonld_objects
+from crawler.extract.relevance import topic_overlap
+
+OK = "ok"
+SUSPECT = "suspect"
+# Every reason a row may carry, in the order they are reported.
+REASONS = ("empty-body", "teaser-only", "off-topic-body", "much-shorter-than-articleBody", "paywalled",
+           "body-from-embedded-data")
+
+# A body with fewer words than this holds no story.
+EMPTY_BODY_WORDS = 5
+# A body this short is a teaser when the page around it holds far more prose ...
+TEASER_MAX_WORDS = 120
+# ... at least this many words in paragraphs, and this many times the body.
+TEASER_PAGE_WORDS = 400
+TEASER_PAGE_RATIO = 4.0
+# Behind a paywall marker, a body this short is what the paywall let through.
+PAYWALL_TEASER_WORDS = 150
+# Below this share of headline + description terms found in the body, it tells another story.
+OFF_TOPIC_OVERLAP = 0.1
+# Off-topic needs enough body to judge; a short body is judged by the teaser and empty rules.
+OFF_TOPIC_MIN_WORDS = 40
+# The publisher's articleBody counts when it is this long, and we are short when we hold less
+# than this share of its words.
+ARTICLE_BODY_MIN_WORDS = 150
+ARTICLE_BODY_SHARE = 0.5
+
+# Class or id of an element that gates the story behind a subscription or registration.
+_PAYWALL_ATTR = re.compile(r"pay-?wall|reg-?wall|subscri\w*-?(?:wall|gate|only|required)|meter(?:ed)?-?wall"
+                           r"|premium-?(?:wall|gate|content-?(?:gate|lock))|(?:content|article)-?(?:gate|locked)", re.I)
+# Sentences that only a gate says (checked on short blocks, so prose that mentions them is safe).
+_PAYWALL_TEXT = re.compile(
+    r"(?:subscribe|sign in|log in|register|become a (?:member|subscriber))\b[^.!?]{0,40}\b(?:to (?:continue|keep) reading"
+    r"|to read (?:the|this) (?:full|whole|rest|entire)|to unlock|for full access)"
+    r"|\b(?:this (?:article|story|content) is (?:only )?(?:for|available to|reserved for) (?:paid |paying )?"
+    r"(?:subscribers|members))"
+    r"|\balready a (?:subscriber|member)\?"
+    r"|\bthe rest of this (?:article|story) is (?:for|available to) (?:subscribers|members)", re.I)
+_GATE_TEXT_CHARS = 300
+_MARKER_XPATH = ("/descendant::*[self::div or self::section or self::aside or self::p or self::span or self::a"
+                 " or self::button or self::h2 or self::h3 or self::strong][@class or @id]")
+
+
+@dataclass(slots=True)
+class PageSignals:
+    """What the unpruned page says about the story, read before the body stage prunes the tree."""
+    page_words: int = 0  # words in the page's paragraphs
+    article_body_words: int = 0  # words in the longest JSON-LD articleBody
+    not_free: bool = False  # JSON-LD says isAccessibleForFree: false
+    paywall_marker: bool = False  # a visible element or sentence that gates the story
+
+
+def _is_false(value) -> bool:
+    return value is False or (isinstance(value, str) and value.strip().casefold() in ("false", "no", "0"))
+
+
+def _not_free(objects: list[dict]) -> bool:
+    for obj in objects:
+        if _is_false(obj.get("isAccessibleForFree")):
+            return True
+        parts = obj.get("hasPart")
+        for part in parts if isinstance(parts, list) else [parts]:
+            if isinstance(part, dict) and _is_false(part.get("isAccessibleForFree")):
+                return True
+    return False
+
+
+def _paywall_marker(doc) -> bool:
+    for el in doc.xpath(_MARKER_XPATH):
+        if _PAYWALL_ATTR.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            return True
+    for text in doc.xpath("/descendant::body//*[self::p or self::div or self::span or self::h2 or self::h3"
+                          " or self::strong or self::a or self::button]/text()"):
+        if len(text) < _GATE_TEXT_CHARS and _PAYWALL_TEXT.search(text):
+            return True
+    return False
+
+
+def page_signals(doc) -> PageSignals:
+    """Read the page (never raises: a failure costs the signal, not the article)."""
+    signals = PageSignals()
+    if doc is None:
+        return signals
+    try:
+        signals.page_words = sum(len(t.split()) for t in doc.xpath("/descendant::p//text()"))
+    except Exception:  # noqa: BLE001 - a signal is optional
+        pass
+    try:
+        article_body = dom_hints.jsonld_article_body(doc)
+        signals.article_body_words = len(article_body.split()) if article_body else 0
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        signals.not_free = _not_free(jsonld_objects(doc))
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        signals.paywall_marker = _paywall_marker(doc)
+    except Exception:  # noqa: BLE001
+        pass
+    return signals
+
+
+def judge(headline: str | None, description: str | None, body: str | None,
+          signals: PageSignals | None = None) -> tuple[str, list[str]]:
+    """(``ok`` or ``suspect``, reasons in ``REASONS`` order)."""
+    signals = signals or PageSignals()
+    words = len(body.split()) if body else 0
+    reasons: set[str] = set()
+    if words < EMPTY_BODY_WORDS:
+        reasons.add("empty-body")
+    elif words <= TEASER_MAX_WORDS and signals.page_words >= max(TEASER_PAGE_WORDS, TEASER_PAGE_RATIO * words):
+        reasons.add("teaser-only")
+    elif words <= PAYWALL_TEASER_WORDS and signals.paywall_marker:
+        reasons.add("teaser-only")
+    if signals.not_free or (signals.paywall_marker and words <= PAYWALL_TEASER_WORDS):
+        reasons.add("paywalled")
+    if (signals.article_body_words >= ARTICLE_BODY_MIN_WORDS
+            and words < signals.article_body_words * ARTICLE_BODY_SHARE):
+        reasons.add("much-shorter-than-articleBody")
+    if words >= OFF_TOPIC_MIN_WORDS:
+        overlap = topic_overlap(headline, description, body)
+        if overlap is not None and overlap < OFF_TOPIC_OVERLAP:
+            reasons.add("off-topic-body")
+    ordered = [r for r in REASONS if r in reasons]
+    return (SUSPECT if ordered else OK), ordered
+
+
+__all__ = ["OK", "SUSPECT", "REASONS", "PageSignals", "page_signals", "judge"]

@@ -1,0 +1,91 @@
+"""The extraction verdict on small pages written for each failure shape: what ``extract`` says
+about its own body, so a bad body never reaches the dataset as ``ok``."""
+
+from __future__ import annotations
+
+import json
+
+from crawler.extract import extract
+from crawler.extract.relevance import topic_overlap
+from crawler.extract.verdict import PageSignals, judge
+
+STORY = (
+    "The city council voted on Tuesday to rebuild the harbour bridge after engineers found cracks in "
+    "its steel supports during a routine inspection last spring. The bridge carries about forty "
+    "thousand vehicles a day between the old town and the industrial port. "
+)
+
+
+def page(headline: str, body_html: str, head: str = "", description: str = "") -> str:
+    desc = f'<meta name="description" content="{description}">' if description else ""
+    return (f"<html><head><title>{headline}</title>{desc}{head}</head><body>"
+            f"<header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+            f"<main><article><h1>{headline}</h1>{body_html}</article></main>"
+            f"<footer><p>Copyright the Harbour Gazette</p></footer></body></html>")
+
+
+def paragraphs(text: str, n: int) -> str:
+    return "".join(f"<p>{text} Paragraph {i} adds detail on the bridge repair plan.</p>" for i in range(n))
+
+
+def test_a_good_article_is_ok():
+    art = extract(page("Council votes to rebuild harbour bridge after cracks found", paragraphs(STORY, 6)),
+                  url="https://news.example/bridge")
+    assert art.word_count > 200
+    assert (art.verdict, art.verdict_reasons) == ("ok", [])
+
+
+def test_an_empty_body_is_suspect_empty_body():
+    html = page("Council votes to rebuild harbour bridge", "<div class='share'><a href='/x'>Share</a></div>")
+    art = extract(html, url="https://news.example/empty")
+    assert art.body == ""
+    assert art.verdict == "suspect"
+    assert "empty-body" in art.verdict_reasons
+
+
+def test_a_body_about_another_story_is_off_topic():
+    other = ("The football club appointed a new manager on Monday after a season of poor results. "
+             "Supporters gathered outside the stadium while the chairman praised the coaching record "
+             "of the former midfielder, who signed a contract running until the summer. ")
+    html = page("North Korea launches missile over Japan, prompting emergency alerts", paragraphs(other, 5),
+                description="Pyongyang fired a ballistic missile that crossed Japanese airspace.")
+    art = extract(html, url="https://news.example/missile")
+    assert art.word_count > 100
+    assert art.verdict == "suspect"
+    assert art.verdict_reasons == ["off-topic-body"]
+
+
+def test_a_teaser_behind_a_paywall_is_paywalled_and_teaser_only():
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle",
+          "headline": "Council votes to rebuild harbour bridge", "isAccessibleForFree": False,
+          "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False, "cssSelector": ".locked"}}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    body = (f"<p>{STORY}</p><div class='locked'><p>Subscribe to continue reading this story.</p>"
+            "<p>Already a subscriber? <a href='/login'>Log in</a></p></div>")
+    art = extract(page("Council votes to rebuild harbour bridge", body, head=head), url="https://news.example/p")
+    assert art.verdict == "suspect"
+    assert "paywalled" in art.verdict_reasons and "teaser-only" in art.verdict_reasons
+
+
+def test_a_body_far_shorter_than_the_publishers_article_body():
+    full = " ".join([STORY] * 12)
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle",
+          "headline": "Council votes to rebuild harbour bridge", "articleBody": full}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    art = extract(page("Council votes to rebuild harbour bridge", f"<p>{STORY}</p>", head=head),
+                  url="https://news.example/short")
+    assert "much-shorter-than-articleBody" in art.verdict_reasons
+
+
+def test_judge_is_pure_and_orders_reasons():
+    verdict, reasons = judge("Bridge vote", None, "", PageSignals(not_free=True, article_body_words=500))
+    assert verdict == "suspect"
+    assert reasons == ["empty-body", "much-shorter-than-articleBody", "paywalled"]
+    assert judge("Bridge vote", None, STORY * 3, PageSignals()) == ("ok", [])
+
+
+def test_topic_overlap_is_language_blind():
+    assert topic_overlap("Harbour bridge cracks", None, STORY) > 0.5
+    assert topic_overlap("Missile crosses Japanese airspace", None, STORY) == 0.0
+    assert topic_overlap("东京 地震 警报 发布", None, "东京发布地震警报，居民撤离。") > 0.5
+    assert topic_overlap("Live", None, STORY) is None  # too few terms to judge
