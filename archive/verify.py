@@ -248,7 +248,12 @@ def check_index(archive_dir: str, report: VerifyReport) -> None:
             )
 
 
+# Tables whose rows point into the WARCs: (table, label column, offset column).
+POINTER_TABLES = (("articles", "url", "warc_offset"), ("captures", "url", "warc_offset"))
+
+
 def check_dataset(archive_dir: str, db_path: str | None, report: VerifyReport) -> None:
+    """Follow every WARC pointer the dataset holds (articles and captures) to its record."""
     db_path = db_path or os.path.join(archive_dir, "archive.db")
     if not os.path.exists(db_path):
         report.notes.append("no dataset to check")
@@ -259,25 +264,26 @@ def check_dataset(archive_dir: str, db_path: str | None, report: VerifyReport) -
     except sqlite3.Error as exc:
         report.problems.append(f"cannot open dataset {db_path}: {exc}")
         return
+    rows = []
     try:
-        cols = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
-        if not needed <= cols:
-            report.notes.append("dataset has no articles table with WARC pointers; skipped")
-            return
-        has_url = "url" in cols
-        rows = conn.execute(
-            f"SELECT {'url' if has_url else 'NULL'}, warc_filename, warc_offset, warc_record_id, payload_digest "
-            "FROM articles WHERE warc_filename IS NOT NULL"
-        ).fetchall()
+        for table, label, _ in POINTER_TABLES:
+            cols = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if not needed <= cols:
+                if table == "articles":
+                    report.notes.append("dataset has no articles table with WARC pointers; skipped")
+                continue
+            rows += [(table[:-1], *row) for row in conn.execute(
+                f"SELECT {label if label in cols else 'NULL'}, warc_filename, warc_offset, "
+                f"warc_record_id, payload_digest FROM {table} WHERE warc_filename IS NOT NULL")]
     except sqlite3.Error as exc:
         report.problems.append(f"cannot read dataset {db_path}: {exc}")
         return
     finally:
         conn.close()
     warcs_dir = os.path.join(archive_dir, "warcs")
-    for url, filename, offset, record_id, digest in rows:
+    for kind, url, filename, offset, record_id, digest in rows:
         report.dataset_rows += 1
-        label = f"article {url or record_id}"
+        label = f"{kind} {url or record_id}"
         try:
             rec = read_record(warcs_dir, filename, int(offset))
         except (RecordNotFound, TypeError, ValueError) as exc:

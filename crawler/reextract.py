@@ -28,12 +28,16 @@ class ReextractResult:
     records: int = 0
     captures: int = 0
     articles: int = 0
+    stored: dict = field(default_factory=dict)  # the writer's counts: articles_new, versions, unchanged
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
 
     def summary(self, db_path: Path) -> str:
+        stored = self.stored
         return (f"WARC files {self.files}, records {self.records}, captures {self.captures}, "
-                f"articles {self.articles}, errors {len(self.errors)}, {self.elapsed:.1f} s -> {db_path}")
+                f"articles {stored.get('articles_new', 0)} new, {stored.get('versions', 0)} changed, "
+                f"{stored.get('unchanged', 0)} unchanged (of {self.articles} article captures), "
+                f"errors {len(self.errors)}, {self.elapsed:.1f} s -> {db_path}")
 
 
 def _mime(record) -> str | None:
@@ -105,6 +109,7 @@ def reextract(archive: Path | str, db_path: Path | str | None = None,
                 # Identical payload: the article is what its original gave; only last_seen moves.
                 if capture["url"] in latest:
                     writer.add_article(latest[capture["url"]], capture, crawl_id)
+                    result.articles += 1
                 continue
             if capture["status"] != 200 or (capture["mime"] or "text/html") not in HTML_TYPES:
                 continue
@@ -127,4 +132,5 @@ def reextract(archive: Path | str, db_path: Path | str | None = None,
         writer.end_crawl(crawl_id, status="finished" if not result.errors else "finished_with_errors",
                          stats={"records": result.records, "captures": result.captures,
                                 "articles": result.articles, "errors": len(result.errors)})
+        result.stored = dict(writer.counts)
     return result

@@ -30,3 +30,17 @@ def demo_crawl(tmp_path_factory):
         hits = dict(server.hits)
         url = server.url
     return {"archive": archive, "hits": hits, "url": url, "proc": proc}
+
+
+@pytest.fixture(scope="session")
+def demo_editions(tmp_path_factory):
+    """The demo archived twice at one address, edition 1 then edition 2 (three articles edited):
+    what `newsarchive demo` then `newsarchive demo --edition 2` leave. Tests copy it to change it."""
+    from crawler.demo.server import DemoServer
+
+    archive = tmp_path_factory.mktemp("demo-editions")
+    with DemoServer(edition=1) as server:
+        first = crawl_demo(server, archive)
+        server.edition = 2
+        second = crawl_demo(server, archive)
+    return {"archive": archive, "first": first, "second": second}

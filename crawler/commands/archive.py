@@ -135,6 +135,7 @@ def _describing(head: bytes, body_length: int) -> bytes:
 def verify(archive, repair, db_path):
     """Check every WARC file, record, index entry and dataset pointer; exit 1 on any problem."""
     from archive.verify import verify_archive
+    from crawler.store.invariants import dataset_problems
 
     if not os.path.isdir(archive):
         raise click.ClickException(f"no archive directory at {archive}")
@@ -142,6 +143,9 @@ def verify(archive, repair, db_path):
         report = verify_archive(archive, repair=repair, db_path=db_path)
     except OSError as exc:
         raise click.ClickException(f"cannot verify {archive}: {exc}") from None
+    db = db_path or os.path.join(archive, "archive.db")
+    if os.path.exists(db):
+        report.problems.extend(dataset_problems(db))
     click.echo(report.format())
     if not report.ok:
         raise click.ClickException(f"{len(report.problems)} problem(s) found in {archive}")

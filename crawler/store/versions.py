@@ -47,9 +47,15 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
         "WHERE a.url = ?", (article["url"],)).fetchone()
     if row is not None:
         aid, version_count, first_seen, last_seen, current_hash = row
+        # A capture seen before the article's latest one is history replayed (reextract in
+        # place, a shard merged again): it is compared with the version in effect at its time,
+        # so replaying the same WARCs adds nothing instead of a copy of every older version.
+        known = (_known_hash(conn, aid, capture_id, seen)
+                 if last_seen is not None and seen < last_seen or capture_id is not None
+                 and _has_capture(conn, aid, capture_id) else current_hash)
         first_seen = min(filter(None, (first_seen, seen)))
         last_seen = max(filter(None, (last_seen, seen)))
-        if current_hash == digest:
+        if known == digest:
             conn.execute("UPDATE articles SET first_seen = ?, last_seen = ? WHERE id = ?",
                          (first_seen, last_seen, aid))
             return "unchanged"
@@ -106,6 +112,31 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
     else:
         conn.execute(_UPDATE_ARTICLE, (*flat, version_id, aid))
     return outcome
+
+
+def _has_capture(conn, article_id, capture_id) -> bool:
+    return conn.execute("SELECT 1 FROM article_versions WHERE article_id = ? AND capture_id = ?",
+                        (article_id, capture_id)).fetchone() is not None
+
+
+def _known_hash(conn, article_id, capture_id, seen) -> str | None:
+    """The content hash of the version this capture gave, or else of the version in effect at
+    ``seen`` (the latest one captured at or before it)."""
+    if capture_id is not None:
+        row = conn.execute("SELECT content_hash FROM article_versions WHERE article_id = ? "
+                           "AND capture_id = ? ORDER BY version DESC LIMIT 1",
+                           (article_id, capture_id)).fetchone()
+        if row is not None:
+            return row[0]
+    versions = conn.execute(
+        "SELECT COALESCE(c.fetched_at, v.created_at), v.version, v.content_hash "
+        "FROM article_versions v LEFT JOIN captures c ON c.id = v.capture_id "
+        "WHERE v.article_id = ? ORDER BY 1, 2", (article_id,)).fetchall()
+    if not versions:
+        return None
+    # a capture older than every version compares with the first (it only moves first_seen)
+    before = [v for v in versions if v[0] <= seen]
+    return (before[-1] if before else versions[0])[2]
 
 
 _LINKS = {
