@@ -1,29 +1,66 @@
-"""The CDXJ index of every WARC under ``ARCHIVE/warcs``, in ``ARCHIVE/indexes/index.cdxj``.
+"""The CDXJ index of an archive: one sorted file per WARC, merged in tiers, read by bisection.
 
-Built with cdxj-indexer (the format pywb and WACZ read), sorted by SURT key and timestamp, and
-written to a temporary file that replaces the old index atomically, so a reader never sees a
-half-written index. Files still ``.open`` are indexed under their final name (readers fall back
-to the ``.open`` file), so a capture is findable while the crawl runs.
+An archive that grows for years must not pay for its past at every crawl, so nothing here reads
+a WARC that is already indexed:
+
+* each WARC gets its own sorted CDXJ, ``ARCHIVE/indexes/cdxj/NAME.warc.gz.cdxj``, written by
+  cdxj-indexer (the format pywb and WACZ read) when the file closes, atomically (temporary file,
+  then rename);
+* once ``merge_at`` files of one tier exist they are merged by a streaming k-way merge
+  (``heapq.merge`` over the open files) into one file of the next tier,
+  ``merged-L<tier>-<stamp>-<id>.cdxj``, beside a ``.warcs`` list of the WARCs it covers; so the
+  directory holds O(log n) files and each line is rewritten O(log n) times in all;
+* the archive's index is the set of those files; pywb reads the directory as it is, a lookup
+  bisects each file by seeking (no file is read whole), and ``iter_index`` streams the merge of
+  all of them when one sorted sequence is wanted (``verify``, ``package``, ``index --compact``).
+
+A WARC with no index file (a crash between its close and its indexing, an archive from before
+this layout) is indexed when the index is next brought up to date (``update_index``: after every
+crawl, by ``newsarchive index``, ``show`` and ``replay``); a WARC changed after it was indexed
+(``verify --repair`` cut its tail) is indexed again, and a merged file covering it is dissolved
+into per-WARC files first. A ``.open`` WARC is indexed provisionally under its final name, so a
+capture is findable while the crawl runs, and never merged until it is closed.
+
+A crash in the middle of a merge leaves the merged file and its inputs side by side: the same
+lines twice, which every reader here drops (equal lines are adjacent in a merge) and the next
+update removes. ``rebuild_index`` starts again from the WARCs alone.
 """
 
 from __future__ import annotations
 
+import fcntl
+import heapq
 import io
 import json
 import os
+import shutil
 import tempfile
-from bisect import bisect_left
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
 
 import surt
 from cdxj_indexer.main import CDXJIndexer
 
-from archive.reader import closed_name, warc_files
+from archive.reader import OPEN_SUFFIX, closed_name, warc_files
 
-INDEX_NAME = "index.cdxj"
+INDEX_DIR = "cdxj"
+SUFFIX = ".cdxj"
+MERGED_PREFIX = "merged-L"
+COVERS_SUFFIX = ".warcs"
+LEGACY_INDEX = "index.cdxj"  # the single rebuilt file of earlier versions
+DEFAULT_MERGE_AT = 16  # crawler/settings.py: NEWSARCHIVE_INDEX_MERGE_AT
 
 
-def index_path(archive_dir: str) -> str:
-    return os.path.join(archive_dir, "indexes", INDEX_NAME)
+def index_dir(archive_dir: str) -> str:
+    """The directory of CDXJ files: what pywb is pointed at, and what lookups bisect."""
+    return os.path.join(str(archive_dir), "indexes", INDEX_DIR)
+
+
+def warcs_dir_of(archive_dir: str) -> str:
+    return os.path.join(str(archive_dir), "warcs")
 
 
 def url_key(url: str) -> str:
@@ -33,27 +70,29 @@ def url_key(url: str) -> str:
         return url
 
 
-def index_lines(warcs_dir: str) -> list[str]:
-    """CDXJ lines (response, revisit and resource records) of all files, unsorted."""
-    lines: list[str] = []
-    for name in warc_files(warcs_dir, include_open=True):
-        out = io.StringIO()
-        indexer = CDXJIndexer(output=out, inputs=[os.path.join(warcs_dir, name)], filename=closed_name(name))
-        indexer.process_all()
-        lines.extend(line + "\n" for line in out.getvalue().splitlines() if line.strip())
-    return lines
+# --- one WARC -------------------------------------------------------------------------------
+
+def warc_index_lines(path: str) -> list[bytes]:
+    """The sorted CDXJ lines (response, revisit and resource records) of one WARC file.
+
+    The one function every index line comes from, incremental or rebuilt, so both agree byte for
+    byte. A ``.open`` file is indexed under its final name (readers fall back to the open name).
+    """
+    out = io.StringIO()
+    CDXJIndexer(output=out, inputs=[path], filename=closed_name(os.path.basename(path))).process_all()
+    return sorted({(line + "\n").encode("utf-8") for line in out.getvalue().splitlines() if line.strip()})
 
 
-def build_index(archive_dir: str) -> str:
-    """(Re)build the index from the WARCs alone; returns its path."""
-    warcs_dir = os.path.join(archive_dir, "warcs")
-    lines = sorted(set(index_lines(warcs_dir)))
-    path = index_path(archive_dir)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".cdxj.tmp", dir=os.path.dirname(path))
+def _write_atomic(path: str, lines: Iterable[bytes]) -> int:
+    """Write lines to a temporary file in the same directory, fsync, rename; returns the count."""
+    directory = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=directory)
+    count = 0
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.writelines(lines)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
+            for line in lines:
+                fh.write(line)
+                count += 1
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -61,26 +100,314 @@ def build_index(archive_dir: str) -> str:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return path
+    return count
 
 
-def index_is_stale(archive_dir: str) -> bool:
-    path = index_path(archive_dir)
-    if not os.path.exists(path):
-        return True
-    built = os.path.getmtime(path)
-    warcs_dir = os.path.join(archive_dir, "warcs")
-    return any(os.path.getmtime(os.path.join(warcs_dir, n)) > built for n in warc_files(warcs_dir))
+def warc_index_name(warc_name: str) -> str:
+    return closed_name(warc_name) + SUFFIX
 
 
-def ensure_index(archive_dir: str) -> str:
-    """The index path, rebuilt first when missing or older than a WARC file."""
-    if index_is_stale(archive_dir):
-        return build_index(archive_dir)
-    return index_path(archive_dir)
+def index_warc(archive_dir: str, warc_path: str) -> int:
+    """Index one WARC into its own file under ``indexes/cdxj/`` (replacing an older one); returns
+    its number of entries."""
+    directory = index_dir(archive_dir)
+    os.makedirs(directory, exist_ok=True)
+    target = os.path.join(directory, warc_index_name(os.path.basename(warc_path)))
+    return _write_atomic(target, warc_index_lines(warc_path))
 
 
-def parse_line(line: str) -> dict:
+# --- the set of index files -----------------------------------------------------------------
+
+@dataclass
+class IndexFile:
+    name: str
+    tier: int
+    covers: list[str]  # WARC names (final names)
+    mtime: float
+
+    @property
+    def merged(self) -> bool:
+        return self.tier > 0
+
+
+def _tier_of(name: str) -> int:
+    if not name.startswith(MERGED_PREFIX):
+        return 0
+    try:
+        return int(name[len(MERGED_PREFIX):].split("-", 1)[0])
+    except ValueError:
+        return 1
+
+
+def list_index_files(archive_dir: str) -> list[IndexFile]:
+    """Every complete index file, with the WARCs it covers (a merged file without its list of
+    WARCs is an interrupted merge, and is left out)."""
+    directory = index_dir(archive_dir)
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    present = set(names)
+    files = []
+    for name in sorted(names):
+        if not name.endswith(SUFFIX) or name.startswith("."):
+            continue
+        path = os.path.join(directory, name)
+        try:
+            mtime = os.stat(path).st_mtime
+        except FileNotFoundError:
+            continue
+        tier = _tier_of(name)
+        if tier == 0:
+            covers = [name[: -len(SUFFIX)]]
+        else:
+            if name + COVERS_SUFFIX not in present:
+                continue
+            try:
+                with open(path + COVERS_SUFFIX, encoding="utf-8") as fh:
+                    covers = [line.strip() for line in fh if line.strip()]
+            except FileNotFoundError:
+                continue
+        files.append(IndexFile(name, tier, covers, mtime))
+    return files
+
+
+def index_paths(archive_dir: str) -> list[str]:
+    directory = index_dir(archive_dir)
+    return [os.path.join(directory, f.name) for f in list_index_files(archive_dir)]
+
+
+@contextmanager
+def _locked(archive_dir: str):
+    """One process at a time changes the index files (workers of a scaled-out crawl share them)."""
+    directory = index_dir(archive_dir)
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(os.path.dirname(directory), ".lock"), "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _remove_index_file(archive_dir: str, f: IndexFile) -> None:
+    path = os.path.join(index_dir(archive_dir), f.name)
+    if f.merged:
+        _unlink(path + COVERS_SUFFIX)  # first: without its list the file no longer counts
+    _unlink(path)
+
+
+# --- merging --------------------------------------------------------------------------------
+
+def _dedup(lines: Iterable[bytes]) -> Iterator[bytes]:
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+        previous = line
+
+
+def merge_files(paths: list[str]) -> Iterator[bytes]:
+    """The sorted union of sorted CDXJ files, streamed: one line per file in memory."""
+    handles = [open(p, "rb") for p in paths]
+    try:
+        yield from _dedup(heapq.merge(*handles))
+    finally:
+        for fh in handles:
+            fh.close()
+
+
+def _merged_name(tier: int) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")
+    return f"{MERGED_PREFIX}{tier}-{stamp}-{uuid.uuid4().hex[:8]}{SUFFIX}"
+
+
+def _merge_into(archive_dir: str, files: list[IndexFile], tier: int) -> IndexFile:
+    """Merge ``files`` into one file of ``tier``, then remove them. Crash-safe in this order:
+    the merged file, its list of WARCs (from here on it counts), the inputs."""
+    directory = index_dir(archive_dir)
+    name = _merged_name(tier)
+    path = os.path.join(directory, name)
+    _write_atomic(path, merge_files([os.path.join(directory, f.name) for f in files]))
+    covers = sorted({w for f in files for w in f.covers})
+    _write_atomic(path + COVERS_SUFFIX, (f"{w}\n".encode("utf-8") for w in covers))
+    for f in files:
+        _remove_index_file(archive_dir, f)
+    return IndexFile(name, tier, covers, os.stat(path).st_mtime)
+
+
+def _compact(archive_dir: str, files: list[IndexFile], merge_at: int, open_names: set[str]) -> int:
+    """Tiered merging: ``merge_at`` files of one tier become one file of the next. Returns merges."""
+    merges = 0
+    if merge_at < 2:
+        return 0
+    tier = 0
+    while True:
+        candidates = [f for f in files if f.tier == tier and not (set(f.covers) & open_names)]
+        if not candidates and all(f.tier <= tier for f in files):
+            return merges
+        if len(candidates) >= merge_at:
+            merged = _merge_into(archive_dir, candidates, tier + 1)
+            files = [f for f in files if f not in candidates] + [merged]
+            merges += 1
+        tier += 1
+
+
+# --- keeping the index up to date -----------------------------------------------------------
+
+@dataclass
+class UpdateResult:
+    indexed: list[str] = field(default_factory=list)   # WARC names (re)indexed
+    entries: int = 0     # index lines they gave
+    dissolved: int = 0   # merged files taken apart because a WARC they covered changed
+    merges: int = 0
+    files: int = 0       # index files afterwards
+
+
+def _warc_state(warcs_dir: str) -> dict[str, tuple[str, float]]:
+    """final name -> (name on disk, mtime) for every WARC, closed or open."""
+    state = {}
+    for name in warc_files(warcs_dir, include_open=True):
+        try:
+            mtime = os.stat(os.path.join(warcs_dir, name)).st_mtime
+        except FileNotFoundError:
+            continue
+        final = closed_name(name)
+        if final in state:
+            continue  # both names exist for a moment: the closed one, sorted first, wins
+        state[final] = (name, mtime)
+    return state
+
+
+def _cleanup(archive_dir: str, files: list[IndexFile]) -> list[IndexFile]:
+    """Drop what an interrupted merge left: inputs whose WARCs a merged file covers entirely,
+    merged files without their list, temporary files."""
+    directory = index_dir(archive_dir)
+    covered_by_merged: dict[str, int] = {}
+    for f in files:
+        if f.merged:
+            for w in f.covers:
+                covered_by_merged[w] = max(covered_by_merged.get(w, 0), f.tier)
+    keep = []
+    for f in files:
+        if all(covered_by_merged.get(w, 0) > f.tier for w in f.covers):
+            _remove_index_file(archive_dir, f)
+        else:
+            keep.append(f)
+    listed = {f.name for f in keep}
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        if name.startswith(".tmp-") or (name.startswith(MERGED_PREFIX) and name.endswith(SUFFIX)
+                                         and name not in listed and not os.path.exists(path + COVERS_SUFFIX)):
+            _unlink(path)
+        elif name.endswith(COVERS_SUFFIX) and not os.path.exists(path[: -len(COVERS_SUFFIX)]):
+            _unlink(path)
+    return keep
+
+
+def update_index(archive_dir: str, merge_at: int = DEFAULT_MERGE_AT) -> UpdateResult:
+    """Index the WARCs that have no index (or changed since), then merge per tier.
+
+    Reads no WARC that is already indexed and unchanged: its cost is what was added."""
+    result = UpdateResult()
+    warcs_dir = warcs_dir_of(archive_dir)
+    with _locked(archive_dir):
+        legacy = os.path.join(str(archive_dir), "indexes", LEGACY_INDEX)
+        if os.path.exists(legacy):
+            _unlink(legacy)  # superseded by indexes/cdxj/, which is rebuilt from the WARCs below
+        files = _cleanup(archive_dir, list_index_files(archive_dir))
+        warcs = _warc_state(warcs_dir)
+        newest: dict[str, float] = {}
+        for f in files:
+            for w in f.covers:
+                newest[w] = max(newest.get(w, 0.0), f.mtime)
+        stale = {w for w, (_n, mtime) in warcs.items() if w in newest and mtime > newest[w]}
+        for f in [f for f in files if f.merged and stale & set(f.covers)]:
+            # a WARC it covers changed: index the others again from their WARCs, then drop it
+            for w in f.covers:
+                if w in warcs and w not in stale:
+                    result.entries += index_warc(archive_dir, os.path.join(warcs_dir, warcs[w][0]))
+                    result.indexed.append(w)
+            _remove_index_file(archive_dir, f)
+            files.remove(f)
+            result.dissolved += 1
+        todo = [w for w in warcs if w not in newest or w in stale]
+        for w in sorted(todo):
+            result.entries += index_warc(archive_dir, os.path.join(warcs_dir, warcs[w][0]))
+            result.indexed.append(w)
+        if result.indexed or result.dissolved:
+            files = list_index_files(archive_dir)
+        open_names = {w for w, (name, _m) in warcs.items() if name.endswith(OPEN_SUFFIX)}
+        result.merges = _compact(archive_dir, files, merge_at, open_names)
+        result.files = len(list_index_files(archive_dir))
+    return result
+
+
+def compact_index(archive_dir: str) -> int:
+    """Merge every index file of closed WARCs into one (on demand); returns the lines written."""
+    update_index(archive_dir, merge_at=0)
+    with _locked(archive_dir):
+        files = list_index_files(archive_dir)
+        open_names = {closed_name(n) for n in warc_files(warcs_dir_of(archive_dir)) if n.endswith(OPEN_SUFFIX)}
+        closed = [f for f in files if not set(f.covers) & open_names]
+        if len(closed) > 1:
+            _merge_into(archive_dir, closed, max(f.tier for f in closed) + 1)
+    return sum(1 for _ in iter_index(archive_dir))
+
+
+def rebuild_index(archive_dir: str) -> int:
+    """The whole index again from the WARCs alone, as one merged file; returns its lines.
+
+    Built beside the current one and swapped in, so readers never see a partial index."""
+    warcs_dir = warcs_dir_of(archive_dir)
+    target = index_dir(archive_dir)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with _locked(archive_dir):
+        staging = tempfile.mkdtemp(prefix=".rebuild-", dir=os.path.dirname(target))
+        try:
+            for name in warc_files(warcs_dir, include_open=True):
+                lines = warc_index_lines(os.path.join(warcs_dir, name))
+                _write_atomic(os.path.join(staging, warc_index_name(name)), lines)
+            names = sorted(n for n in os.listdir(staging) if n.endswith(SUFFIX))
+            open_names = {closed_name(n) for n in warc_files(warcs_dir) if n.endswith(OPEN_SUFFIX)}
+            closed = [n for n in names if n[: -len(SUFFIX)] not in open_names]
+            if len(closed) > 1:
+                merged = os.path.join(staging, _merged_name(1))
+                _write_atomic(merged, merge_files([os.path.join(staging, n) for n in closed]))
+                _write_atomic(merged + COVERS_SUFFIX,
+                              (f"{n[: -len(SUFFIX)]}\n".encode("utf-8") for n in closed))
+                for n in closed:
+                    os.unlink(os.path.join(staging, n))
+            old = target + ".old"
+            if os.path.isdir(target):
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(target, old)
+            os.replace(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+            _unlink(os.path.join(str(archive_dir), "indexes", LEGACY_INDEX))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return sum(1 for _ in iter_index(archive_dir))
+
+
+# --- reading --------------------------------------------------------------------------------
+
+def iter_index(archive_dir: str) -> Iterator[bytes]:
+    """Every index line of the archive, sorted, each once: the streaming merge of all files."""
+    return merge_files(index_paths(archive_dir))
+
+
+def parse_line(line: str | bytes) -> dict:
+    if isinstance(line, bytes):
+        line = line.decode("utf-8")
     key, ts, data = line.rstrip("\n").split(" ", 2)
     entry = json.loads(data)
     entry["urlkey"] = key
@@ -95,23 +422,61 @@ def parse_line(line: str) -> dict:
     return entry
 
 
-def read_index(archive_dir: str) -> list[dict]:
-    with open(index_path(archive_dir), encoding="utf-8") as fh:
-        return [parse_line(line) for line in fh if line.strip()]
+def read_index(archive_dir: str) -> Iterator[dict]:
+    """Every entry of the archive, parsed, streamed in index order."""
+    return (parse_line(line) for line in iter_index(archive_dir))
+
+
+def _line_start(fh, pos: int) -> int:
+    """Offset of the first line starting at or after ``pos``."""
+    if pos == 0:
+        return 0
+    fh.seek(pos - 1)
+    fh.readline()
+    return fh.tell()
+
+
+def bisect_file(fh, size: int, target: bytes) -> int:
+    """Offset of the first line >= ``target`` in a sorted file, by seeking: O(log size) reads."""
+    lo, hi = 0, size
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = _line_start(fh, mid)
+        if start >= size:
+            hi = mid
+            continue
+        fh.seek(start)
+        if fh.readline() < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return _line_start(fh, lo)
+
+
+def lines_with_prefix(path: str, prefix: bytes) -> list[bytes]:
+    """The lines of a sorted file that start with ``prefix``, found by bisection."""
+    found = []
+    try:
+        fh = open(path, "rb")
+    except FileNotFoundError:
+        return found
+    with fh:
+        size = os.fstat(fh.fileno()).st_size
+        fh.seek(bisect_file(fh, size, prefix))
+        for line in fh:
+            if not line.startswith(prefix):
+                break
+            found.append(line)
+    return found
 
 
 def captures(archive_dir: str, url: str) -> list[dict]:
-    """All index entries for a URL (same SURT key), oldest first."""
-    key = url_key(url)
-    with open(index_path(archive_dir), encoding="utf-8") as fh:
-        lines = fh.readlines()
-    start = bisect_left(lines, key + " ")
-    found = []
-    for line in lines[start:]:
-        if not line.startswith(key + " "):
-            break
-        found.append(parse_line(line))
-    return found
+    """All index entries for a URL (same SURT key), oldest first: a bisection in each file."""
+    prefix = (url_key(url) + " ").encode("utf-8")
+    lines = []
+    for path in index_paths(archive_dir):
+        lines.extend(lines_with_prefix(path, prefix))
+    return [parse_line(line) for line in _dedup(sorted(lines))]
 
 
 def _ts_number(ts: str) -> int:
@@ -135,3 +500,14 @@ def find_original(archive_dir: str, url: str, digest: str) -> dict | None:
         if entry.get("mime") != "warc/revisit" and entry.get("digest") == digest:
             return entry
     return None
+
+
+def unindexed_warcs(archive_dir: str) -> list[str]:
+    """WARCs (final names) no index file covers, or changed since they were indexed."""
+    files = list_index_files(archive_dir)
+    newest: dict[str, float] = {}
+    for f in files:
+        for w in f.covers:
+            newest[w] = max(newest.get(w, 0.0), f.mtime)
+    return [w for w, (_n, mtime) in sorted(_warc_state(warcs_dir_of(archive_dir)).items())
+            if w not in newest or mtime > newest[w]]

@@ -109,6 +109,7 @@ class WarcWriterMiddleware:
         self.writer: WarcFileWriter | None = None
         self.digests: DigestIndex | None = None
         self.failed: str | None = None
+        self._closing = False
         crawler.warc_writer = self
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -139,6 +140,7 @@ class WarcWriterMiddleware:
                 warcinfo=info,
                 worker=s.get("WARC_WORKER_ID", None),
                 fsync=s.getbool("WARC_FSYNC", False),
+                on_close=self._index_closed,
             )
         if self.dedup_enabled and self.digests is None:
             db = self._settings.get("WARC_DEDUP_DB") or os.path.join(self.archive_dir, "archive.db")
@@ -147,6 +149,27 @@ class WarcWriterMiddleware:
             except sqlite3.Error as exc:
                 self._dedup_failed(exc)
         return self.writer
+
+    def _index_closed(self, path: str) -> None:
+        """Each WARC gets its own CDXJ as soon as it is closed (archive/index.py), in a thread so a
+        rotation does not stall the crawl. A file whose indexing fails or is cut short by a kill
+        is indexed by the next index update (every crawl's end, `newsarchive index`)."""
+        if os.path.dirname(os.path.abspath(path)) != os.path.abspath(os.path.join(self.archive_dir, "warcs")):
+            return  # a WARC_DIR elsewhere is not part of the archive's index
+        from twisted.internet import reactor
+
+        from archive.index import index_warc
+
+        def run():
+            try:
+                index_warc(self.archive_dir, path)
+            except Exception as exc:  # the WARC is safe; the next update indexes it
+                logger.warning("indexing %s failed (%s); `newsarchive index` will retry", path, exc)
+
+        if reactor.running and not self._closing:
+            reactor.callInThread(run)
+        else:
+            run()
 
     def spider_opened(self, spider):
         try:
@@ -177,9 +200,15 @@ class WarcWriterMiddleware:
             except Exception:  # engine not running (yet): nothing to stop
                 pass
 
-    def spider_closed(self, spider=None, reason=None):
+    def close_files(self) -> None:
+        """Close the current file (idempotent); it is indexed at once, before the post-crawl checks."""
+        self._closing = True
         if self.writer is not None:
             self.writer.close()
+
+    def spider_closed(self, spider=None, reason=None):
+        self.close_files()
+        if self.writer is not None:
             self.stats.set_value("warc/files", len(self.writer.files_written))
         if self.digests is not None:
             digests, self.digests = self.digests, None

@@ -2,8 +2,8 @@
 
 pywb pins old libraries that break scrapy-redis (platform notes §1), so it lives in its own
 virtualenv and we only ever talk to it as a subprocess. Nothing is copied: a generated
-``config.yaml`` in ``ARCHIVE/.replay/`` points pywb at ``ARCHIVE/indexes/index.cdxj`` and
-``ARCHIVE/warcs/``.
+``config.yaml`` in ``ARCHIVE/.replay/`` points pywb at the directory of CDXJ files
+``ARCHIVE/indexes/cdxj/`` (pywb bisects each file; see ``archive/index.py``) and ``ARCHIVE/warcs/``.
 
 WARC files are written as ``*.warc.gz.open`` and renamed when closed, while the index may name a
 file by either name. A pywb "path index" (a sorted ``name<TAB>path<TAB>path`` file) lets a
@@ -68,15 +68,6 @@ def warc_files(warc_dir: Path) -> list[Path]:
     return sorted(p for p in warc_dir.iterdir() if p.is_file() and is_warc_name(p.name))
 
 
-def index_is_fresh(index_path: Path, warc_dir: Path) -> bool:
-    """True when no WARC file (nor the directory, which a rename touches) changed after the index."""
-    if not index_path.is_file():
-        return False
-    built = index_path.stat().st_mtime
-    stamps = [warc_dir.stat().st_mtime] + [p.stat().st_mtime for p in warc_files(warc_dir)]
-    return all(stamp <= built for stamp in stamps)
-
-
 def build_index_with_cdxj_indexer(warc_dir: Path, index_path: Path) -> Path:
     """Fallback indexer: one sorted CDXJ of every WARC, ``.open`` files under their final name."""
     from cdxj_indexer.main import CDXJIndexer
@@ -94,36 +85,34 @@ def build_index_with_cdxj_indexer(warc_dir: Path, index_path: Path) -> Path:
     return index_path
 
 
-def ensure_index(archive_dir: Path, warc_dir: Path, index_path: Path, rebuild: bool = False,
-                 fallback_dir: Path | None = None) -> Path:
-    """Make a CDXJ index cover every WARC, using the archive's own indexer when it exists.
+def ensure_index(archive_dir: Path, warc_dir: Path, rebuild: bool = False,
+                 fallback_dir: Path | None = None, merge_at: int | None = None) -> Path:
+    """The CDXJ source pywb reads: the archive's directory of per-WARC and merged CDXJ files
+    (``ARCHIVE/indexes/cdxj/``, which pywb bisects file by file), brought up to date by indexing
+    only the WARCs it lacks.
 
-    On a read-only archive a stale index is rebuilt into ``fallback_dir`` instead: replay must
-    work from archival media years later."""
-    if not rebuild and index_is_fresh(index_path, warc_dir):
-        return index_path
+    Another WARC directory gets one sorted file; on a read-only archive that file goes to
+    ``fallback_dir``: replay must work from archival media years later."""
     try:
-        from archive.index import build_index
-    except ImportError:
-        build_index = None
-    try:
-        if build_index is not None and warc_dir == archive_dir / "warcs" and \
-                index_path == archive_dir / "indexes" / "index.cdxj":
-            build_index(str(archive_dir))
-        else:
-            build_index_with_cdxj_indexer(warc_dir, index_path)
+        if warc_dir == archive_dir / "warcs":
+            from archive.index import DEFAULT_MERGE_AT, index_dir, rebuild_index, update_index
+
+            if rebuild:
+                rebuild_index(str(archive_dir))
+            else:
+                update_index(str(archive_dir), merge_at=DEFAULT_MERGE_AT if merge_at is None else merge_at)
+            return Path(index_dir(str(archive_dir)))
+        return build_index_with_cdxj_indexer(warc_dir, fallback_dir / "index.cdxj" if fallback_dir
+                                             else archive_dir / "indexes" / "index.cdxj")
     except OSError as exc:
         if fallback_dir is None:
-            raise ReplayError(f"cannot write the index {index_path}: {exc}") from None
+            raise ReplayError(f"cannot write the index under {archive_dir / 'indexes'}: {exc}") from None
         try:
             return build_index_with_cdxj_indexer(warc_dir, fallback_dir / "index.cdxj")
         except Exception as exc2:
             raise ReplayError(f"indexing the WARC files in {warc_dir} failed: {exc2}") from None
     except Exception as exc:  # a damaged WARC must not end in a traceback
         raise ReplayError(f"indexing the WARC files in {warc_dir} failed: {exc}") from None
-    if not index_path.is_file():
-        raise ReplayError(f"building the index did not produce {index_path}")
-    return index_path
 
 
 # --- pywb configuration -------------------------------------------------------
@@ -279,7 +268,7 @@ def wait_until_ready(server: ReplayServer, timeout: float) -> None:
 def start_replay(archive_dir: str | os.PathLike, bind: str = "127.0.0.1", port: int = 8080, *,
                  venv: str | os.PathLike | None = None, warc_dir: str | os.PathLike | None = None,
                  work_dir: str | os.PathLike | None = None, reindex: bool = False,
-                 threads: int = 4, timeout: float = 30.0) -> ReplayServer:
+                 threads: int = 4, timeout: float = 30.0, index_merge_at: int | None = None) -> ReplayServer:
     """Index if needed, configure and start pywb; return once it answers HTTP. ``port=0`` picks a free port."""
     archive = Path(archive_dir).expanduser().resolve()
     if not archive.is_dir():
@@ -291,8 +280,7 @@ def start_replay(archive_dir: str | os.PathLike, bind: str = "127.0.0.1", port: 
     port = claim_port(bind, port)
     work, scratch = prepare_work_dir(Path(work_dir).resolve() if work_dir else archive / WORK_DIR_NAME)
     try:
-        index = ensure_index(archive, warcs, archive / "indexes" / "index.cdxj", rebuild=reindex,
-                             fallback_dir=work)
+        index = ensure_index(archive, warcs, rebuild=reindex, fallback_dir=work, merge_at=index_merge_at)
         config = write_config(work, archive, warcs, index)
     except BaseException:
         if scratch:

@@ -227,13 +227,18 @@ def repair_file(path: str, result: FileResult) -> None:
 
 
 def check_index(archive_dir: str, report: VerifyReport) -> None:
-    from archive.index import index_is_stale, index_path, read_index
+    """Every entry of the index files (streamed, so memory stays flat) resolves to a record of its
+    URL; a WARC no index file covers is a note (`newsarchive index` indexes only those)."""
+    from archive.index import index_paths, read_index, unindexed_warcs
 
-    if not os.path.exists(index_path(archive_dir)):
+    if not index_paths(archive_dir):
         report.notes.append("no CDXJ index yet (run `newsarchive index`)")
         return
-    if index_is_stale(archive_dir):
-        report.notes.append("the CDXJ index is older than some WARC files (run `newsarchive index`)")
+    missing = unindexed_warcs(archive_dir)
+    if missing:
+        report.notes.append(f"{len(missing)} WARC file(s) not indexed or changed since "
+                            f"(run `newsarchive index`): {', '.join(missing[:3])}"
+                            + (" ..." if len(missing) > 3 else ""))
     warcs_dir = os.path.join(archive_dir, "warcs")
     for entry in read_index(archive_dir):
         report.index_entries += 1

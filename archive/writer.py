@@ -64,8 +64,10 @@ class WarcFileWriter:
         host: str | None = None,
         worker: str | None = None,
         fsync: bool = False,
+        on_close=None,
     ):
         self.directory = str(directory)
+        self.on_close = on_close  # called with the final path of each file once it is closed
         self.prefix = _safe_segment(prefix)
         self.max_size = int(max_size)
         self.warcinfo = dict(warcinfo or {})
@@ -147,6 +149,8 @@ class WarcFileWriter:
         fh.close()
         path = os.path.join(self.directory, name)
         os.replace(path + OPEN_SUFFIX, path)
+        if self.on_close is not None:
+            self.on_close(path)
 
     def __enter__(self):
         return self

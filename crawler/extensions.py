@@ -106,8 +106,9 @@ class ByteLimit:
 
 
 class PostCrawlChecks:
-    """After every crawl, however started (``newsarchive`` or ``scrapy crawl``): rebuild the CDXJ
-    index and verify the WARC files this crawl wrote, before anyone calls the crawl a success.
+    """After every crawl, however started (``newsarchive`` or ``scrapy crawl``): index the WARC
+    files this crawl wrote (and any an earlier crash left unindexed; never the WARCs already
+    indexed) and verify them, before anyone calls the crawl a success.
 
     Problems are logged one per line and kept in the ``archive/problems`` stat, which the CLI
     turns into its exit status.
@@ -128,20 +129,20 @@ class PostCrawlChecks:
     def engine_stopped(self):
         import logging
 
-        from archive.index import build_index
+        from archive.index import update_index
         from archive.verify import verify_files
 
         log = logging.getLogger(__name__)
         warc_writer = getattr(self.crawler, "warc_writer", None)
-        if warc_writer is not None and warc_writer.writer is not None:
-            warc_writer.writer.close()  # idempotent: the files must be closed before they are checked
+        if warc_writer is not None:
+            warc_writer.close_files()  # idempotent: the files must be closed before they are checked
         files = warc_writer.paths_written() if warc_writer is not None else []
         if not files:
             return
         problems = []
         archive = self.crawler.settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive"
         try:
-            build_index(archive)
+            update_index(archive, merge_at=self.crawler.settings.getint("NEWSARCHIVE_INDEX_MERGE_AT", 16))
         except Exception as exc:  # the WARCs are safe; the index can be rebuilt with `newsarchive index`
             problems.append(f"indexing failed: {exc}")
         problems.extend(verify_files(archive, files).problems)

@@ -115,7 +115,8 @@ STORE_BUSY_TIMEOUT = 30.0                     # seconds a writer waits for anoth
 REFRESH_ENABLED = False                       # jobs turn it on; a plain `crawl` refetches everything
 REFRESH_BACKOFF = "1h,6h,1d,7d"               # wait after the 1st, 2nd, ... capture; then never again
 NEWSARCHIVE_MAX_BYTES = 0                     # close the crawl after this many response bytes (0: no limit)
-NEWSARCHIVE_POST_CRAWL_CHECKS = True          # index the archive and verify this crawl's WARCs at the end
+NEWSARCHIVE_POST_CRAWL_CHECKS = True          # index this crawl's WARCs and verify them at the end
+NEWSARCHIVE_INDEX_MERGE_AT = 16               # merge this many CDXJ files of one tier into one (0: never)
 NEWSARCHIVE_PROGRESS = False                  # the CLI draws a live progress line on terminals
 
 # --- scale-out (scrapy-redis; the `worker` command sets these) ----------------

@@ -20,25 +20,38 @@ def _require_warcs(archive: str) -> str:
     return warcs
 
 
-def run_index(archive: str) -> tuple[str, int]:
-    """Rebuild the CDXJ index; returns (path, number of entries)."""
-    from archive.index import build_index
+def run_index(archive: str, rebuild: bool = False, compact: bool = False) -> str:
+    """Bring the CDXJ index up to date (only WARCs without an index are read), or rebuild it from
+    every WARC, or merge it into one file; returns the line to print."""
+    from archive.index import compact_index, index_dir, rebuild_index, update_index
 
     _require_warcs(archive)
+    where = index_dir(archive)
     try:
-        path = build_index(archive)
+        if rebuild:
+            return f"Indexed {rebuild_index(archive)} captures into {where} (rebuilt from every WARC)"
+        if compact:
+            return f"Indexed {compact_index(archive)} captures into {where} (one file)"
+        result = update_index(archive, merge_at=_merge_at())
     except OSError as exc:
         raise click.ClickException(f"cannot write the index: {exc}") from None
-    with open(path, encoding="utf-8") as fh:
-        return path, sum(1 for _ in fh)
+    return (f"Indexed {result.entries} captures of {len(result.indexed)} WARC file(s) not indexed yet "
+            f"into {where} ({result.files} index files, {result.merges} merge(s))")
+
+
+def _merge_at() -> int:
+    from crawler import settings
+
+    return settings.NEWSARCHIVE_INDEX_MERGE_AT
 
 
 @click.command()
 @ARCHIVE_OPTION
-def index(archive):
-    """Rebuild ARCHIVE/indexes/index.cdxj from the WARC files."""
-    path, count = run_index(archive)
-    click.echo(f"Indexed {count} captures into {path}")
+@click.option("--rebuild", is_flag=True, help="Index every WARC again from scratch, into one sorted file.")
+@click.option("--compact", is_flag=True, help="Merge all index files into one sorted file.")
+def index(archive, rebuild, compact):
+    """Index the WARC files that have no index yet (ARCHIVE/indexes/cdxj/)."""
+    click.echo(run_index(archive, rebuild=rebuild, compact=compact))
 
 
 def _normalise_at(at: str | None) -> str | None:
@@ -55,14 +68,14 @@ def get_capture(archive: str, url: str, at: str | None = None):
 
     A revisit holds only headers; its payload is read from the original capture it refers to.
     """
-    from archive.index import ensure_index, find_original, lookup
+    from archive.index import find_original, lookup, update_index
     from archive.reader import RecordNotFound, read_record
 
     warcs = _require_warcs(archive)
     try:
-        ensure_index(archive)
+        update_index(archive, merge_at=_merge_at())
     except OSError as exc:
-        raise click.ClickException(f"cannot build the index: {exc}") from None
+        raise click.ClickException(f"cannot update the index: {exc}") from None
     entry = lookup(archive, url, at)
     if entry is None:
         raise click.ClickException(f"no capture of {url} in {archive}")

@@ -46,7 +46,10 @@ def _interrupt(signum, frame):
 def replay(archive, bind, port, reindex, venv):
     """Serve ARCHIVE with pywb until Ctrl-C, as the collection `archive`."""
     try:
-        server = start_replay(archive, bind, port, venv=venv or configured_venv(), reindex=reindex)
+        from crawler import settings
+
+        server = start_replay(archive, bind, port, venv=venv or configured_venv(), reindex=reindex,
+                              index_merge_at=settings.NEWSARCHIVE_INDEX_MERGE_AT)
     except ReplayError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Replaying {os.path.abspath(archive)} at {server.url}")

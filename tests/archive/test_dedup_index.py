@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from archive.dedup import rebuild_digest_index
-from archive.index import build_index, lookup, read_index
+from archive.index import iter_index, lookup, read_index, rebuild_index
 from archive.reader import iter_records, read_record
 from archive.verify import verify_archive
 from crawler.cli import main
@@ -48,16 +48,15 @@ def test_second_crawl_writes_revisits_for_unchanged_pages(first_crawl, second_cr
 
 def test_index_lists_every_response_and_revisit(second_crawl):
     archive = second_crawl["archive"]
-    path = build_index(str(archive))
-    assert path == str(archive / "indexes" / "index.cdxj")
-    lines = Path(path).read_text().splitlines()
-    assert lines == sorted(lines)
+    count = rebuild_index(str(archive))
+    lines = [line.decode() for line in iter_index(str(archive))]
+    assert lines == sorted(lines) and len(lines) == count
     wanted = {(e.filename, e.offset) for e in iter_records(str(archive / "warcs"))
               if e.record.rec_type in ("response", "revisit")}
-    entries = read_index(str(archive))
+    entries = list(read_index(str(archive)))
     assert {(e["filename"], e["offset"]) for e in entries} == wanted
     assert len(entries) == len(wanted) == 18
-    assert not list((archive / "indexes").glob("*.tmp"))
+    assert not [p for p in (archive / "indexes").rglob("*") if ".tmp" in p.name or ".part" in p.name]
     latest = lookup(str(archive), second_crawl["url"] + "/gzip")
     assert latest["mime"] == "warc/revisit"
     oldest = lookup(str(archive), second_crawl["url"] + "/gzip", at="19990101")
@@ -89,6 +88,8 @@ def test_show_prints_the_body_even_of_a_revisit(second_crawl):
     res = runner.invoke(main, ["show", "http://nowhere.test/", "--archive", archive])
     assert res.exit_code == 1 and res.output.strip() == f"Error: no capture of http://nowhere.test/ in {archive}"
     res = runner.invoke(main, ["index", "--archive", archive])
+    assert res.exit_code == 0 and "Indexed 0 captures of 0 WARC file(s) not indexed yet" in res.output
+    res = runner.invoke(main, ["index", "--rebuild", "--archive", archive])
     assert res.exit_code == 0 and "Indexed 18 captures" in res.output
 
 

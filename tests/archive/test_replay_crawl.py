@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from archive.index import iter_index
 from archive.replay import start_replay
 from warc_site import Site, run_crawl
 
@@ -31,7 +32,7 @@ def crawled(tmp_path_factory):
     server = start_replay(archive, "127.0.0.1", 0)
     try:
         captures: dict[str, list[tuple[str, dict]]] = {}
-        for line in (archive / "indexes" / "index.cdxj").read_text().splitlines():
+        for line in (line.decode().rstrip("\n") for line in iter_index(str(archive))):
             _key, ts, fields = line.split(" ", 2)
             data = json.loads(fields)
             captures.setdefault(data["url"][len(site.url):], []).append((ts, data))

@@ -9,6 +9,7 @@ import sqlite3
 
 import pytest
 
+from archive.index import iter_index
 from archive.replay import start_replay
 from crawler.demo.site import TODAY_PATH, get_site
 
@@ -22,7 +23,7 @@ def demo_replay(demo_crawl, tmp_path_factory):
     server = start_replay(archive, "127.0.0.1", 0, work_dir=tmp_path_factory.mktemp("demo-replay"))
     try:
         index = {}
-        for line in (archive / "indexes" / "index.cdxj").read_text().splitlines():
+        for line in (line.decode().rstrip("\n") for line in iter_index(str(archive))):
             _key, ts, fields = line.split(" ", 2)
             data = json.loads(fields)
             index.setdefault(data["url"], []).append((ts, data))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.index import iter_index
 from archive.replay import ReplayError, find_replay_venv, start_replay
 from cli_helpers import NEWSARCHIVE, ROOT, run_cli
 from test_replay_support import HTML, OriginServer, record_archive, wire_body
@@ -37,7 +38,7 @@ def fetch(server, path: str, headers: dict | None = None):
 def index_entries(archive: Path) -> dict[str, tuple[str, dict]]:
     """URL -> (timestamp, CDXJ fields), read from the index replay built."""
     entries = {}
-    for line in (archive / "indexes" / "index.cdxj").read_text().splitlines():
+    for line in (line.decode().rstrip("\n") for line in iter_index(str(archive))):
         _key, ts, fields = line.split(" ", 2)
         data = json.loads(fields)
         entries[data["url"]] = (ts, data)
@@ -105,7 +106,7 @@ def test_serves_in_place_on_loopback(replayed):
     assert cmdline[cmdline.index(b"-b") + 1] == b"127.0.0.1"
     config = json.loads((archive / ".replay" / "config.yaml").read_text())
     coll = config["collections"]["archive"]
-    assert coll["index"] == str(archive / "indexes" / "index.cdxj")
+    assert coll["index"] == str(archive / "indexes" / "cdxj")
     assert coll["archive_paths"][0] == str(archive / "warcs") + os.sep
     copies = [p for p in (archive / ".replay").rglob("*") if ".warc" in p.name]
     assert copies == []

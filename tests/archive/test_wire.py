@@ -20,6 +20,7 @@ import pytest
 import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from archive.index import iter_index
 
 
 def _b64(data: bytes) -> str:
@@ -470,7 +471,7 @@ def replay(warc_crawl):
     except ReplayError as exc:
         pytest.skip(f"no pywb to replay with: {exc}")
     index = {}
-    for line in (warc_crawl["archive"] / "indexes" / "index.cdxj").read_text().splitlines():
+    for line in (line.decode().rstrip("\n") for line in iter_index(str(warc_crawl["archive"]))):
         _key, timestamp, fields = line.split(" ", 2)
         index[json.loads(fields)["url"]] = timestamp
 
