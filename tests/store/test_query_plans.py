@@ -1,0 +1,84 @@
+"""No per-page statement scans a table: each one the dataset writer and the dedup digest index run
+for a page (recorded by SQLite's trace callback while they write two editions of the demo site,
+the second with edited and unchanged articles) is planned with an index or a primary key.
+A crawl then costs the same in an archive of a thousand pages or of millions.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from archive.dedup import DigestIndex
+from crawler.store.writer import StoreWriter
+from store_helpers import FIRST, SECOND, demo_articles
+
+CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|CREATE|--)", re.I)
+SCAN = re.compile(r"^SCAN (\w+)(?! USING (?:COVERING )?INDEX| USING INTEGER PRIMARY KEY)")
+
+
+def scans(db, statements: set[str]) -> dict[str, list[str]]:
+    """statement -> the tables its plan scans in full."""
+    conn = sqlite3.connect(db)
+    found = {}
+    try:
+        for sql in statements:
+            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            full = [detail for detail in plan if SCAN.match(detail)]
+            if full:
+                found[sql] = full
+    finally:
+        conn.close()
+    return found
+
+
+FTS5_INTERNAL = "FROM 'main'.'"  # FTS5 reading its own one-row config table, not our statement
+
+
+def traced(conn: sqlite3.Connection, into: set[str]) -> None:
+    def keep(sql: str) -> None:
+        if not CONTROL.match(sql) and FTS5_INTERNAL not in sql:
+            into.add(sql)
+    conn.set_trace_callback(keep)
+
+
+def test_the_dataset_writer_never_scans_a_table_per_page(tmp_path):
+    db = tmp_path / "archive.db"
+    statements: set[str] = set()
+    for edition, when in ((1, FIRST), (2, SECOND), (2, SECOND)):  # new, edited, unchanged
+        with StoreWriter(db, batch_size=7) as writer:
+            crawl_id = writer.begin_crawl(job="plans")
+            traced(writer.conn, statements)
+            for article, capture in demo_articles(edition, when):
+                writer.add_capture(capture, crawl_id)
+                writer.add_article(article, capture, crawl_id)
+            writer.flush()
+            writer.conn.set_trace_callback(None)
+            writer.end_crawl(crawl_id, "finished", {})
+    kinds = {sql.split()[0].upper() for sql in statements}
+    assert {"SELECT", "INSERT", "UPDATE"} <= kinds, kinds  # the trace saw the per-page work
+    assert scans(db, statements) == {}
+
+
+def test_the_digest_index_looks_up_by_index(tmp_path):
+    db = tmp_path / "archive.db"
+    index = DigestIndex(str(db), batch_size=3)
+    statements: set[str] = set()
+    traced(index.conn, statements)
+    for n in range(10):
+        url = f"http://news.example/{n % 4}"
+        index.latest(url)
+        index.add(url, f"sha1:D{n}", f"<urn:uuid:{n}>", f"2026-11-24T01:00:0{n}Z", "a.warc.gz", n * 100)
+    index.flush()
+    assert index.latest("http://news.example/1")["payload_digest"] == "sha1:D9"
+    index.close()
+    assert any(sql.startswith("SELECT") for sql in statements)
+    assert scans(db, statements) == {}
+
+
+def test_the_check_catches_a_scan(tmp_path):
+    """The pattern above is not vacuous: a lookup on an unindexed column is reported."""
+    db = tmp_path / "archive.db"
+    StoreWriter(db).close()
+    sql = "SELECT id FROM articles WHERE headline = 'x'"
+    assert scans(db, {sql}) == {sql: ["SCAN articles"]}
