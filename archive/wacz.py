@@ -93,6 +93,52 @@ def read_articles(db_path: Path, include_text: bool = True) -> list[dict]:
     return pages
 
 
+def select_part(db_path: Path, crawl_id: int | None = None, since: str | None = None,
+                until: str | None = None, include_text: bool = True) -> tuple[set[str], list[dict]]:
+    """The WARC file names and article pages of one crawl or a capture-date range.
+
+    Read from the dataset's ``captures`` through its indexes (by crawl, by fetch time), so a
+    package of one crawl costs that crawl, not the archive. The WARCs holding the originals of
+    the part's revisits come too: a package must replay on its own."""
+    if not db_path.is_file():
+        raise PackageError(f"dataset not found: {db_path} (crawl first, or pass --db)")
+    if crawl_id is not None:
+        where, params = "c.crawl_id = ?", [int(crawl_id)]
+    else:
+        where, params = "c.fetched_at >= ? AND c.fetched_at <= ?", [since or "", (until or "9999") + "\uffff"]
+    try:
+        conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise PackageError(f"cannot open the dataset {db_path}: {exc}") from None
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'captures'").fetchone():
+            raise PackageError(f"{db_path} has no captures table: a part needs a newsarchive dataset")
+        warcs = {name for (name,) in conn.execute(
+            f"SELECT DISTINCT c.warc_filename FROM captures c WHERE {where} AND c.warc_filename IS NOT NULL",
+            params)}
+        warcs |= {name for (name,) in conn.execute(
+            f"SELECT DISTINCT o.warc_filename FROM captures c JOIN captures o "
+            f"ON o.warc_record_id = c.refers_to_record_id WHERE {where} AND c.revisit = 1", params) if name}
+        text = ", a.body" if include_text else ""
+        rows = conn.execute(
+            f"SELECT DISTINCT a.url, a.headline, c.fetched_at{text} FROM captures c "
+            f"JOIN articles a ON a.url = c.url WHERE {where} AND c.status = 200 "
+            f"ORDER BY c.fetched_at, a.url", params).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise PackageError(f"cannot read the dataset {db_path}: {exc}") from None
+    finally:
+        conn.close()
+    pages = []
+    for url, headline, fetched_at, *body in rows:
+        page = {"url": url, "ts": fetched_at}
+        if headline:
+            page["title"] = headline
+        if body and body[0]:
+            page["text"] = body[0]
+        pages.append(page)
+    return warcs, pages
+
+
 def write_pages_jsonl(pages: list[dict], path: Path) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(PAGES_HEADER) + "\n")
@@ -144,8 +190,12 @@ def closed_warcs(warc_dir: Path) -> tuple[list[Path], list[str]]:
 
 def package_wacz(archive_dir: str | os.PathLike, output: str | os.PathLike, *,
                  db_path: str | os.PathLike | None = None, warc_dir: str | os.PathLike | None = None,
-                 include_text: bool = True, validate: bool = True) -> PackageResult:
-    """Write ``output`` (via a temporary file, so an existing WACZ survives a failure) and validate it."""
+                 include_text: bool = True, validate: bool = True, crawl_id: int | None = None,
+                 since: str | None = None, until: str | None = None) -> PackageResult:
+    """Write ``output`` (via a temporary file, so an existing WACZ survives a failure) and validate it.
+
+    With ``crawl_id`` or ``since``/``until`` only that part of the archive is packed (its WARCs,
+    those of its revisits' originals, and its articles)."""
     archive = Path(archive_dir).expanduser()
     if not archive.is_dir():
         raise PackageError(f"archive directory not found: {archive}")
@@ -156,7 +206,15 @@ def package_wacz(archive_dir: str | os.PathLike, output: str | os.PathLike, *,
         raise PackageError(f"output directory not found: {out.parent}")
     db = Path(db_path).expanduser() if db_path else archive / "archive.db"
     warcs, still_open = closed_warcs(Path(warc_dir).expanduser() if warc_dir else archive / "warcs")
-    pages = read_articles(db, include_text)
+    if crawl_id is not None or since or until:
+        wanted, pages = select_part(db, crawl_id, since, until, include_text)
+        warcs = [path for path in warcs if path.name in wanted]
+        still_open = [name for name in still_open if name[: -len(".open")] in wanted]
+        if not pages:
+            part = f"crawl {crawl_id}" if crawl_id is not None else f"{since or '...'} to {until or '...'}"
+            raise PackageError(f"no articles captured in {part}: nothing to package")
+    else:
+        pages = read_articles(db, include_text)
     if not pages:
         raise PackageError(f"the dataset {db} has no articles: nothing to package")
     if not warcs:

@@ -46,14 +46,26 @@ from archive.index import update_index  # noqa: E402
 from archive.records import http_record, warc_date  # noqa: E402
 from archive.writer import WarcFileWriter  # noqa: E402
 
-CLI = [sys.executable, "-m", "crawler.cli"]
+# Peak RSS is the process's own VmHWM, read as it exits: the rusage of a child counts the parent's
+# memory it was forked from (before exec), which would hide the command's own figure.
+HWM = """
+import atexit, os
+def _hwm():
+    with open('/proc/self/status') as fh:
+        kb = next(line for line in fh if line.startswith('VmHWM')).split()[1]
+    with open(os.environ['GROWTH_HWM'], 'w') as out:
+        out.write(kb)
+atexit.register(_hwm)
+"""
+CLI = [sys.executable, "-c", HWM + "import runpy, sys\nsys.argv[0] = 'newsarchive'\n"
+       "runpy.run_module('crawler.cli', run_name='__main__')"]
 BULK_PER_WARC = 20000
 HOSTS = 40
 SECTIONS = ("world", "politics", "business", "science", "sport", "culture")
 PHRASE_MARK = "quokkaharbour"  # in exactly 20 bulk bodies: a search with a fixed result size
 
-POST_CRAWL = """
-import json, resource, sys, time
+POST_CRAWL = HWM + """
+import json, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
 from archive.index import update_index
 from archive.verify import verify_files
@@ -62,8 +74,7 @@ result = update_index(archive, merge_at=merge_at)
 report = verify_files(archive, files)
 assert report.ok, report.problems
 print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0,
-                  "indexed": len(result.indexed), "merges": result.merges, "files": result.files,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "indexed": len(result.indexed), "merges": result.merges, "files": result.files}))
 """
 
 
@@ -172,8 +183,10 @@ def crawl_pages(n: int, round_no: int):
 # --- measuring -----------------------------------------------------------------------------
 
 def measure_child(cmd: list[str]) -> dict:
+    hwm = Path(os.environ.get("TMPDIR", "/tmp")) / f"growth-hwm-{os.getpid()}"
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "GROWTH_HWM": str(hwm)})
     out = proc.stdout.read()
     err = proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -181,7 +194,9 @@ def measure_child(cmd: list[str]) -> dict:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd[:5]))} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+    rss = int(hwm.read_text()) / 1024
+    hwm.unlink()
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": rss,
             "out": out.decode("utf-8", "replace")}
 
 

@@ -101,3 +101,28 @@ def test_reextract_gives_the_rows_the_crawl_gave(demo_crawl, tmp_path):
     assert conn.execute("select count(*) from article_versions").fetchone()[0] == len(article_rows(db))
     captures = conn.execute("select count(*), count(distinct warc_record_id) from captures").fetchone()
     assert captures[0] == captures[1]
+
+
+def test_package_of_one_crawl_packs_its_warcs_and_its_revisits_originals(recrawled, tmp_path):
+    from archive.wacz import package_wacz, pages_in_wacz
+
+    archive = recrawled["archive"]
+    conn = sqlite3.connect(archive / "archive.db")
+    ids = [cid for (cid,) in conn.execute("select id from crawls order by id")]
+    second = ids[1]
+    own = {n for (n,) in conn.execute("select distinct warc_filename from captures where crawl_id = ?", (second,))}
+    originals = {n for (n,) in conn.execute(
+        "select distinct o.warc_filename from captures c join captures o on o.warc_record_id = c.refers_to_record_id "
+        "where c.crawl_id = ?", (second,))}
+    articles = {u for (u,) in conn.execute(
+        "select distinct a.url from captures c join articles a on a.url = c.url where c.crawl_id = ? "
+        "and c.status = 200", (second,))}
+    conn.close()
+    all_warcs = {p.name for p in (archive / "warcs").glob("*.warc.gz")}
+    assert own and originals and not originals <= own and own | originals < all_warcs
+    result = package_wacz(archive, tmp_path / "second.wacz", crawl_id=second)
+    assert result.valid is True, result.validation
+    assert {p.name for p in result.warcs} == own | originals
+    assert {page["url"] for page in pages_in_wacz(tmp_path / "second.wacz")} == articles
+    proc = run_cli("package", "--archive", archive, "--wacz", tmp_path / "none.wacz", "--crawl", "999")
+    assert proc.returncode == 1 and proc.stderr.strip() == "Error: no articles captured in crawl 999: nothing to package"
