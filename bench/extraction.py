@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
 DEFAULT_EXTRACTION = SHARED / "extraction-dev"
 DEFAULT_METADATA = SHARED / "metadata-dev"
+DEFAULT_WCXB = SHARED / "wcxb-dev"
 for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
@@ -115,7 +116,8 @@ def _write_plain_pages(pages, directory: Path) -> Path:
     return tsv
 
 
-def run_cli_ours(pages, workdir: Path) -> dict:
+def cli_ours(pages, workdir: Path) -> tuple[dict, dict]:
+    """``newsarchive extract`` over ``workdir/pages``: ({id: body}, timing row without scores)."""
     pages_dir = workdir / "pages"
     tsv = workdir / "urls.tsv"
     files = [str(pages_dir / f"{key}.html") for key, *_ in pages]
@@ -127,10 +129,14 @@ def run_cli_ours(pages, workdir: Path) -> dict:
     for line in proc.stdout.decode("utf-8").splitlines():
         record = json.loads(line)
         bodies[Path(record["path"]).stem] = record["body"]
-    result = score((truth, bodies.get(key, "")) for key, _u, _h, truth in pages)
-    result.update(tool="ours (CLI)", errors=proc.returncode, pages_per_s=len(pages) / seconds,
-                  pages_per_cpu_s=len(pages) / cpu)
-    return result
+    return bodies, {"tool": "ours (CLI)", "errors": proc.returncode, "pages_per_s": len(pages) / seconds,
+                    "pages_per_cpu_s": len(pages) / cpu}
+
+
+def run_cli_ours(pages, workdir: Path) -> dict:
+    bodies, row = cli_ours(pages, workdir)
+    row.update(score((truth, bodies.get(key, "")) for key, _u, _h, truth in pages))
+    return row
 
 
 def run_cli_trafilatura(pages, workdir: Path, precision: bool) -> dict | None:
@@ -183,6 +189,69 @@ def run_metadata(corpus: Path, limit: int | None) -> str | None:
     return metadata.format_table(rows) if hasattr(metadata, "format_table") else json.dumps(rows, indent=1)
 
 
+WCXB_TOOLS = ("ours", "trafilatura", "trafilatura-precision")
+
+
+def run_wcxb(corpus: Path, tools: list[str], types, limit: int | None, cli: bool, dump: Path | None) -> str:
+    """The wcxb-dev table (per page type, ours beside trafilatura), the CLI speed rows and the misses.
+
+    Peers' outputs come from ``.bench-cache/wcxb/`` when present (their pages/cpu-s then is the CPU
+    measured when they were cached); ours is extracted afresh. The CLI rows run both tools over the
+    same files in this run: that is the speed comparison.
+    """
+    import wcxb
+
+    pages = wcxb.load_pages(corpus, types, limit)
+    ev = wcxb.evaluator(corpus)
+    texts, scores, cpus, cached = {}, {}, {}, []
+    for name in (t for t in WCXB_TOOLS if t in tools):
+        try:
+            if name == "ours":
+                texts[name], cpus[name] = wcxb.run_tool(BODY_TOOLS[name], pages)
+            else:
+                texts[name], cpus[name], hit = wcxb.cached_run(name, BODY_TOOLS[name], pages)
+                if hit:
+                    cached.append(name)
+        except ImportError as exc:
+            print(f"skipping {name} on wcxb-dev: {exc}", file=sys.stderr)
+            continue
+        scores[name] = wcxb.score_pages(pages, texts[name], ev)
+    present = sorted({p.page_type for p in pages}, key=lambda t: wcxb.TYPES.index(t) if t in wcxb.TYPES else 99)
+    rows = [wcxb.summarise(name, pages, scores[name], cpus[name], page_type)
+            for page_type in [*present, *(["all"] if len(present) > 1 else [])] for name in scores]
+    out = [f"wcxb-dev: {corpus} ({len(pages)} pages; the benchmark's word-level metric, means over pages)",
+           wcxb.format_table(rows)]
+    if cached:
+        out.append(f"(from .bench-cache: {', '.join(cached)}; their pages/cpu-s is from the run that cached them)")
+    if cli:
+        with tempfile.TemporaryDirectory(prefix="bench-wcxb-") as tmp:
+            workdir = Path(tmp)
+            (workdir / "pages").mkdir()
+            plain = [(p.id, p.url, p.html, p.truth) for p in pages]
+            _write_plain_pages(plain, workdir / "pages")
+            cli_rows = []
+            if "ours" in tools:
+                bodies, row = cli_ours(plain, workdir)
+                row.update(f1=wcxb.summarise("", pages, wcxb.score_pages(pages, bodies, ev), None)["f1"],
+                           precision=None, recall=None)
+                cli_rows.append(row)
+            if "trafilatura" in tools:
+                row = run_cli_trafilatura(plain, workdir, precision=False)
+                if row:
+                    cli_rows.append(row)
+            out.append("\nwcxb-dev as command-line runs over the same files (F1 over all pages, from the CLI's output)")
+            out.append(format_body_table(cli_rows))
+            if len(cli_rows) == 2:
+                out.append(f"ours / trafilatura pages/s: {cli_rows[0]['pages_per_s'] / cli_rows[1]['pages_per_s']:.2f}x"
+                           f" (CPU: {cli_rows[0]['pages_per_cpu_s'] / cli_rows[1]['pages_per_cpu_s']:.2f}x)")
+    if "ours" in scores and "trafilatura" in scores:
+        out.append("\n" + wcxb.format_misses(wcxb.misses(pages, scores["ours"], texts["ours"], scores["trafilatura"])))
+    if dump:
+        dump.write_text(json.dumps({name: {p.id: {**scores[name][p.id], "type": p.page_type} for p in pages}
+                                    for name in scores}, indent=0), encoding="utf-8")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--extraction-corpus", type=Path, default=DEFAULT_EXTRACTION)
@@ -192,6 +261,11 @@ def main(argv=None) -> int:
     ap.add_argument("--no-cli", action="store_true", help="skip the command-line speed runs")
     ap.add_argument("--no-metadata", action="store_true", help="skip the metadata-dev scoring")
     ap.add_argument("--json", action="store_true", help="body rows as JSON lines instead of a table")
+    ap.add_argument("--wcxb-corpus", type=Path, default=DEFAULT_WCXB)
+    ap.add_argument("--no-wcxb", action="store_true", help="skip the wcxb-dev table")
+    ap.add_argument("--wcxb-only", action="store_true", help="only the wcxb-dev table (a fast loop with --tools ours)")
+    ap.add_argument("--wcxb-types", default="", help="only these wcxb-dev page types, e.g. article")
+    ap.add_argument("--wcxb-dump", type=Path, default=None, help="write per-page wcxb-dev scores to this JSON file")
     args = ap.parse_args(argv)
 
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -201,6 +275,10 @@ def main(argv=None) -> int:
     if not (args.extraction_corpus / "ground-truth.json").exists():
         ap.error(f"no ground-truth.json in {args.extraction_corpus}")
 
+    if args.wcxb_only:
+        types = [t.strip() for t in args.wcxb_types.split(",") if t.strip()]
+        print(run_wcxb(args.wcxb_corpus, tools, types, args.limit, not args.no_cli, args.wcxb_dump))
+        return 0
     pages = load_extraction_corpus(args.extraction_corpus, args.limit)
     rows = []
     for name in tools:
@@ -227,6 +305,10 @@ def main(argv=None) -> int:
             print(json.dumps(row))
     else:
         print(format_body_table(rows))
+
+    if not args.no_wcxb:
+        types = [t.strip() for t in args.wcxb_types.split(",") if t.strip()]
+        print("\n" + run_wcxb(args.wcxb_corpus, tools, types, args.limit, not args.no_cli, args.wcxb_dump))
 
     if not args.no_metadata:
         print(f"\nMetadata: {args.metadata_corpus}")
