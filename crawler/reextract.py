@@ -134,3 +134,41 @@ def reextract(archive: Path | str, db_path: Path | str | None = None,
                                 "articles": result.articles, "errors": len(result.errors)})
         result.stored = dict(writer.counts)
     return result
+
+
+def not_extracted(archive: Path | str, db_path: Path | str | None = None,
+                  names: list[str] | None = None) -> list[str]:
+    """The closed WARC files the dataset holds no capture of yet (``reextract --new``).
+
+    Each file is probed by its first response or revisit record, looked up by WARC-Record-ID
+    through the captures' unique index: a few KB read per file and nothing re-extracted, so an
+    update costs the new files, not the archive. (A file a crash left half-stored is completed
+    by the crash recovery, which re-reads what the dataset had not committed.)"""
+    import sqlite3
+
+    archive = Path(archive)
+    warcs = archive / "warcs"
+    db_path = Path(db_path or archive / "archive.db")
+    names = list(names) if names is not None else warc_files(str(warcs), include_open=False)
+    if not db_path.exists():
+        return names
+    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'captures'").fetchone():
+            return names
+        new = []
+        for name in names:
+            first = None
+            try:
+                for entry in iter_file(str(warcs / name)):
+                    if entry.record.rec_type in ("response", "revisit"):
+                        first = entry.record.record_id
+                        break
+            except (RecordNotFound, OSError, EOFError, ValueError, zlib.error):
+                pass  # unreadable: reextract reports it
+            if first is None or not conn.execute(
+                    "SELECT 1 FROM captures WHERE warc_record_id = ?", (first,)).fetchone():
+                new.append(name)
+        return new
+    finally:
+        conn.close()

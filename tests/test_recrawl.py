@@ -126,3 +126,22 @@ def test_package_of_one_crawl_packs_its_warcs_and_its_revisits_originals(recrawl
     assert {page["url"] for page in pages_in_wacz(tmp_path / "second.wacz")} == articles
     proc = run_cli("package", "--archive", archive, "--wacz", tmp_path / "none.wacz", "--crawl", "999")
     assert proc.returncode == 1 and proc.stderr.strip() == "Error: no articles captured in crawl 999: nothing to package"
+
+
+def test_reextract_new_reads_only_the_warcs_the_dataset_lacks(recrawled, tmp_path):
+    from crawler.reextract import not_extracted, reextract
+
+    archive = recrawled["archive"]
+    names = sorted(p.name for p in (archive / "warcs").glob("*.warc.gz"))
+    db = tmp_path / "partial.db"
+    reextract(archive, db, names=names[:1])  # the dataset knows the first file only
+    assert not_extracted(archive, db) == names[1:]
+    proc = run_cli("reextract", "--archive", archive, "--db", db, "--new", check=True)
+    assert f"WARC files {len(names) - 1}," in proc.stdout
+    assert not_extracted(archive, db) == []
+    again = run_cli("reextract", "--archive", archive, "--db", db, "--new", check=True)
+    assert again.stdout.strip() == f"Nothing new: the dataset has captures of all {len(names)} WARC file(s)"
+    full = tmp_path / "full.db"
+    reextract(archive, full)
+    captures = "select warc_record_id, url, warc_filename, warc_offset from captures order by warc_record_id"
+    assert sqlite3.connect(db).execute(captures).fetchall() == sqlite3.connect(full).execute(captures).fetchall()
