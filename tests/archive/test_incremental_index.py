@@ -188,3 +188,28 @@ def test_a_changed_warc_is_indexed_again_and_its_merged_file_dissolved(grown, tm
     result = I.update_index(str(archive), merge_at=100)
     assert result.dissolved == 1 and victim.name in result.indexed
     assert index_bytes(archive) == before and I.unindexed_warcs(str(archive)) == []
+
+
+def _bytes_read() -> int:
+    with open("/proc/self/io") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("rchar:"))
+
+
+def test_a_lookup_reads_a_few_blocks_not_the_file(tmp_path):
+    """A URL lookup in a 20 MB index reads well under 1 % of it (bisection by seeking)."""
+    archive = tmp_path / "archive"
+    directory = Path(I.index_dir(str(archive)))
+    directory.mkdir(parents=True)
+    (archive / "warcs").mkdir()
+    filler = "x" * 150
+    lines = sorted(f'com,example)/story-{i:07d} 20261124010203 {{"url": "http://example.com/story-{i:07d}", '
+                   f'"offset": "{i}", "length": "1", "filename": "a.warc.gz", "pad": "{filler}"}}\n'.encode()
+                   for i in range(100000))
+    (directory / "a.warc.gz.cdxj").write_bytes(b"".join(lines))
+    size = (directory / "a.warc.gz.cdxj").stat().st_size
+    assert size > 20_000_000
+    before = _bytes_read()
+    found = I.captures(str(archive), "http://example.com/story-0054321")
+    read = _bytes_read() - before
+    assert [e["offset"] for e in found] == [54321]
+    assert read < size / 100, f"read {read} of {size} bytes"
