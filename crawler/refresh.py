@@ -50,38 +50,51 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml
               "application/rss+xml", "application/atom+xml", "text/plain")
 
 
-def known_articles(db_path: Path) -> dict[str, tuple[int, datetime]]:
-    """url -> (times captured, last capture time) for every article and asset in the dataset."""
-    if not db_path.exists():
-        return {}
-    placeholders = ",".join("?" * len(PAGE_TYPES))
-    try:
-        conn = connect_ro(db_path)
-    except StoreError as exc:
-        logger.warning("refresh policy off: %s", exc)
-        return {}
-    try:
-        rows = conn.execute(
-            "SELECT a.url, COUNT(c.id), MAX(c.fetched_at) FROM articles a "
-            "JOIN captures c ON c.url = a.url AND c.status BETWEEN 200 AND 299 GROUP BY a.url").fetchall()
-        assets = conn.execute(
-            f"SELECT url, MAX(fetched_at) FROM captures WHERE status BETWEEN 200 AND 299 "
-            f"AND mime IS NOT NULL AND mime NOT IN ({placeholders}) GROUP BY url", PAGE_TYPES).fetchall()
-    except sqlite3.Error as exc:
-        logger.warning("refresh policy off: cannot read %s (%s)", db_path, exc)
-        return {}
-    finally:
-        conn.close()
-    out = {}
-    for url, last in assets:
+class CaptureHistory:
+    """How many times a URL was captured before this run, and when last: one indexed lookup per
+    request (captures by URL, articles by URL), so a run costs what it requests, not the whole
+    dataset loaded at its start however many years it holds."""
+
+    def __init__(self, db_path: Path, before: datetime):
+        self.conn = None
+        self.before = before.strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # captures of this run do not count
+        if not db_path.exists():
+            return
+        try:
+            self.conn = connect_ro(db_path)
+            self.conn.execute("SELECT 1 FROM captures JOIN articles ON 0").fetchall()
+        except (StoreError, sqlite3.Error) as exc:
+            logger.warning("refresh policy off: cannot read %s (%s)", db_path, exc)
+            self.close()
+
+    def state(self, url: str) -> tuple[int, datetime] | None:
+        """(2xx captures, last capture time) of a known article; (RETIRED, time) of an asset."""
+        if self.conn is None:
+            return None
+        others = ",".join("?" * len(PAGE_TYPES))
+        try:
+            count, last, assets = self.conn.execute(
+                f"SELECT COUNT(*), MAX(fetched_at), SUM(mime IS NOT NULL AND mime NOT IN ({others})) "
+                "FROM captures WHERE url = ? AND status BETWEEN 200 AND 299 AND fetched_at < ?",
+                (*PAGE_TYPES, url, self.before)).fetchone()
+            if not count:
+                return None
+            article = self.conn.execute("SELECT 1 FROM articles WHERE url = ?", (url,)).fetchone()
+        except sqlite3.Error as exc:
+            logger.warning("refresh policy off: %s", exc)
+            self.close()
+            return None
         when = _parse_time(last)
-        if when is not None:
-            out[url] = (RETIRED, when)
-    for url, count, last in rows:
-        when = _parse_time(last)
-        if when is not None:
-            out[url] = (count, when)
-    return out
+        if when is None:
+            return None
+        if article:
+            return count, when
+        return (RETIRED, when) if assets else None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def due(count: int, last: datetime, now: datetime, backoff: list[float]) -> bool:
@@ -98,7 +111,7 @@ class RefreshPolicyMiddleware:
         self.crawler = crawler
         self.db_path = db_path
         self.backoff = backoff
-        self.known: dict[str, tuple[int, datetime]] = {}
+        self.history: CaptureHistory | None = None
         self.now = datetime.now(timezone.utc)
 
     @classmethod
@@ -110,16 +123,22 @@ class RefreshPolicyMiddleware:
         db_path = Path(settings.get("STORE_DB") or archive / "archive.db")
         mw = cls(crawler, db_path, parse_backoff(settings.get("REFRESH_BACKOFF", "1h,6h,1d,7d")))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
     def spider_opened(self, spider):
         self.now = datetime.now(timezone.utc)
-        self.known = known_articles(self.db_path)
-        self.crawler.stats.set_value("refresh/known_articles", len(self.known))
+        self.history = CaptureHistory(self.db_path, self.now)
+
+    def spider_closed(self, spider):
+        if self.history is not None:
+            self.history.close()
 
     def process_request(self, request, spider=None):
-        state = self.known.get(request.url)
-        if state is None or request.meta.get("refresh_force"):
+        if self.history is None or request.meta.get("refresh_force"):
+            return None
+        state = self.history.state(request.url)
+        if state is None:
             return None
         count, last = state
         if due(count, last, self.now, self.backoff):

@@ -82,3 +82,36 @@ def test_the_check_catches_a_scan(tmp_path):
     StoreWriter(db).close()
     sql = "SELECT id FROM articles WHERE headline = 'x'"
     assert scans(db, {sql}) == {sql: ["SCAN articles"]}
+
+
+def test_the_refresh_policy_looks_up_each_request_by_index(tmp_path):
+    """A job's refresh policy asks the dataset about each request it may skip, instead of loading
+    every article and asset ever captured when the run starts."""
+    from datetime import datetime, timezone
+
+    from crawler.refresh import RETIRED, CaptureHistory
+
+    db = tmp_path / "archive.db"
+    pairs = []
+    with StoreWriter(db) as writer:
+        crawl_id = writer.begin_crawl(job="plans")
+        for article, capture in demo_articles(1, FIRST):
+            writer.add_capture(capture, crawl_id)
+            writer.add_article(article, capture, crawl_id)
+            pairs.append(capture)
+        asset = dict(pairs[0], url="http://demo.test/photo.jpg", mime="image/jpeg",
+                     record_id="<urn:uuid:asset>")
+        writer.add_capture(asset, crawl_id)
+        writer.end_crawl(crawl_id, "finished", {})
+    history = CaptureHistory(db, datetime.now(timezone.utc))
+    statements: set[str] = set()
+    traced(history.conn, statements)
+    count, _last = history.state(pairs[0]["url"])
+    assert count == 1
+    assert history.state(asset["url"])[0] == RETIRED
+    assert history.state("http://demo.test/never-seen") is None
+    history.close()
+    assert len(statements) >= 2 and scans(db, statements) == {}
+    before_first = CaptureHistory(db, datetime(2020, 1, 1, tzinfo=timezone.utc))
+    assert before_first.state(pairs[0]["url"]) is None  # captures of the run itself do not count
+    before_first.close()
