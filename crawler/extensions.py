@@ -14,20 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-
-NOT_ERRORS = ("news/failed/robots", "news/failed/offsite")  # the crawl chose not to fetch these
-
-
-def error_count(stats: dict) -> int:
-    """Failed fetches and HTTP error responses, counted once each."""
-    return sum(v for k, v in stats.items()
-               if k.startswith(("news/failed/", "news/http_error/")) and k not in NOT_ERRORS
-               and isinstance(v, int))
-
-
-def pages_fetched(stats: dict) -> int:
-    """Every HTTP response, redirects and error statuses included."""
-    return stats.get("downloader/response_count", 0)
+from crawler.accounting import error_count, pages_fetched  # noqa: F401 - also imported from here
 
 
 def human_bytes(n: float) -> str:

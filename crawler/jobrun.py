@@ -144,8 +144,37 @@ def run_job(job: Job, progress: bool = False, log_level: str | None = "WARNING")
         resuming = jobdir.exists()
         kwargs = job.crawl_kwargs()
         kwargs["settings_overrides"] = {**kwargs["settings_overrides"], "JOBDIR": str(jobdir)}
-        result = run_crawl(**kwargs, progress=progress, log_level=log_level)
+        try:
+            result = run_crawl(**kwargs, progress=progress, log_level=log_level)
+        except CrawlError as exc:
+            record_outcome(job, getattr(exc, "result", None), "failed", 1, str(exc))
+            raise
         result.stats["job/resumed"] = resuming
         if result.stats.get("finish_reason") in COMPLETE:
             shutil.rmtree(jobdir, ignore_errors=True)
+        if result.problems:
+            record_outcome(job, result, "failed", 1, f"the archive has {len(result.problems)} problem(s); "
+                           "run `newsarchive verify`")
+        else:
+            record_outcome(job, result, result.stats.get("finish_reason") or "finished", 0, None)
         return result
+
+
+def record_outcome(job: Job, result: CrawlResult | None, status: str, exit_code: int,
+                   error: str | None) -> None:
+    """Write how the run ended (status, exit code, error line) into its ``crawls`` row, so the
+    scheduler, ``status`` and ``jobs history`` all read one record; a run that failed before it
+    crawled anything gets a row of its own."""
+    from crawler.store.errors import StoreError
+    from crawler.store.writer import StoreWriter
+
+    stats = dict(result.stats) if result is not None else {}
+    crawl_id = stats.get("store/crawl_id")
+    try:
+        with StoreWriter(job.archive_path / "archive.db") as writer:
+            if crawl_id is None:
+                crawl_id = writer.begin_crawl(job=job.name, spider="news")
+            writer.end_crawl(crawl_id, status=status,
+                             stats={**stats, "exit_code": exit_code, "error": error})
+    except StoreError as exc:
+        logger.error("%s: the run's outcome was not recorded: %s", job.name, exc)

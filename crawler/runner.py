@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.extensions import NOT_ERRORS, error_count, human_bytes, pages_fetched
+from crawler.accounting import error_count, pages_fetched, summary_lines
+from crawler.extensions import human_bytes
 
 
 class CrawlError(Exception):
@@ -45,16 +46,17 @@ class CrawlResult:
         return sum(p.stat().st_size for p in self.warc_files if p.exists())
 
     def summary(self) -> str:
+        fetch_lines, errors_line = summary_lines(self.stats)
         lines = [
-            f"pages fetched      {self.pages}",
+            *fetch_lines,
             f"articles extracted {self.articles}{self._article_outcomes()}",
             f"WARC files         {len(self.warc_files)} ({human_bytes(self.warc_bytes)}) in {self.archive / 'warcs'}",
             f"dataset            {self.archive / 'archive.db'}",
-            f"errors             {self.errors}",
+            errors_line,
             f"elapsed            {self.elapsed:.1f} s",
         ]
         if self.stats.get("warc/revisits"):
-            lines.insert(2, f"revisit records    {self.stats['warc/revisits']} (unchanged since the last capture)")
+            lines.insert(4, f"revisit records    {self.stats['warc/revisits']} (unchanged since the last capture)")
         return "\n".join(lines)
 
     def _article_outcomes(self) -> str:
@@ -128,7 +130,11 @@ def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str 
         spider_args["max_depth"] = depth
 
     result = run_spider("news", spider_args, archive, settings_overrides, progress, log_level)
-    _check_seeds(result)
+    try:
+        _check_seeds(result)
+    except CrawlError as exc:
+        exc.result = result  # what was crawled, for the caller that records the run's outcome
+        raise
     return result
 
 
@@ -161,12 +167,11 @@ def _check_seeds(result: CrawlResult) -> None:
                                            "news/sitemaps", "news/feeds"))
     if usable:
         return
-    reasons = sorted(k.split("/", 2)[2] for k in stats
-                     if k.startswith(("news/failed/", "news/http_error/")) and k not in NOT_ERRORS)
+    failed = stats.get("news/seed_failures") or []
     if stats.get("news/non_html"):
         raise CrawlError("the seed is not an HTML page, a sitemap or a feed; nothing to crawl")
-    if reasons:
-        raise CrawlError(f"no seed could be fetched ({', '.join(reasons)}); see the log lines above")
+    if failed:
+        raise CrawlError(f"no seed could be fetched: {'; '.join(failed)}")
     if stats.get("robotstxt/forbidden"):
         raise CrawlError("every seed is disallowed by robots.txt")
     raise CrawlError("no page could be fetched from the seeds")

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from crawler.jobrun import COMPLETE as CLEAN
 from crawler.jobrun import is_running, job_runs
 from crawler.jobs import Job, JobsFileError, load_jobs
 
@@ -28,6 +29,16 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def utc_text(value: datetime | str | None) -> str:
+    """Every time a command shows, in one convention: UTC, seconds, with ``Z``."""
+    if not value:
+        return "-"
+    when = parse_time(value) if isinstance(value, str) else value
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def parse_time(text: str) -> datetime:
     when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
@@ -36,6 +47,26 @@ def parse_time(text: str) -> datetime:
 def last_run(job: Job) -> datetime | None:
     runs = job_runs(job, limit=1)
     return parse_time(runs[0]["started"]) if runs else None
+
+
+def run_outcome(run: dict) -> tuple[str, int, str | None]:
+    """(status, exit code, error line) of a recorded run."""
+    import json
+
+    try:
+        stats = json.loads(run.get("stats") or "{}")
+    except ValueError:
+        stats = {}
+    status = run.get("status") or "?"
+    code = stats.get("exit_code")
+    if code is None:
+        code = 0 if status in CLEAN else 1
+    return status, int(code), stats.get("error")
+
+
+def describe_run(run: dict) -> str:
+    status, code, error = run_outcome(run)
+    return f"{status} (exit {code})" + (f": {error}" if error else "")
 
 
 def next_run(job: Job, now: datetime) -> datetime | None:
@@ -66,6 +97,7 @@ class Scheduler:
         self.echo = echo
         self.jobs = load_jobs(self.jobs_file)
         self.children: dict[str, subprocess.Popen] = {}
+        self.last_seen: dict[str, int | None] = {}  # job -> id of its latest run before this start
         self.stopping = False
 
     def start(self, job: Job) -> bool:
@@ -73,6 +105,8 @@ class Scheduler:
             self.echo(f"{job.name}: still running, not starting another run")
             return False
         self.echo(f"{job.name}: starting ({job.schedule.describe() if job.schedule else 'manual'})")
+        runs = job_runs(job, limit=1)
+        self.last_seen[job.name] = runs[0]["id"] if runs else None
         self.children[job.name] = subprocess.Popen(job_command(self.jobs_file, job.name))
         return True
 
@@ -80,8 +114,18 @@ class Scheduler:
         done = {name: proc.returncode for name, proc in self.children.items() if proc.poll() is not None}
         for name, code in done.items():
             del self.children[name]
-            self.echo(f"{name}: {'finished' if code == 0 else f'failed (exit {code})'}")
+            self.echo(f"{name}: {self.outcome(name, code)}")
         return done
+
+    def outcome(self, name: str, code: int) -> str:
+        """What the run's own record says (``status`` and ``jobs history`` read the same row);
+        a child that died before recording anything is described by its exit code alone."""
+        job = self.jobs.get(name)
+        runs = job_runs(job, limit=1) if job is not None else []
+        run = runs[0] if runs and runs[0]["id"] != self.last_seen.get(name) else None
+        if run is None:
+            return f"failed (exit {code}): no run was recorded"
+        return describe_run(run)
 
     def run_once(self) -> dict[str, int]:
         """Run every job due now, wait for them, return exit codes by job."""

@@ -125,7 +125,7 @@ NEWSARCHIVE_REDIS_RUN = 0                     # run number of that job (see craw
 NEWSARCHIVE_REDIS_HEARTBEAT = 1.0             # seconds between a worker's busy/idle heartbeats
 
 # --- spider (NEWS_*) ---------------------------------------------------------
-NEWS_MAX_PAGES = 0                            # 0: no limit
+NEWS_MAX_PAGES = 0                            # pages answered (not requisites, robots.txt, sitemaps, feeds); 0: no limit
 NEWS_MAX_DEPTH = 3                            # link hops from the seeds
 NEWS_FOLLOW_LINKS = True                      # follow in-scope <a> links
 NEWS_FETCH_EMBEDS = True                      # fetch in-scope images, scripts, stylesheets (for replay)

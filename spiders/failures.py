@@ -3,7 +3,10 @@
 A crawl of the open web meets dead hosts, timeouts and refusals all the time; they are facts to
 count, not bugs, so they get a stable stats reason and one short log line.  Scrapy's own
 RobotsTxtMiddleware logs an unreachable robots.txt with a full traceback; ``quiet_robots_errors``
-turns exactly those records into one warning line (unexpected errors keep their traceback).
+turns exactly those records into one INFO line (unexpected errors keep their traceback): the
+pages of an unreachable site fail too, and are reported as such. Scrapy's RetryMiddleware says
+"Gave up retrying" at ERROR for what the spider reports once, as a page failure or the crawl's
+``Error:`` line; that goes to INFO as well.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import IgnoreRequest
 
 ROBOTS_LOGGER = "scrapy.downloadermiddlewares.robotstxt"
+RETRY_LOGGER = "scrapy.downloadermiddlewares.retry"
 
 
 def _exc_types(*names):
@@ -56,10 +60,23 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
         if message.startswith("refresh policy"):
             return "refresh", message  # a known article not due again: skipped on purpose
         return "ignored", message or "ignored"
+    if _is_tls(exc):
+        return "tls", f"TLS failed: {message}" if message else "TLS failed"
     for reason, text, types in _FAILURES:
         if types and isinstance(exc, types):
             return reason, text or message or reason.replace("_", " ")
     return "other", f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _is_tls(exc: BaseException) -> bool:
+    """A handshake or certificate failure, raised as is or inside Twisted's ``reasons`` list."""
+    try:
+        from OpenSSL.SSL import Error as SSLError
+    except ImportError:  # pragma: no cover - pyOpenSSL comes with Scrapy
+        SSLError = ()  # noqa: N806
+    found = [exc, *(getattr(r, "value", r) for r in getattr(exc, "reasons", None) or ())]
+    return any(isinstance(e, SSLError) or type(e).__name__ in ("SSLError", "CertificateError",
+                                                                "VerificationError") for e in found)
 
 
 class _OneLineRobotsErrors(logging.Filter):
@@ -75,12 +92,28 @@ class _OneLineRobotsErrors(logging.Filter):
         record.msg = "robots.txt not fetched: %s %s"
         record.args = (f"{parts.scheme}://{parts.netloc}/robots.txt", text)
         record.exc_info = record.exc_text = None
-        record.levelno, record.levelname = logging.WARNING, "WARNING"
-        return True
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        return record.levelno >= logger_level(record.name)
+
+
+class _RetriesAtInfo(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO:
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return record.levelno >= logger_level(record.name)
+
+
+def logger_level(name: str) -> int:
+    """The level a record of ``name`` must reach now that its level was lowered after the
+    logger's own check (Scrapy's handler sits on the root logger, at LOG_LEVEL)."""
+    root = logging.getLogger()
+    levels = [h.level for h in root.handlers if h.level] or [root.level]
+    return min(levels)
 
 
 def quiet_robots_errors() -> None:
     """Install the one-line filter on Scrapy's robots.txt logger (once per process)."""
-    logger = logging.getLogger(ROBOTS_LOGGER)
-    if not any(isinstance(f, _OneLineRobotsErrors) for f in logger.filters):
-        logger.addFilter(_OneLineRobotsErrors())
+    for name, kind in ((ROBOTS_LOGGER, _OneLineRobotsErrors), (RETRY_LOGGER, _RetriesAtInfo)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())

@@ -15,7 +15,9 @@ comma-separated strings; each overrides the setting named after it):
 ``start_urls``, ``sitemap_urls``, ``feed_urls``; ``allowed_domains`` (NEWS_ALLOWED_DOMAINS, default
 the seeds' hosts, subdomains included, ports ignored); ``include`` / ``exclude`` (NEWS_INCLUDE /
 NEWS_EXCLUDE, regexes searched in the URL); ``max_depth`` (NEWS_MAX_DEPTH, 3); ``max_pages``
-(NEWS_MAX_PAGES, 0 = no limit; the crawl then closes with reason "max_pages"); ``follow_links``
+(NEWS_MAX_PAGES, 0 = no limit: pages answered, error statuses included; requisites and
+discovery fetches are not counted; the crawl then ends, once those pages' requisites are in, with
+reason "max_pages"); ``follow_links``
 (NEWS_FOLLOW_LINKS, true); ``fetch_embeds`` (NEWS_FETCH_EMBEDS, true: a page's own images, scripts
 and stylesheets, for replay); ``use_robots_sitemaps`` (NEWS_ROBOTS_SITEMAPS, false).
 
@@ -38,6 +40,7 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
 
+from crawler.accounting import http_kind, what_of
 from crawler.items import PageItem
 from crawler.workers import PagePool, WorkerCrashed
 from spiders.discovery import (maybe_gunzip, parse_feed, parse_sitemap, parse_text_sitemap,
@@ -102,8 +105,9 @@ class NewsSpider(scrapy.Spider):
         }
         self._pending: dict[str, dict] = {}   # url -> hints of requests not yet answered
         self._seen: set[str] = set()          # every URL requested: no Request built twice
-        self._pages = 0
-        self._limit_reached = False
+        self._pages = 0          # page requests answered (what max_pages counts)
+        self._open_pages = 0     # page requests issued and not yet answered or failed
+        self._seed_failures: list[str] = []
         self._robots_via_signal = False
         self._configure(None)
 
@@ -112,6 +116,10 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler.settings)
         quiet_robots_errors()
+        crawler.signals.connect(spider._on_response, signal=signals.response_received)
+        crawler.signals.connect(spider._on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider._on_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider._on_closed, signal=signals.spider_closed)
         if spider.use_robots_sitemaps and crawler.settings.getbool("ROBOTSTXT_OBEY"):
             # The robots middleware fetches robots.txt anyway: read its Sitemap lines from there
             # rather than fetching (and archiving) the same file a second time.
@@ -167,8 +175,6 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self):
         for request in self._seed_requests():
-            if self._limit_reached:
-                return
             yield request
 
     def start_requests(self):
@@ -201,8 +207,6 @@ class NewsSpider(scrapy.Spider):
     def _request(self, url: str, hints: dict, expect: str = "page") -> scrapy.Request | None:
         """A request for *url*, or ``None`` if it is already queued (its hints are then merged
         into the queued one, so an article found in a feed *and* a news sitemap gets both)."""
-        if self._limit_reached:
-            return None
         queued = self._pending.get(url)
         if queued is not None:
             if hints["depth"] < queued["depth"]:
@@ -214,7 +218,12 @@ class NewsSpider(scrapy.Spider):
             return None
         if url in self._seen:
             return None
+        if self.max_pages and expect != "embed" and not self._within_budget(expect):
+            self._inc("news/skipped/max_pages")
+            return None
         self._seen.add(url)
+        if expect == "page":
+            self._open_pages += 1
         self._pending[url] = hints
         # Breadth first, discovery documents before pages: with max_pages set, the pages fetched
         # are the ones nearest the seeds and those the site's sitemaps and feeds list.
@@ -244,16 +253,19 @@ class NewsSpider(scrapy.Spider):
         hints = response.meta.get("hints") or make_hints("seed", 0)
         for url in (response.url, *response.meta.get("redirect_urls", ())):
             self._pending.pop(url, None)
-        self._count_page()
         expect = response.meta.get("news_expect", "page")
         if expect == "embed":
             # Archived for replay by the middleware already; nothing in an image to discover.
             self._inc("news/embeds")
-            self._close_if_limit()
             return
         kind = sniff(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         if kind == "other" and expect == "sitemap":
             kind = "sitemap"  # perhaps a plain-text sitemap; _parse_sitemap says if not
+        if expect == "page":
+            self._page_done(answered=kind not in ("sitemap", "feed"))
+            if kind in ("sitemap", "feed"):  # a seed given as a page: a discovery fetch after all
+                self._inc("fetched/page", -1)
+                self._inc("fetched/discovery")
         if kind == "sitemap":
             for request in self._parse_sitemap(response, hints):
                 yield request
@@ -270,7 +282,6 @@ class NewsSpider(scrapy.Spider):
             if hints.get("source") == "seed":
                 ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type"
                 logger.warning("seed is not an HTML page, sitemap or feed: %s (%s)", response.url, ctype)
-        self._close_if_limit()
 
     async def _parse_html(self, response, hints):
         """The page is parsed once, in the crawl's worker pool (``spiders.page.analyse``): the
@@ -357,13 +368,11 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response):
         self._pending.pop(response.url, None)
-        self._count_page()
         for url in robots_sitemaps(response.text if isinstance(response, TextResponse)
                                    else response.body.decode("utf-8", "replace")):
             request = self._follow(url, make_hints("seed", 0, response.url), "sitemap")
             if request is not None:
                 yield request
-        self._close_if_limit()
 
     def _on_robots_parsed(self, robotparser, request):
         parts = urlsplit(request.url)
@@ -383,41 +392,88 @@ class NewsSpider(scrapy.Spider):
     # --- failures ------------------------------------------------------------------------------
 
     def errback(self, failure):
-        """One line per expected failure, counted by reason; never a traceback."""
+        """One line per expected failure, counted by what failed and why; never a traceback.
+
+        A page that cannot be archived is a WARNING; a requisite that is missing or fails is
+        INFO (the page is archived without it); a seed's failure waits for the end of the crawl,
+        where it is one line (or the crawl's one ``Error:`` line when no seed could be fetched)."""
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         for done in (url, *(request.meta.get("redirect_urls", ()) if request is not None else ())):
             self._pending.pop(done, None)
+        meta = request.meta if request is not None else {}
+        expect = meta.get("news_expect", "page")
+        what = what_of(expect)
         exc = failure.value
         if isinstance(exc, HttpError):
             code = exc.response.status
-            self._count_page()
+            if expect == "page":
+                self._page_done(answered=True)
             self._inc(f"news/http_error/{code}")
-            logger.warning("fetch failed: %s HTTP %s", url, code)
-            self._close_if_limit()
+            self._inc(f"failed/{what}/{http_kind(code)}")
+            self._log_failure(what, meta, "fetch failed: %s HTTP %s", url, code)
             return
+        if expect == "page":
+            self._page_done(answered=False)
         reason, text = failure_reason(exc)
-        if reason == "refresh":
-            self._inc("news/skipped/refresh")
+        if reason in ("refresh", "offsite"):
+            self._inc(f"news/{'skipped' if reason == 'refresh' else 'failed'}/{reason}")
             logger.debug("not fetched: %s %s", url, text)
             return
         self._inc(f"news/failed/{reason}")
-        if reason in ("robots", "offsite"):
+        self._inc(f"failed/{what}/{reason}")
+        if reason == "robots":
             logger.debug("not fetched: %s %s", url, text)
         else:
-            logger.warning("fetch failed: %s %s", url, text)
+            self._log_failure(what, meta, "fetch failed: %s %s", url, text)
 
-    # --- limits and stats ----------------------------------------------------------------------
+    def _log_failure(self, what, meta, message, *args):
+        hints = meta.get("hints") or {}
+        if what == "requisite":
+            logger.info("missing requisite of %s: " + message.split(": ", 1)[1],
+                        hints.get("referer") or "a page", *args)
+        elif hints.get("source") == "seed":
+            self._seed_failures.append(message.split(": ", 1)[1] % args)
+            logger.info(message, *args)
+        else:
+            logger.warning(message, *args)
 
-    def _count_page(self):
-        self._pages += 1
-        self._inc("news/pages")
+    # --- accounting and the page limit ---------------------------------------------------------
+
+    def _on_response(self, response, request, spider=None):
+        """Every response the engine hands on, whoever asked (robots.txt comes from Scrapy's
+        RobotsTxtMiddleware, not from this spider), counted as page, requisite or discovery;
+        a seed URL that turns out to be a sitemap or feed is moved to discovery in ``parse``."""
+        self._inc(f"fetched/{what_of(request.meta.get('news_expect'))}")
+
+    def _on_dropped(self, request, spider=None):
+        if request.meta.get("news_expect") == "page":
+            self._page_done(answered=False)
+
+    def _within_budget(self, expect: str) -> bool:
+        if expect == "page":
+            return self._pages + self._open_pages < self.max_pages
+        return self._pages < self.max_pages  # no more discovery once the pages are in
+
+    def _page_done(self, answered: bool) -> None:
+        self._open_pages = max(0, self._open_pages - 1)
+        if answered:  # not: a seed that is a sitemap or feed, or a page that got no response
+            self._pages += 1
+            self._inc("news/pages")
+
+    def _on_idle(self, spider=None):
+        """Nothing left to fetch: when the page limit is what ended the crawl, say so. Ending
+        here, rather than when the last page arrives, lets that page's requisites be archived."""
         if self.max_pages and self._pages >= self.max_pages:
-            self._limit_reached = True
-
-    def _close_if_limit(self):
-        if self._limit_reached:
             raise CloseSpider("max_pages")
+
+    def _on_closed(self, spider=None, reason=None):
+        usable = ("news/articles", "news/listings", "news/other", "news/sitemaps", "news/feeds")
+        if self._seed_failures and any(self.crawler.stats.get_value(k, 0) for k in usable):
+            # some seeds worked: the others are worth a warning (else the crawl's Error line says it)
+            for text in self._seed_failures:
+                logger.warning("seed not fetched: %s", text)
+        self.crawler.stats.set_value("news/seed_failures", list(self._seed_failures))
 
     def _inc(self, key: str, count: int = 1) -> None:
         crawler = getattr(self, "crawler", None)

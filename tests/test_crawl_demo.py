@@ -114,7 +114,8 @@ def test_article_rows_point_at_their_own_response_record(demo_crawl):
 
 def test_crawl_prints_a_summary(demo_crawl):
     out = demo_crawl["proc"].stdout
-    for label in ("pages fetched", "articles extracted", "WARC files", "errors", "elapsed"):
+    for label in ("pages ", "page requisites ", "discovery fetches ", "articles extracted", "WARC files",
+                  "errors", "elapsed"):
         assert label in out
     assert "Traceback" not in demo_crawl["proc"].stderr
     # exactly the files this crawl wrote, with their size

@@ -15,6 +15,7 @@ from protego import Protego
 
 from crawler.demo import DemoServer, manifest
 from crawler.demo.manifest import articles as manifest_articles, dangling_links
+from crawler.demo.stories import MISSING_ASSETS
 
 SEED = Path("/work/shared/corpus/seed")
 if not SEED.exists():  # CI clones main with shared/ beside it
@@ -92,7 +93,9 @@ def test_every_internal_link_is_served():
     private = next(m for m in manifest() if m["kind"] == "private")
     assert private["linked"] and private["disallowed"]
     for kind in ("redirect", "notfound"):
-        assert all(m["linked"] for m in manifest() if m["kind"] == kind), kind
+        assert all(m["linked"] or m["embedded"] for m in manifest() if m["kind"] == kind), kind
+    missing = [m for m in manifest() if m["kind"] == "notfound" and m["embedded"]]
+    assert [m["path"] for m in missing] == MISSING_ASSETS and not missing[0]["linked"]
 
 
 # --- HTTP ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ with a password, and stopped after.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import sqlite3
@@ -86,7 +87,8 @@ def test_two_workers_fetch_each_url_once_and_merge_equals_one_process(redis_url,
         assert 1 <= robots <= 2
         assert {p: n for p, n in hits.items() if n != 1} == {}
         assert reachable_paths(manifest()) - {"/robots.txt"} <= set(hits)
-        pages = [int(out.split("pages fetched")[1].split()[0]) for out in outputs]
+        pages = [sum(int(n) for n in re.findall(r"^(?:pages|page requisites|discovery fetches) +(\d+)", out, re.M))
+                 for out in outputs]
         assert all(n > 0 for n in pages), f"a worker got no work: {pages}"
 
         shards = sorted((tmp_path / "dist" / "shards").glob("*.db"))

@@ -43,7 +43,9 @@ def run_and_report(**kwargs):
 @click.option("--sitemap", "sitemaps", multiple=True, metavar="URL", help="A sitemap or sitemap index (repeatable).")
 @click.option("--feed", "feeds", multiple=True, metavar="URL", help="An RSS or Atom feed (repeatable).")
 @ARCHIVE_OPTION
-@click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Stop after this many responses (0: no limit).")
+@click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Stop after this many pages answered, error statuses included (0: no limit); page "
+                   "requisites, robots.txt, sitemaps and feeds are not counted, and the pages' "
+                   "requisites are still fetched.")
 @click.option("--depth", type=click.IntRange(min=0), default=None, help="Maximum link depth from the seeds.")
 @click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
               help="Domains in scope (repeatable; default: the seeds' domains).")

@@ -35,7 +35,9 @@ def pick(jobs: dict, name: str):
 
 
 def _when(dt: datetime | None) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M:%S %Z") if dt else "-"
+    from crawler.scheduler import utc_text
+
+    return utc_text(dt)
 
 
 def _run_stats(run: dict) -> dict:
@@ -109,18 +111,18 @@ def run_job_command(name, jobs_file, verbose):
 @click.option("--limit", default=20, show_default=True, help="Runs per job.")
 def history(name, jobs_file, limit):
     """Past runs, newest first: when, how they ended, pages, articles, errors."""
-    from crawler.extensions import error_count, pages_fetched
+    from crawler.accounting import run_line
     from crawler.jobrun import job_runs
+    from crawler.scheduler import describe_run, utc_text
 
     all_jobs = load(jobs_file)
     for job in [pick(all_jobs, name)] if name else all_jobs.values():
         runs = job_runs(job, limit)
         click.echo(f"{job.name}: {len(runs)} run(s) shown")
         for run in runs:
-            stats = _run_stats(run)
-            click.echo(f"  #{run['id']:<5} {run['started'][:19]}  {(run.get('finished') or '')[:19]:19}  "
-                       f"{run['status']:12} pages {pages_fetched(stats):<6} "
-                       f"articles {stats.get('store/articles', 0):<6} errors {error_count(stats)}")
+            click.echo(f"  #{run['id']:<5} {utc_text(run['started'])}  {utc_text(run.get('finished')):20}  "
+                       f"{describe_run(run)}")
+            click.echo(f"         {run_line(_run_stats(run))}")
 
 
 @click.command()

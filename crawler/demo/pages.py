@@ -500,7 +500,7 @@ def _teaser(art, with_dek: bool = True) -> str:
 
 
 def home(all_articles) -> str:
-    from crawler.demo.stories import SECTIONS, HOME_EXTRA_LINKS
+    from crawler.demo.stories import HOME_EXTRA_LINKS, MISSING_ASSETS, SECTIONS
 
     lead = all_articles[0]
     blocks = []
@@ -523,6 +523,7 @@ def home(all_articles) -> str:
         f'<p>{e(lead["description"])}</p>\n</section>\n'
         + "".join(blocks)
         + f'<aside class="most-read"><h2>Most read</h2><ol>{most_read}</ol></aside>\n'
+        + f'<aside class="partner"><img src="{MISSING_ASSETS[0]}" alt="Our partner" width="120" height="40"></aside>\n'
         + _newsletter() + "</main>\n" + _footer() + _cookie_banner() + "</body>\n</html>\n"
     )
 

@@ -127,6 +127,9 @@ def get_site(edition: int = 1) -> Site:
     not_found = pages.not_found().encode()
     for path in stories.DEAD_LINKS:
         add(Resource(path, "notfound", status=404, body=not_found))
+    for path in stories.MISSING_ASSETS:  # as a web server answers for a file it does not have
+        add(Resource(path, "notfound", status=404, content_type="text/plain; charset=utf-8",
+                     body=b"404 Not Found\n"))
     add(Resource(stories.PRIVATE_PATH, "private", disallowed=True,
                  body=pages.private_draft().encode(), headers=[("X-Robots-Tag", "noindex")]))
     site.not_found = Resource("", "notfound", status=404, body=not_found)

@@ -85,8 +85,12 @@ def test_full_crawl_fetches_each_url_once_and_yields_each_article_once(site, tmp
     assert stats["news/skipped/extension"] == 1     # the .mp4
     assert stats["news/non_html"] == 1              # the PDF: fetched, archived, not parsed
     assert stats["news/embeds"] == 1                # A1's own image; not the offsite or data: one
-    # every page but the 3 sitemaps, the feed, the PDF, the 404 and the image was classified
-    assert sum(v for k, v in stats.items() if k.startswith("news/classify/")) == stats["news/pages"] - 7
+    # pages, requisites and discovery documents are counted apart: every page but the PDF and
+    # the 404 was classified; the image is a requisite; robots.txt, 3 sitemaps and the feed discovery
+    assert sum(v for k, v in stats.items() if k.startswith("news/classify/")) == stats["news/pages"] - 2
+    assert stats["fetched/page"] == stats["news/pages"]
+    assert (stats["fetched/requisite"], stats["fetched/discovery"]) == (1, 5)
+    assert stats["failed/page/http_4xx"] == 1 and stats["failed/page/robots"] == 1
     failures = [line for line in log.splitlines() if "fetch failed" in line]
     assert failures == [line for line in failures if line.endswith(f"fetch failed: {site.url}/missing-page HTTP 404")]
     assert len(failures) == 1
@@ -123,9 +127,10 @@ def test_max_pages_closes_cleanly(site, tmp_path):
                                    {"CONCURRENT_REQUESTS": 1})
     assert result["reason"] == "max_pages"
     # Requests already in flight when the limit is hit still complete (at most CONCURRENT_REQUESTS).
+    # N pages means N pages: requisites, robots.txt and the feed are not counted
     pages = result["stats"]["news/pages"]
-    assert 3 <= pages <= 3 + 1
-    assert sum(n for p, n in site.hits.items() if p != "/robots.txt") == pages
+    assert pages == result["stats"]["fetched/page"] == 3
+    assert sum(n for p, n in site.hits.items() if p not in ("/robots.txt", "/feed.xml")) == pages
     assert len(site.hits) < 8   # the site has 20 reachable URLs: the crawl really stopped
     # Breadth first: what was fetched is the seed and the pages it links to, the feed first.
     depth_0_1 = {"/robots.txt", "/", "/feed.xml", "/world/", "/tech/", A1, "/about", "/files/report.pdf",
