@@ -67,7 +67,7 @@ def test_reextract_in_place_three_times_equals_a_fresh_rebuild(demo_editions, tm
     for name in fresh:
         assert in_place[name] == fresh[name], name
     assert in_place == crawled  # the crawl itself stored what the WARCs alone give
-    assert len(fresh["captures"]) == 92 and len(fresh["search_hits"]) >= 3
+    assert len(fresh["captures"]) == 94 and len(fresh["search_hits"]) >= 3
     verify = run_cli("verify", "--archive", archive)
     assert verify.returncode == 0 and "problems: 0" in verify.stdout, verify.stdout + verify.stderr
 
