@@ -58,9 +58,10 @@ def candidates(root) -> list:
 
 
 @lru_cache(maxsize=65536)
-def _classify_names(value: str) -> tuple[bool, bool]:
-    """(boilerplate, content) for one class/id attribute value; cached since pages repeat them."""
-    boiler = content = False
+def _classify_names(value: str) -> tuple[bool, bool, bool]:
+    """(boilerplate, content, body) for one class/id attribute value; cached since pages repeat them.
+    ``body``: a name with a body sub-token ("hs_cos_wrapper_post_body"), which wraps the story."""
+    boiler = content = body = False
     for name in value.split():
         lowered = name.lower()
         if _CONTENT_RE.search(lowered):
@@ -74,12 +75,13 @@ def _classify_names(value: str) -> tuple[bool, bool]:
         # without an upper-case letter (lower() changed nothing) _CAMEL has nothing to split
         tokens = _SPLIT.split(lowered if lowered == name else _CAMEL.sub("-", name).lower())
         if _BODY_TOKENS.intersection(tokens):
+            body = True
             continue  # "sr-body-share-wrapper" wraps the body; chrome inside it has names of its own
         for token in tokens:
             if token and (token in _TOKENS or (token.startswith(_PREFIXES) and token not in _EXCEPTIONS)):
                 boiler = True
                 break
-    return boiler, content
+    return boiler, content, body
 
 
 def is_content_marked(el) -> bool:
@@ -110,15 +112,17 @@ def boilerplate_reason(el) -> str | None:
     style = get("style")
     if style and _HIDDEN_STYLE.search(style):
         return "hidden"
-    content = False
+    # An id naming the body ("post_body") overrules a class naming chrome ("meta_field"), and the reverse.
+    reason = None
     for attr in ("class", "id"):
         value = get(attr)
         if value:
-            boiler, is_content = _classify_names(value)
-            content = content or is_content
-            if boiler and not content:
-                return f"{attr}={value[:40]}"
-    return None
+            boiler, content, body = _classify_names(value)
+            if content or (body and not boiler):
+                return None
+            if boiler and reason is None:
+                reason = f"{attr}={value[:40]}"
+    return reason
 
 
 def is_boilerplate_text(text: str) -> bool:

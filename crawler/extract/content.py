@@ -25,7 +25,7 @@ import re
 
 from lxml import etree
 
-from crawler.extract import boilerplate, dom_hints
+from crawler.extract import boilerplate, dom_hints, relevance, verdict
 from crawler.extract.dom_blocks import BLOCK_TAGS, HEADING_TAGS, Block, normalise_space, walk_blocks
 
 PROSE_TAGS = frozenset(("p", "li", "blockquote", "dd", "td", "pre") + tuple(HEADING_TAGS))
@@ -53,6 +53,18 @@ SIBLING_MIN_CHARS = 80
 SIBLING_DENSITY = 0.8
 # Boilerplate phrases are only matched on blocks this short: a long paragraph is prose.
 MAX_PHRASE_BLOCK = 200
+# When the DOM pick holds less than this share of the JSON-LD articleBody's words, the latter is the body.
+ARTICLE_BODY_SHARE = 0.5
+# Blocks tried after an off-topic pick before keeping it (the verdict then says off-topic-body).
+MAX_CANDIDATES = 2
+# A child holding this share of the container's mass is a part that may tell a story of its own ...
+PART_SHARE = 0.2
+# ... a part sharing this much of the headline's terms is plainly on topic, and a part with a
+# heading of its own sharing at most this fraction of what the on-topic part shares is another story
+# (generic words such as "month" or "north" keep an unrelated story's overlap above zero).
+ON_TOPIC_OVERLAP = 0.5
+OTHER_STORY_RATIO = 0.34
+FROM_ARTICLE_BODY = "body taken from the page's JSON-LD articleBody (the page's own text was empty or far shorter)"
 
 
 def block_weight(block: Block) -> int:
@@ -145,7 +157,11 @@ def find_container(root, mass: dict):
                       and mass.get(el, 0) >= total * HINT_SHARE and boilerplate.is_content_marked(el)]
         if marked:
             start = max(marked, key=lambda el: mass[el])
-    node = start
+    return descend(start, mass)
+
+
+def descend(node, mass: dict):
+    """From ``node`` into the child holding nearly all the mass, until the mass splits."""
     while True:
         node_mass = mass.get(node, 0)
         best, best_mass = None, 0
@@ -156,6 +172,19 @@ def find_container(root, mass: dict):
         if best is None or best_mass < node_mass * DESCEND_SHARE:
             return node
         node = best
+
+
+def without(mass: dict, element) -> dict:
+    """The mass map with ``element``'s subtree taken out: where the walk goes once it is ruled out."""
+    out = dict(mass)
+    removed = out.get(element, 0)
+    if not removed:
+        return out
+    for el in element.iter():
+        out.pop(el, None)
+    for el in element.iterancestors():
+        out[el] = out.get(el, 0) - removed
+    return out
 
 
 def prose_siblings(container, mass: dict, stop) -> list:
@@ -204,8 +233,72 @@ def keep_block(block: Block, skip: set[str]) -> bool:
     return True
 
 
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def off_topic(text: str, meta: dict) -> bool:
+    """True when ``text`` is long enough to judge and shares almost no terms with the headline and
+    description (the verdict's own test, so the body stage and the verdict agree)."""
+    if _words(text) < verdict.OFF_TOPIC_MIN_WORDS:
+        return False
+    overlap = relevance.topic_overlap(meta.get("headline"), meta.get("description"), text)
+    return overlap is not None and overlap < verdict.OFF_TOPIC_OVERLAP
+
+
+def off_topic_parts(container, mass: dict, blocks: list[Block], meta: dict) -> list:
+    """Big children of the container that tell another story: each is marked as a story of its own
+    (``_is_story``) and shares far less with the headline than a sibling part that is plainly on topic.
+    A second full story in an aside, or a "next article" appended below, is the usual shape."""
+    parts = [child for child in container if isinstance(child.tag, str)
+             and mass.get(child, 0) >= mass.get(container, 0) * PART_SHARE]
+    if len(parts) < 2:
+        return []
+    owner_part = {el: part for part in parts for el in part.iter()}
+    texts: dict = {part: [] for part in parts}
+    for block in blocks:
+        part = owner_part.get(block.owner)
+        if part is not None:
+            texts[part].append(block.text)
+    overlaps = {part: relevance.topic_overlap(meta.get("headline"), meta.get("description"), " ".join(texts[part]))
+                for part in parts}
+    best = max((v for v in overlaps.values() if v is not None), default=None)
+    if best is None or best < ON_TOPIC_OVERLAP:
+        return []
+    return [part for part in parts
+            if overlaps[part] is not None and overlaps[part] <= best * OTHER_STORY_RATIO
+            and _words(" ".join(texts[part])) >= verdict.OFF_TOPIC_MIN_WORDS and _is_story(part)]
+
+
+def _is_story(el) -> bool:
+    """An element the page marks as a story of its own: an ``<article>`` or ``<aside>``, or a block
+    with a top-level headline (``<h1>``) inside. Section wrappers with ``<h2>`` do not count: long
+    guides split into such sections whose words may not repeat the headline's."""
+    return el.tag in ("article", "aside") or next(el.iter("h1"), None) is not None
+
+
+def container_text(container, body, mass: dict, blocks: list[Block], skip: set[str], meta: dict) -> str:
+    """The kept blocks of the container and its prose siblings, without parts that tell another story."""
+    inside = None
+    if container is not body:
+        inside = set(container.iter())
+        for sibling in prose_siblings(container, mass, body):
+            inside.update(sibling.iter())
+    for part in off_topic_parts(container, mass, blocks, meta):
+        if inside is None:
+            inside = set(body.iter())
+        inside.difference_update(part.iter())
+    candidates = [b for b in blocks if inside is None or b.owner in inside]
+    return "\n\n".join(b.text for b in candidates if keep_block(b, skip))
+
+
 def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) -> str:
-    """Plain-text body, paragraphs separated by one blank line; '' when no story text is found."""
+    """Plain-text body, paragraphs separated by one blank line; '' when no story text is found.
+
+    The DOM pick is checked before it is trusted: when it tells another story than the headline,
+    the next candidate block is tried; when it is empty or far shorter than the publisher's own
+    JSON-LD ``articleBody``, that text is the body (with a warning saying so).
+    """
     meta = meta or {}
     body = doc.find("body")
     if body is None:
@@ -220,8 +313,17 @@ def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) ->
     remove_chrome(body, paragraph_mass(body))
     blocks = walk_blocks(body)
     mass = text_mass(body, blocks)
-    if not mass.get(body):
-        return ""
+    text = ""
+    if mass.get(body):
+        text = dom_text(body, blocks, mass, article_body, meta)
+    if article_body and _words(text) < _words(article_body) * ARTICLE_BODY_SHARE and not off_topic(article_body, meta):
+        if warnings is not None:
+            warnings.append(FROM_ARTICLE_BODY)
+        return article_body
+    return text
+
+
+def dom_text(body, blocks: list[Block], mass: dict, article_body: str | None, meta: dict) -> str:
     container = find_container(body, mass)
     if article_body:
         hinted = dom_hints.locate(blocks, article_body)
@@ -232,13 +334,19 @@ def extract_body(doc, url=None, meta=None, warnings: list[str] | None = None) ->
             container = hinted
     # The headline and the printed byline are fields of their own; the dek often opens the story.
     skip = {k for k in (_key(meta.get("headline")), _key(meta.get("byline"))) if k}
-    inside = None
-    if container is not body:
-        inside = set(container.iter())
-        for sibling in prose_siblings(container, mass, body):
-            inside.update(sibling.iter())
-    candidates = [b for b in blocks if inside is None or b.owner in inside]
-    return "\n\n".join(b.text for b in candidates if keep_block(b, skip))
+    text = container_text(container, body, mass, blocks, skip, meta)
+    rest = mass
+    for _ in range(MAX_CANDIDATES):
+        if not off_topic(text, meta) or container is body:
+            break
+        rest = without(rest, container)
+        if rest.get(body, 0) < MIN_P_MASS:
+            break
+        container = descend(body, rest)
+        candidate = container_text(container, body, rest, blocks, skip, meta)
+        if not off_topic(candidate, meta) and _words(candidate) >= verdict.OFF_TOPIC_MIN_WORDS:
+            return candidate
+    return text
 
 
 __all__ = ["extract_body", "HEADING_TAGS"]

@@ -7,6 +7,7 @@ bracket the story, and their lowest common ancestor is the container the publish
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -14,6 +15,7 @@ from crawler.extract.dom_blocks import Block, normalise_space
 
 _LD_XPATH = '/descendant::script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]/text()'
 _WORDS = re.compile(r"\w+")
+_TAG = re.compile(r"<[a-zA-Z/!][^<>]*>")
 # Enough words to be unique on the page, few enough to fit in one paragraph.
 PROBE_WORDS = 8
 # Below this, an articleBody is a teaser, not a pointer to the story.
@@ -22,7 +24,8 @@ _MAX_NODES = 20_000  # JSON-LD graphs are small; a hostile one must not cost sec
 
 
 def jsonld_article_body(doc) -> str | None:
-    """The longest ``articleBody`` string in the page's JSON-LD, whitespace-normalised."""
+    """The longest ``articleBody`` string in the page's JSON-LD as plain text, one paragraph per
+    non-blank line (some publishers put HTML in it: tags go, entities are decoded)."""
     best = ""
     for raw in doc.xpath(_LD_XPATH):
         if "articleBody" not in raw:
@@ -42,7 +45,11 @@ def jsonld_article_body(doc) -> str | None:
                 stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
             elif isinstance(node, list):
                 stack.extend(v for v in node if isinstance(v, (dict, list)))
-    best = normalise_space(best)
+    if "<" in best:
+        best = _TAG.sub("\n", best)
+    if "&" in best:
+        best = html.unescape(best)
+    best = "\n\n".join(line for line in (normalise_space(raw) for raw in best.splitlines()) if line)
     return best if len(best) >= MIN_ARTICLE_BODY else None
 
 

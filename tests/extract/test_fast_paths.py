@@ -187,4 +187,4 @@ def test_class_names_classified_as_with_the_camel_split_always_applied():
             parts = [p.title() if rng.random() < 0.3 else p for p in parts]  # camelCase and TitleCase
             names.append(rng.choice(["-", "_", "", "__"]).join(parts))
         value = " ".join(names)
-        assert bp._classify_names.__wrapped__(value) == reference(value), value
+        assert bp._classify_names.__wrapped__(value)[:2] == reference(value), value

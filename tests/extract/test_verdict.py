@@ -69,12 +69,15 @@ def test_a_teaser_behind_a_paywall_is_paywalled_and_teaser_only():
 
 def test_a_body_far_shorter_than_the_publishers_article_body():
     full = " ".join([STORY] * 12)
+    assert judge("Council votes to rebuild harbour bridge", None, STORY,
+                 PageSignals(article_body_words=len(full.split()))) == ("suspect", ["much-shorter-than-articleBody"])
+    # End to end the body stage falls back to the articleBody text itself (tests/extract/test_body_fallbacks.py).
     ld = {"@context": "https://schema.org", "@type": "NewsArticle",
           "headline": "Council votes to rebuild harbour bridge", "articleBody": full}
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     art = extract(page("Council votes to rebuild harbour bridge", f"<p>{STORY}</p>", head=head),
                   url="https://news.example/short")
-    assert "much-shorter-than-articleBody" in art.verdict_reasons
+    assert art.body.split() == full.split() and "much-shorter-than-articleBody" not in art.verdict_reasons
 
 
 def test_judge_is_pure_and_orders_reasons():
