@@ -76,5 +76,5 @@ def analyse(body: bytes, url: str, headers: dict, embeds: bool = False, article:
         result["embeds"] = [join(src) for src in doc.xpath(_EMBEDS, smart_strings=False)]
     if article and verdict.label == "article":
         # last: extraction prunes the tree
-        result["article"] = extract_parsed(doc, url, warnings).to_dict()
+        result["article"] = extract_parsed(doc, url, warnings, source=(body, headers)).to_dict()
     return result

@@ -239,3 +239,18 @@ def parse_html(text: str):
         return lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+
+
+def parse_html5(text: str):
+    """``parse_html`` on the tree an HTML5 parser (Lexbor, through selectolax) builds: the tree a
+    browser builds, serialised and handed to libxml2 with every element already closed.
+
+    libxml2 ignores an end tag it ranks below an open element (``</button>`` never closes a
+    ``<div>`` left open inside it), so one stray tag can put the rest of a page, its ``<main>``
+    included, inside a header button. Lexbor parses and serialises a large page in a few ms
+    (``bench/parsers.py``), so this costs about a second parse."""
+    if not text or not text.strip():
+        return None
+    from selectolax.lexbor import LexborHTMLParser
+
+    return parse_html(LexborHTMLParser(text.replace("\x00", "")).html or "")

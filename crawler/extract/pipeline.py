@@ -24,14 +24,16 @@ def _failed(article: Article, stage: str, exc: Exception) -> None:
     article.warnings.append(f"{stage} extraction failed: {type(exc).__name__}: {exc}")
 
 
-def parse(html: bytes | str, headers: Mapping[str, str] | None = None) -> tuple[object | None, list[str]]:
+def parse(html: bytes | str, headers: Mapping[str, str] | None = None,
+          html5: bool = False) -> tuple[object | None, list[str]]:
     """The lxml document every stage reads, and what decoding had to say; ``(None, [why])`` when
     there is nothing to parse. Split from ``extract`` so a caller that needs the same tree for
-    something else (the spider's page analysis) parses a page once, not twice."""
+    something else (the spider's page analysis) parses a page once, not twice. ``html5``: the
+    tree an HTML5 parser builds (``encoding.parse_html5``) instead of libxml2's own."""
     warnings: list[str] = []
     try:
         text, warnings = encoding.decode_html(html, headers)
-        doc = encoding.parse_html(text)
+        doc = (encoding.parse_html5 if html5 else encoding.parse_html)(text)
     except Exception as exc:  # never raise on bad input; say what happened
         return None, [*warnings, f"decoding extraction failed: {type(exc).__name__}: {exc}"]
     if doc is None:
@@ -42,11 +44,29 @@ def parse(html: bytes | str, headers: Mapping[str, str] | None = None) -> tuple[
 def extract(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Article:
     """Never raises: bad input gives an ``Article`` with empty fields and a warning saying why."""
     doc, warnings = parse(html, headers)
-    return extract_parsed(doc, url, warnings)
+    return extract_parsed(doc, url, warnings, source=(html, headers))
 
 
-def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()) -> Article:
-    """``extract`` on a document from ``parse`` (which it prunes: parse again to reuse a page)."""
+def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = (),
+                   source: tuple | None = None) -> Article:
+    """``extract`` on a document from ``parse`` (which it prunes: parse again to reuse a page).
+
+    ``source``, the ``(html, headers)`` the document was parsed from: when libxml2's tree gives
+    no body, the page is parsed again by an HTML5 parser and extracted from that tree if it
+    gives one. libxml2 builds trees no browser builds (a stray tag can put ``<main>`` inside a
+    header ``<button>``, pruned with the header); the HTML5 parse costs a second parse, so only
+    pages that need it pay (``bench/parsers.py`` measures both ways)."""
+    article = _extract_tree(doc, url, warnings)
+    if source is not None and doc is not None and not article.body:
+        doc5, warnings5 = parse(*source, html5=True)
+        if doc5 is not None:
+            second = _extract_tree(doc5, url, [*warnings5, "no body in libxml2's tree: parsed again as HTML5"])
+            if second.body:
+                return second
+    return article
+
+
+def _extract_tree(doc, url: str | None, warnings: list[str] | tuple) -> Article:
     article = Article(url=url)
     article.warnings.extend(warnings)
     if doc is None:
