@@ -55,7 +55,9 @@ import loopback  # noqa: E402
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "wcxb-dev"
 PAGE_TYPES = ("article", "forum", "product", "collection", "listing", "documentation", "service")
 LOW_F1, MIN_WORDS = 0.3, 150
-# Politeness lifted for loopback: no delay, no AutoThrottle, enough connections in flight.
+# Politeness lifted for loopback: no delay, no AutoThrottle, enough connections in flight. Page
+# requisites (NEWS_FETCH_EMBEDS) are off unless --embeds: the corpus saved none, so each would be
+# a 404 (about 35 a page, 50,000 requests in all) that changes no figure but the run time.
 CRAWL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False",
                   "CONCURRENT_REQUESTS": "64", "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
                   "TWISTED_DNS_RESOLVER": "loopback.LoopbackResolver"}
@@ -137,10 +139,11 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def crawl(pages: list[dict], work: Path, hosts_file: Path) -> dict:
+def crawl(pages: list[dict], work: Path, hosts_file: Path, embeds: bool = False) -> dict:
     archive = work / "archive"
     args = ["crawl", *[p["url"] for p in pages], "--archive", str(archive), "--depth", "0"]
-    for name, value in {**CRAWL_SETTINGS, "LOOPBACK_HOSTS_FILE": str(hosts_file)}.items():
+    settings = {**CRAWL_SETTINGS, "LOOPBACK_HOSTS_FILE": str(hosts_file), "NEWS_FETCH_EMBEDS": str(embeds)}
+    for name, value in settings.items():
         args += ["-s", f"{name}={value}"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
     cpu0, wall0 = children_cpu(), time.monotonic()
@@ -153,15 +156,20 @@ def crawl(pages: list[dict], work: Path, hosts_file: Path) -> dict:
     return result
 
 
-def offline_extract(pages: list[dict], work: Path) -> dict[str, dict]:
-    """``newsarchive extract`` over the very bytes the server sent (the saved files), by page id."""
+def offline_extract(pages: list[dict], work: Path, processes: int = 2) -> dict[str, dict]:
+    """``newsarchive extract`` over the very bytes the server sent (the saved files), by page id;
+    the pages split over a few processes run side by side."""
     urls_file = work / "urls.tsv"
     urls_file.write_text("".join(f"{p['file']}\t{p['url']}\n" for p in pages), encoding="utf-8")
-    done = cli("extract", *[str(p["file"]) for p in pages], "--urls-file", str(urls_file))
+    procs = [subprocess.Popen([sys.executable, "-m", "crawler.cli", "extract",
+                               *[str(p["file"]) for p in pages[k::processes]], "--urls-file", str(urls_file)],
+                              cwd=ROOT, stdout=subprocess.PIPE) for k in range(processes)]
     by_path = {}
-    for line in done.stdout.splitlines():
-        record = json.loads(line)
-        by_path[record["path"]] = record
+    for proc in procs:
+        out, _ = proc.communicate()
+        for line in out.splitlines():
+            record = json.loads(line)
+            by_path[record["path"]] = record
     return {p["id"]: by_path.get(str(p["file"])) for p in pages}
 
 
@@ -349,6 +357,8 @@ def main(argv=None) -> int:
     parser.add_argument("--http-port", type=int, default=80)
     parser.add_argument("--https-port", type=int, default=443)
     parser.add_argument("--details", type=Path, default=None, help="write one JSON line per page here")
+    parser.add_argument("--embeds", action="store_true",
+                        help="also fetch page requisites (the crawl's default; all 404 here, ~35 a page)")
     parser.add_argument("--keep", type=Path, default=None, help="crawl into this directory and keep it")
     args = parser.parse_args(argv)
 
@@ -372,7 +382,7 @@ def main(argv=None) -> int:
             return 2
         try:
             print(f"crawling {len(pages)} pages of {args.corpus.name} as seeds ...", file=sys.stderr, flush=True)
-            result = crawl(pages, work, hosts_file)
+            result = crawl(pages, work, hosts_file, args.embeds)
         finally:
             counts = server.stop()
         if result["returncode"] != 0 and not (result["archive"] / "archive.db").exists():
