@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/realcrawl.py
 
 clean:
 	rm -rf $(VENV) $(REPLAY_VENV) data
