@@ -216,12 +216,7 @@ def _dedup(lines: Iterable[bytes]) -> Iterator[bytes]:
 
 def merge_files(paths: list[str]) -> Iterator[bytes]:
     """The sorted union of sorted CDXJ files, streamed: one line per file in memory."""
-    handles = [open(p, "rb") for p in paths]
-    try:
-        yield from _dedup(heapq.merge(*handles))
-    finally:
-        for fh in handles:
-            fh.close()
+    return _merge_handles([open(p, "rb") for p in paths])
 
 
 def _merged_name(tier: int) -> str:
@@ -401,8 +396,29 @@ def rebuild_index(archive_dir: str) -> int:
 # --- reading --------------------------------------------------------------------------------
 
 def iter_index(archive_dir: str) -> Iterator[bytes]:
-    """Every index line of the archive, sorted, each once: the streaming merge of all files."""
-    return merge_files(index_paths(archive_dir))
+    """Every index line of the archive, sorted, each once: the streaming merge of all files.
+
+    Files are opened together first; one removed meanwhile (a merge by another process took it
+    in) means the listing is read again, so a concurrent merge never hides lines."""
+    for _attempt in range(10):
+        handles = []
+        try:
+            for path in index_paths(archive_dir):
+                handles.append(open(path, "rb"))
+        except FileNotFoundError:
+            for fh in handles:
+                fh.close()
+            continue
+        return _merge_handles(handles)
+    raise OSError(f"the index under {index_dir(archive_dir)} kept changing while it was read")
+
+
+def _merge_handles(handles) -> Iterator[bytes]:
+    try:
+        yield from _dedup(heapq.merge(*handles))
+    finally:
+        for fh in handles:
+            fh.close()
 
 
 def parse_line(line: str | bytes) -> dict:
@@ -456,11 +472,7 @@ def bisect_file(fh, size: int, target: bytes) -> int:
 def lines_with_prefix(path: str, prefix: bytes) -> list[bytes]:
     """The lines of a sorted file that start with ``prefix``, found by bisection."""
     found = []
-    try:
-        fh = open(path, "rb")
-    except FileNotFoundError:
-        return found
-    with fh:
+    with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         fh.seek(bisect_file(fh, size, prefix))
         for line in fh:
@@ -473,10 +485,15 @@ def lines_with_prefix(path: str, prefix: bytes) -> list[bytes]:
 def captures(archive_dir: str, url: str) -> list[dict]:
     """All index entries for a URL (same SURT key), oldest first: a bisection in each file."""
     prefix = (url_key(url) + " ").encode("utf-8")
-    lines = []
-    for path in index_paths(archive_dir):
-        lines.extend(lines_with_prefix(path, prefix))
-    return [parse_line(line) for line in _dedup(sorted(lines))]
+    for _attempt in range(10):
+        lines = []
+        try:
+            for path in index_paths(archive_dir):
+                lines.extend(lines_with_prefix(path, prefix))
+        except FileNotFoundError:
+            continue  # merged away meanwhile: list again (see iter_index)
+        return [parse_line(line) for line in _dedup(sorted(lines))]
+    raise OSError(f"the index under {index_dir(archive_dir)} kept changing while it was read")
 
 
 def _ts_number(ts: str) -> int:

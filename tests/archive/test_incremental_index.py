@@ -213,3 +213,23 @@ def test_a_lookup_reads_a_few_blocks_not_the_file(tmp_path):
     read = _bytes_read() - before
     assert [e["offset"] for e in found] == [54321]
     assert read < size / 100, f"read {read} of {size} bytes"
+
+
+def test_a_file_merged_away_while_listed_is_read_from_the_new_listing(grown, monkeypatch):
+    """Readers take no lock: a file another process merges away between the listing and the read
+    sends them back to the listing, never to a shorter index."""
+    archive = str(grown["archive"])
+    expected = index_bytes(archive)
+    url = json.loads(expected.splitlines()[0].split(b" ", 2)[2])["url"]
+    want = I.captures(archive, url)
+    real = I.index_paths
+    stale = {"calls": 0}
+
+    def listing(archive_dir):
+        stale["calls"] += 1
+        paths = real(archive_dir)
+        return paths + [paths[0] + ".merged-away.cdxj"] if stale["calls"] % 2 else paths
+
+    monkeypatch.setattr(I, "index_paths", listing)
+    assert index_bytes(archive) == expected
+    assert I.captures(archive, url) == want and stale["calls"] == 4
