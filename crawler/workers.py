@@ -74,7 +74,20 @@ class PagePool:
             raise WorkerCrashed("the page worker died on it") from None
 
     def close(self, *args, **kwargs) -> None:
+        """Workers and the fork server end with the crawl: the fork server would otherwise live
+        as long as this process (a test session, a scheduler), and outlive it when killed."""
         self._closed = True
         if self._pool is not None:
             pool, self._pool = self._pool, None
             pool.shutdown(wait=True, cancel_futures=False)
+            stop_fork_server()
+
+
+def stop_fork_server() -> None:
+    """Stop this process's multiprocessing fork server, if it runs; the next pool starts another.
+    ``_stop`` is CPython's own (its test suite uses it); without it the server ends with us."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # noqa: SLF001
+    if stop is not None:
+        stop()

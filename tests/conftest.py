@@ -8,6 +8,22 @@ from __future__ import annotations
 import pytest
 
 from cli_helpers import crawl_demo
+from leftovers import end, mark_session, wait_for_leftovers
+
+SESSION_MARK = mark_session()  # set before any test starts a process, so all of them carry it
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_running():
+    """The suite fails when a process it started outlives it (issue 21): a crawl's pool workers,
+    a fork server, a Datasette or pywb child. What is found is named, then ended."""
+    yield
+    left = wait_for_leftovers(SESSION_MARK)
+    if left:
+        end(left)
+        pytest.fail("processes left running by the test session (now ended):\n"
+                    + "\n".join(f"  {pid} {cmd[:200]}" for pid, cmd in sorted(left.items())),
+                    pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,68 @@
+"""Nothing left running (issue 21, item 4): the page pool's workers and fork server end with the
+crawl and with the pool, and the session's own check finds what a test would leave behind."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+from cli_helpers import FAST, run_cli
+from conftest import SESSION_MARK
+from crawler.workers import PagePool
+from leftovers import end, leftovers
+from spiders.page import analyse
+
+PAGE = (b"<html><head><title>T</title></head><body><article><h1>Pool</h1>"
+        + b"<p>Some words for the pool to read. </p>" * 30 + b"</article></body></html>")
+
+
+def pool_processes() -> dict[int, str]:
+    return {pid: cmd for pid, cmd in leftovers(SESSION_MARK).items() if "multiprocessing" in cmd}
+
+
+def test_the_pool_and_its_fork_server_end_when_it_closes():
+    assert pool_processes() == {}
+    pool = PagePool(1)
+
+    async def go():
+        return await pool.run(analyse, PAGE, "https://news.example/a", {}, False, True)
+
+    asyncio.run(go())
+    running = pool_processes()
+    assert any("forkserver" in cmd for cmd in running.values()) and len(running) >= 2, running
+    pool.close()
+    assert pool_processes() == {}
+
+
+def test_a_crawl_leaves_no_process_behind(demo_server, tmp_path):
+    run_cli("crawl", demo_server.url + "/", "--archive", tmp_path / "a", "--depth", "0", *FAST,
+            "-s", "EXTRACT_WORKERS=1", check=True)
+    assert leftovers(SESSION_MARK) == {}
+
+
+LAUNCH = ("import subprocess, sys; "
+          "print(subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], "
+          "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).pid)")
+
+
+def orphan(env=None) -> int:
+    """A sleeping process whose parent has exited, as a killed crawl's fork server would be."""
+    out = subprocess.run([sys.executable, "-c", LAUNCH], check=True, capture_output=True, text=True,
+                         env=env, start_new_session=True).stdout
+    return int(out)
+
+
+def test_the_session_check_finds_an_orphan_of_this_session_only():
+    ours = orphan()
+    theirs = orphan({**os.environ, "NEWSARCHIVE_TEST_SESSION": "another-developers-session"})
+    try:
+        found = leftovers(SESSION_MARK)
+        assert ours in found and "time.sleep(60)" in found[ours], found
+        assert theirs not in found
+        with open(f"/proc/{ours}/stat") as fh:
+            assert fh.read().rsplit(")", 1)[1].split()[1] != str(os.getpid())  # re-parented
+    finally:
+        end([ours, theirs])
+    assert ours not in leftovers(SESSION_MARK)
