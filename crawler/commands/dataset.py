@@ -144,8 +144,12 @@ def export(archive, fmt, output, site, since, until, author, text_query):
 @ARCHIVE_OPTION
 @click.option("--from", "from_version", type=click.IntRange(min=1), help="Older version number.")
 @click.option("--to", "to_version", type=click.IntRange(min=1), help="Newer version number.")
-@click.option("--color/--no-color", default=None, help="Colours (default: when writing to a terminal).")
-def diff(url, archive, from_version, to_version, color):
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              is_flag=False, flag_value="always", show_default=True,
+              help="As git's: colours only on a terminal (auto), always, or never; --color alone is "
+                   "always. Without colours, changes are marked [-removed-]{+added+}.")
+@click.option("--no-color", "no_color", is_flag=True, help="Same as --color=never.")
+def diff(url, archive, from_version, to_version, color, no_color):
     """Word-level diff of headline, byline and body between versions of an article."""
     from crawler.store.diff import diff_versions, render
 
@@ -156,7 +160,9 @@ def diff(url, archive, from_version, to_version, color):
     if not diffs:
         click.echo(f"{url} has a single version: nothing to compare")
         return
-    click.echo(render(diffs, color=_tty() if color is None else color))
+    colored = not no_color and (color == "always" or (color == "auto" and _tty()))
+    # color=colored: click would strip the escapes from --color=always output to a pipe or file
+    click.echo(render(diffs, color=colored), color=colored)
 
 
 @click.command()

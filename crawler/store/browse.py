@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,13 +35,14 @@ def _check_port(bind: str, port: int) -> None:
 
     try:
         with socket.socket(socket.AF_INET6 if ":" in bind else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds it
             sock.bind((bind, port))
     except OSError as exc:
         raise StoreError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from None
 
 
 def datasette_command(db_path, metadata_path, port: int, bind: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "datasette", "serve", str(db_path),
+    return [sys.executable, "-m", "crawler.store.datasette_serve", str(db_path),
             "--host", bind, "--port", str(port), "--metadata", str(metadata_path),
             "--setting", "sql_time_limit_ms", "5000",
             "--setting", "default_page_size", "50",
@@ -66,6 +68,9 @@ def start_browse(db_path, port: int = 8001, bind: str = "127.0.0.1", **popen) ->
 def browse(db_path, port: int = 8001, bind: str = "127.0.0.1") -> int:
     """Run Datasette in the foreground until interrupted; returns its exit code."""
     proc, workdir = start_browse(db_path, port, bind)
+    # SIGTERM (systemd, kill, a test) stops Datasette too, as Ctrl-C does; it must never be
+    # left holding the port after browse is gone.
+    previous = signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -76,4 +81,8 @@ def browse(db_path, port: int = 8001, bind: str = "127.0.0.1") -> int:
             proc.kill()
             return proc.wait()
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
         shutil.rmtree(workdir, ignore_errors=True)
