@@ -277,16 +277,19 @@ def check_dataset(archive_dir: str, db_path: str | None, report: VerifyReport) -
                 if table == "articles":
                     report.notes.append("dataset has no articles table with WARC pointers; skipped")
                 continue
+            # A failed fetch (no status) is archived as a metadata record saying why: its capture
+            # points there by contract (docs/architecture.md, "The WARC pointer").
+            failed = "status IS NULL" if table == "captures" and "status" in cols else "0"
             rows += [(table[:-1], *row) for row in conn.execute(
                 f"SELECT {label if label in cols else 'NULL'}, warc_filename, warc_offset, "
-                f"warc_record_id, payload_digest FROM {table} WHERE warc_filename IS NOT NULL")]
+                f"warc_record_id, payload_digest, {failed} FROM {table} WHERE warc_filename IS NOT NULL")]
     except sqlite3.Error as exc:
         report.problems.append(f"cannot read dataset {db_path}: {exc}")
         return
     finally:
         conn.close()
     warcs_dir = os.path.join(archive_dir, "warcs")
-    for kind, url, filename, offset, record_id, digest in rows:
+    for kind, url, filename, offset, record_id, digest, failed in rows:
         report.dataset_rows += 1
         label = f"{kind} {url or record_id}"
         try:
@@ -294,7 +297,7 @@ def check_dataset(archive_dir: str, db_path: str | None, report: VerifyReport) -
         except (RecordNotFound, TypeError, ValueError) as exc:
             report.problems.append(f"{label}: WARC pointer does not resolve: {exc}")
             continue
-        if rec.rec_type not in ("response", "revisit"):
+        if rec.rec_type not in ("response", "revisit") and not (failed and rec.rec_type == "metadata"):
             report.problems.append(f"{label}: points at a {rec.rec_type} record, not a response")
         elif record_id and rec.record_id != record_id:
             report.problems.append(f"{label}: record id {rec.record_id} != {record_id}")

@@ -90,3 +90,20 @@ def test_a_dataset_locked_by_another_writer_mid_crawl_costs_nothing(demo_server,
         stored = sorted(url[len(demo_server.url):] for (url,) in conn.execute("SELECT url FROM articles"))
         assert conn.execute("SELECT count(*) FROM captures").fetchone()[0] >= len(stored)
     assert stored == articles
+
+
+def test_a_failed_fetch_is_archived_and_verifies_clean(demo_server, tmp_path):
+    """A fetch that fails (here: a refused connection) is a capture without status whose WARC
+    pointer leads to the metadata record saying why; `verify` accepts that record for it."""
+    import sqlite3
+
+    dead = f"http://127.0.0.1:{free_port()}/gone"
+    run_cli("crawl", demo_server.url + "/", dead, "--archive", tmp_path / "a", "--depth", "0", *FAST,
+            "-s", "RETRY_TIMES=0", "-s", "NEWS_FETCH_EMBEDS=False", check=True)
+    db = sqlite3.connect(tmp_path / "a" / "archive.db")
+    (status, error, filename), = db.execute(
+        "select status, error, warc_filename from captures where url = ?", (dead,)).fetchall()
+    assert status is None and error and filename
+    proc = run_cli("verify", "--archive", tmp_path / "a")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "problems: 0" in proc.stdout
