@@ -7,7 +7,10 @@ Body (``--extraction-corpus``, default ``../shared/corpus/extraction-dev``): the
 article-extraction-benchmark metric (``bench/body_metric.py``) over every page, plus pages/second
 with the HTML already in memory (in-process) and, for ours and trafilatura, as a command-line run
 over the whole corpus (process start-up, file reading and output included; one process each, so
-the numbers compare per core). Metadata (``--metadata-corpus``): the rows of ``bench/metadata.py``.
+the numbers compare per core). wcxb-dev (``--wcxb-corpus``): the benchmark's own word-level metric per
+page type for ours, trafilatura and trafilatura favor_precision (``bench/wcxb.py``; peers cached in
+``.bench-cache/wcxb/``), both CLIs over the same files, and the article pages trafilatura gets right
+and we fail. Metadata (``--metadata-corpus``): the rows of ``bench/metadata.py``.
 
 Peers are benchmark-only dependencies. Every tool gets the raw page bytes and the page URL and does
 its own decoding, as it would in production; a tool crashing on a page scores an empty body there.

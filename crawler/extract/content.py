@@ -42,6 +42,8 @@ MIN_P_MASS = 500
 MAX_LINK_DENSITY = 0.5
 # Chrome that holds more than this share of the page's prose is kept: it wraps the story.
 MAX_CHROME_SHARE = 0.5
+# Chrome that would take more than this share of the page's prose in all is misnamed in part.
+CHROME_BUDGET = 0.8
 # Descend into a child while it holds at least this share of its parent's mass.
 DESCEND_SHARE = 0.7
 # A content-marked element must hold at least this share of the page's mass to be trusted.
@@ -124,9 +126,16 @@ def paragraph_mass(root) -> dict:
 
 
 def remove_chrome(root, mass: dict) -> int:
-    """Drop boilerplate elements that do not wrap the story; returns how many were dropped."""
-    limit = mass.get(root, 0) * MAX_CHROME_SHARE
-    doomed = []
+    """Drop boilerplate elements that do not wrap the story; returns how many were dropped.
+
+    When the matches together would take nearly all the page's prose (``CHROME_BUDGET``), a name
+    is misleading (a guide whose every section is a "jump-section", accordion panels marked
+    ``hidden``): the matches sharing the reason that holds the most prose stay, unless that reason
+    names readers' comments, which do outweigh a short post.
+    """
+    total = mass.get(root, 0)
+    limit = total * MAX_CHROME_SHARE
+    doomed, reasons = [], {}
     for el in boilerplate.candidates(root):
         if mass.get(el, 0) > limit:
             continue
@@ -139,10 +148,24 @@ def remove_chrome(root, mass: dict) -> int:
             if parent is not None and parent.tag in PROSE_TAGS:
                 continue
         doomed.append(el)
+        reasons[el] = reason
+    if total and doomed:
+        chosen = set(doomed)
+        outer = [el for el in doomed if not any(a in chosen for a in el.iterancestors())]
+        if sum(mass.get(el, 0) for el in outer) > total * CHROME_BUDGET:
+            by_reason: dict = {}
+            for el in outer:
+                by_reason[reasons[el]] = by_reason.get(reasons[el], 0) + mass.get(el, 0)
+            misnamed = max(by_reason, key=by_reason.get)
+            if not _COMMENTS.search(misnamed):
+                doomed = [el for el in doomed if reasons[el] != misnamed]
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
     return len(doomed)
+
+
+_COMMENTS = re.compile(r"comment|disqus|repl(?:y|ies)|respond|discussion", re.I)
 
 
 def find_container(root, mass: dict):

@@ -144,3 +144,16 @@ def test_an_id_naming_the_body_overrules_a_class_naming_chrome():
     body = extract(html, "https://news.example/world/missiles").body
     assert body.startswith("North Korea fired two short-range missiles")
     assert "Joint Chiefs of Staff" in body
+
+
+def test_sections_all_named_like_chrome_are_the_story_when_they_hold_nearly_all_its_prose():
+    # A guide whose every section carries a "jump" (jump-link target) class: dropping them all as
+    # chrome would leave nothing; the name is misleading, the sections stay.
+    sections = "".join(f'<section class="guide-jump-section"><h2>Step {n}</h2><p>{p}</p></section>'
+                       for n, p in enumerate(STORY + OTHER_STORY[:2], 1))
+    html = f"""<html><head><title>A guide in five steps</title></head><body>
+<nav><a href="/">Home</a> <a href="/guides">Guides</a></nav><main><h1>A guide in five steps</h1>{sections}</main>
+<footer><p>Copyright 2026 Guide Example, all rights reserved.</p></footer></body></html>"""
+    body = extract(html, "https://guides.example/five-steps").body
+    assert "Joint Chiefs of Staff" in body and "relegation places" in body
+    assert "Copyright" not in body
