@@ -9,10 +9,11 @@ import subprocess
 import sys
 
 from cli_helpers import FAST, run_cli
-from conftest import SESSION_MARK
 from crawler.workers import PagePool
-from leftovers import end, leftovers
+from leftovers import end, leftovers, mark_session
 from spiders.page import analyse
+
+SESSION_MARK = mark_session()  # the session's, set by conftest before any test ran
 
 PAGE = (b"<html><head><title>T</title></head><body><article><h1>Pool</h1>"
         + b"<p>Some words for the pool to read. </p>" * 30 + b"</article></body></html>")
