@@ -20,6 +20,7 @@ from scrapy.utils.defer import deferred_from_coro
 from archive import records as R
 from archive.dedup import DigestIndex
 from archive.signals import capture_archived
+from archive.testpoints import testpoint
 from archive.writer import WarcFileWriter
 
 logger = logging.getLogger(__name__)
@@ -176,6 +177,7 @@ class WarcWriterMiddleware:
             self._ensure_open(spider)
         except (OSError, sqlite3.Error) as exc:
             self._fail(exc)
+        testpoint("startup")
 
     def _dedup_failed(self, exc):
         """Dedup is an optimisation: without its index every response is simply stored in full."""
@@ -294,6 +296,7 @@ class WarcWriterMiddleware:
             self._fail(exc)
             raise IgnoreRequest(f"not archived: {self.failed}") from None
         self._count(pointers)
+        testpoint("response")  # in the WARC, not yet in the digest index nor the dataset
         ptr = pointers[0]
         if original is not None:
             self.stats.inc_value("warc/revisits")

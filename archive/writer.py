@@ -16,6 +16,7 @@ import zlib
 from datetime import datetime, timezone
 
 from archive.records import WARC_VERSION, Record, warcinfo_record
+from archive.testpoints import testpoint
 
 OPEN_SUFFIX = ".open"
 DEFAULT_MAX_SIZE = 1024**3
@@ -103,16 +104,34 @@ class WarcFileWriter:
     def _open(self) -> None:
         self._name = self._next_name()
         path = os.path.join(self.directory, self._name + OPEN_SUFFIX)
-        self._fh = open(path, "xb")
-        self._write_one(warcinfo_record(self._name, self.warcinfo))
+        # unbuffered: each record goes to the kernel whole or, on a write error, not at all
+        self._fh = open(path, "xb", buffering=0)
+        try:
+            self._write_one(warcinfo_record(self._name, self.warcinfo))
+        except OSError:
+            fh, self._fh, self._name = self._fh, None, None
+            fh.close()
+            os.unlink(path)  # nothing in it: a full disk leaves no empty file behind
+            raise
         self.files_written.append(self._name)
 
     def _write_one(self, record: Record) -> dict:
         offset = self._fh.tell()
-        self._fh.write(gzip_member(serialize(record)))
-        self._fh.flush()
-        if self.fsync:
-            os.fsync(self._fh.fileno())
+        data = memoryview(gzip_member(serialize(record)))
+        try:
+            while data:
+                data = data[self._fh.write(data):]
+            if self.fsync:
+                os.fsync(self._fh.fileno())
+        except OSError:
+            # a full disk or a file system gone read-only mid-record: cut the partial record
+            # (freeing space needs none), so the file stays a run of complete records
+            try:
+                os.ftruncate(self._fh.fileno(), offset)
+                self._fh.seek(offset)
+            except OSError:
+                pass  # `verify --repair` (or the next run's recovery) cuts it
+            raise
         length = self._fh.tell() - offset
         self.bytes_written += length
         self.records_written += 1
@@ -144,9 +163,11 @@ class WarcFileWriter:
             return
         fh, name = self._fh, self._name
         self._fh = self._name = None
-        fh.flush()
-        os.fsync(fh.fileno())
-        fh.close()
+        try:
+            os.fsync(fh.fileno())
+        finally:
+            fh.close()
+        testpoint("warc_rotation")  # the file is complete, still .open: a kill here is survivable
         path = os.path.join(self.directory, name)
         os.replace(path + OPEN_SUFFIX, path)
         if self.on_close is not None:

@@ -8,7 +8,6 @@ import logging
 import os
 import shutil
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 from crawler.jobs import Job
@@ -98,54 +97,27 @@ def crashed_runs(job: Job) -> list[tuple[int, str]]:
     return [(run["id"], run["started"]) for run in job_runs(job, status="running")]
 
 
-def recover(job: Job, crashed: list[tuple[int, str]]) -> list[str]:
-    """Make a dead run's WARC files whole and bring the dataset level with them.
-
-    The WARCs are flushed record by record but the dataset in batches, so after a kill the files
-    hold captures the dataset never heard of.  Cutting each file after its last complete record and
-    re-extracting the run's files from the WARCs (idempotent) restores them; the refresh policy then
-    keeps the next run from fetching those articles again.  Scrapy's JOBDIR is only saved on a clean
-    stop, so after a kill it is discarded rather than trusted.
-    """
-    from archive.verify import verify_file
-    from crawler.reextract import reextract
-    from crawler.store.writer import StoreWriter
-
-    warcs = job.archive_path / "warcs"
-    since = min(datetime.fromisoformat(started.replace("Z", "+00:00")).timestamp() for _, started in crashed)
-    prefix = (job.warc_prefix or job.name) + "-"
-    notes = []
-    names = []
-    for path in sorted(warcs.glob(prefix + "*")) if warcs.is_dir() else []:
-        if not path.name.endswith((".warc.gz", ".warc.gz.open")) or path.stat().st_mtime < since - 1:
-            continue
-        result = verify_file(str(path), repair=True)
-        if result.repaired:
-            notes.append(f"repaired {result.name} (cut {result.cut_bytes or 0} bytes of an unfinished record)")
-        names.append(result.name)
-    if names:
-        done = reextract(job.archive_path, names=names)
-        notes.append(f"re-read {done.captures} captures and {done.articles} articles from the WARCs")
-    with StoreWriter(job.archive_path / "archive.db") as writer:
-        for crawl_id, _ in crashed:
-            writer.end_crawl(crawl_id, status="crashed", stats={})
-    shutil.rmtree(job.state_dir() / "scrapy-state", ignore_errors=True)
-    return notes
-
-
 def run_job(job: Job, progress: bool = False, log_level: str | None = "WARNING") -> CrawlResult:
+    from crawler.recovery import writing
+    from crawler.writelock import ArchiveBusy
+
     state = job.state_dir()
     with JobLock(state / "lock", job.name):
         crashed = crashed_runs(job)
-        if crashed:
-            for note in recover(job, crashed):
-                logger.warning("%s: recovering from a crashed run: %s", job.name, note)
-        jobdir = state / "scrapy-state"
-        resuming = jobdir.exists()
-        kwargs = job.crawl_kwargs()
-        kwargs["settings_overrides"] = {**kwargs["settings_overrides"], "JOBDIR": str(jobdir)}
         try:
-            result = run_crawl(**kwargs, progress=progress, log_level=log_level)
+            # the archive's writer lock, held for the whole run; taking it recovers any dead run
+            with writing(job.archive_path):
+                jobdir = state / "scrapy-state"
+                if crashed:
+                    # Scrapy saves JOBDIR only on a clean stop, so after a kill it is not trusted;
+                    # the refresh policy keeps this run from fetching again what the dead run archived
+                    shutil.rmtree(jobdir, ignore_errors=True)
+                resuming = jobdir.exists()
+                kwargs = job.crawl_kwargs()
+                kwargs["settings_overrides"] = {**kwargs["settings_overrides"], "JOBDIR": str(jobdir)}
+                result = run_crawl(**kwargs, progress=progress, log_level=log_level)
+        except ArchiveBusy:
+            raise  # another process writes the archive: this run did not start, nothing to record
         except CrawlError as exc:
             record_outcome(job, getattr(exc, "result", None), "failed", 1, str(exc))
             raise

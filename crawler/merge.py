@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.recovery import writing
 from crawler.store.connection import connect_ro
 from crawler.store.writer import StoreWriter
 
@@ -74,24 +75,26 @@ def merge_shards(shards: list[Path], into: Path) -> MergeResult:
     result = MergeResult()
     with StoreWriter(into) as writer:
         for shard in shards:
-            src = connect_ro(shard)
-            src.row_factory = sqlite3.Row
-            try:
-                crawl_ids = {}
-                for crawl in src.execute("SELECT * FROM crawls ORDER BY id").fetchall():
-                    crawl_ids[crawl["id"]] = _merge_crawl(writer, crawl, shard)
-                    result.crawls += 1
-                for row in src.execute("SELECT * FROM captures ORDER BY id").fetchall():
-                    writer.add_capture(_capture(row), crawl_ids.get(row["crawl_id"]))
-                    result.captures += 1
-                for article, capture in _versions(src):
-                    cap = _capture(capture) if capture is not None else {"url": article["url"]}
-                    writer.add_article(article, cap, crawl_ids.get(capture["crawl_id"]) if capture else None)
-                    result.versions += 1
-                writer.flush()
-            finally:
-                src.close()
-            result.shards += 1
+            # a worker still writing its shard refuses the merge; a dead one is recovered first
+            with writing(shard.parent.parent, shard, worker=shard.stem):
+                src = connect_ro(shard)
+                src.row_factory = sqlite3.Row
+                try:
+                    crawl_ids = {}
+                    for crawl in src.execute("SELECT * FROM crawls ORDER BY id").fetchall():
+                        crawl_ids[crawl["id"]] = _merge_crawl(writer, crawl, shard)
+                        result.crawls += 1
+                    for row in src.execute("SELECT * FROM captures ORDER BY id").fetchall():
+                        writer.add_capture(_capture(row), crawl_ids.get(row["crawl_id"]))
+                        result.captures += 1
+                    for article, capture in _versions(src):
+                        cap = _capture(capture) if capture is not None else {"url": article["url"]}
+                        writer.add_article(article, cap, crawl_ids.get(capture["crawl_id"]) if capture else None)
+                        result.versions += 1
+                    writer.flush()
+                finally:
+                    src.close()
+                result.shards += 1
     return result
 
 

@@ -163,15 +163,21 @@ class StorePipeline:
             self._flusher.stop()
         if self.writer is None:
             return
-        self.writer.flush()
-        for key, value in self.writer.counts.items():
-            self.crawler.stats.set_value(f"store/{key}", value)
-        for error in getattr(self.writer, "errors", [])[:20]:
-            logger.error("dataset: %s", error)
-        stats = _jsonable(self.crawler.stats.get_stats())
-        self.writer.end_crawl(self.crawl_id, status=str(reason), stats=stats)
-        self.writer.close()
-        self.writer = None
+        writer, self.writer = self.writer, None
+        try:
+            writer.flush()
+            for key, value in writer.counts.items():
+                self.crawler.stats.set_value(f"store/{key}", value)
+            for error in getattr(writer, "errors", [])[:20]:
+                logger.error("dataset: %s", error)
+            stats = _jsonable(self.crawler.stats.get_stats())
+            writer.end_crawl(self.crawl_id, status=str(reason), stats=stats)
+            writer.close()
+        except StoreError as exc:
+            # a full disk: the run stays `running`, and the next command that writes this archive
+            # reads what the WARCs hold back into the dataset (crawler.recovery)
+            logger.error("dataset: %s; the next crawl recovers it from the WARC files", exc)
+            writer.abandon()
 
 
 def _spider_args(spider) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,13 +72,65 @@ def capture_of(entry) -> dict:
     }
 
 
-def _entries(warcs: Path, result: ReextractResult, names: list[str] | None = None):
+def file_entries(warcs: Path, result: ReextractResult, names: list[str] | None = None):
     """Every record of every closed WARC file; a damaged file is reported, the rest still read."""
     for name in names if names is not None else warc_files(str(warcs), include_open=False):
         try:
             yield from iter_file(str(warcs / name))
         except (RecordNotFound, OSError, EOFError, ValueError, zlib.error) as exc:
             result.errors.append(f"{name}: unreadable after this point ({exc}); run `newsarchive verify --repair`")
+
+
+def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: ReextractResult,
+              progress: Callable[[int, int], None] | None = None, skip: Collection[str] = (),
+              digests=None) -> None:
+    """Store the captures and articles of WARC ``entries`` through ``writer``, as crawl ``crawl_id``.
+
+    Records whose WARC-Record-ID is in ``skip`` are counted but not read again (crash recovery
+    skips what the dataset already holds); full responses also go to ``digests`` (a
+    ``DigestIndex``) when given, so a later crawl writes revisits for them.
+    """
+    latest: dict[str, dict] = {}  # url -> the article extracted from its latest full response
+    for entry in entries:
+        result.records += 1
+        record = entry.record
+        if progress:
+            progress(result.records, entry.length)
+        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+            continue
+        if digests is not None and record.rec_type == "response" \
+                and not record.rec_headers.get_header("WARC-Truncated"):
+            digest = record.rec_headers.get_header("WARC-Payload-Digest")
+            if digest:
+                digests.add(record.url, digest, record.record_id, record.date, entry.filename, entry.offset)
+        if record.record_id in skip:
+            continue
+        capture = capture_of(entry)
+        writer.add_capture(capture, crawl_id)
+        result.captures += 1
+        if record.rec_type == "revisit":
+            # Identical payload: the article is what its original gave; only last_seen moves.
+            if capture["url"] in latest:
+                writer.add_article(latest[capture["url"]], capture, crawl_id)
+                result.articles += 1
+            continue
+        if capture["status"] != 200 or (capture["mime"] or "text/html") not in HTML_TYPES:
+            continue
+        try:
+            body = record.body()
+            headers = _headers(record)
+            if sniff(body, headers.get("content-type")) != "html":
+                continue
+            # one parse, classified and extracted as the crawl does it (spiders.page)
+            article = analyse(body, capture["url"], headers, article=True, links=False)["article"]
+            if article is None:
+                continue
+        except Exception as exc:  # one bad record must not stop the rebuild
+            result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
+            continue
+        latest[capture["url"]] = article
+        writer.add_article(article, capture, crawl_id)
+        result.articles += 1
 
 
 def reextract(archive: Path | str, db_path: Path | str | None = None,
@@ -91,43 +143,10 @@ def reextract(archive: Path | str, db_path: Path | str | None = None,
     names = list(names) if names is not None else warc_files(str(warcs), include_open=False)
     result = ReextractResult(files=len(names))
     started = time.monotonic()
-    latest: dict[str, dict] = {}  # url -> the article extracted from its latest full response
     with StoreWriter(db_path) as writer:
         crawl_id = writer.begin_crawl(spider="reextract", job="reextract",
                                       args={"archive": str(archive)})
-        for entry in _entries(warcs, result, names):
-            result.records += 1
-            record = entry.record
-            if progress:
-                progress(result.records, entry.length)
-            if record.rec_type not in ("response", "revisit") or record.http_headers is None:
-                continue
-            capture = capture_of(entry)
-            writer.add_capture(capture, crawl_id)
-            result.captures += 1
-            if record.rec_type == "revisit":
-                # Identical payload: the article is what its original gave; only last_seen moves.
-                if capture["url"] in latest:
-                    writer.add_article(latest[capture["url"]], capture, crawl_id)
-                    result.articles += 1
-                continue
-            if capture["status"] != 200 or (capture["mime"] or "text/html") not in HTML_TYPES:
-                continue
-            try:
-                body = record.body()
-                headers = _headers(record)
-                if sniff(body, headers.get("content-type")) != "html":
-                    continue
-                # one parse, classified and extracted as the crawl does it (spiders.page)
-                article = analyse(body, capture["url"], headers, article=True, links=False)["article"]
-                if article is None:
-                    continue
-            except Exception as exc:  # one bad record must not stop the rebuild
-                result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
-                continue
-            latest[capture["url"]] = article
-            writer.add_article(article, capture, crawl_id)
-            result.articles += 1
+        read_into(writer, file_entries(warcs, result, names), crawl_id, result, progress=progress)
         result.elapsed = time.monotonic() - started
         writer.end_crawl(crawl_id, status="finished" if not result.errors else "finished_with_errors",
                          stats={"records": result.records, "captures": result.captures,

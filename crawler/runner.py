@@ -148,11 +148,17 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
 
     archive = check_archive_dir(Path(archive))
     settings = build_settings(archive, settings_overrides, progress, log_level)
+    from crawler.recovery import writing
+
+    overrides = settings_overrides or {}
     started = time.monotonic()
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler, **spider_args)
-    process.start()
+    # one writer per dataset (a scaled-out worker writes its own shard); what a dead run left is
+    # recovered before this one starts
+    with writing(archive, overrides.get("STORE_DB"), overrides.get("WARC_WORKER_ID")):
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **spider_args)
+        process.start()
     stats = dict(crawler.stats.get_stats())
     warc_writer = getattr(crawler, "warc_writer", None)  # the WARC middleware, when archiving
     result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,

@@ -21,6 +21,7 @@ from pathlib import Path
 from crawler.jobrun import COMPLETE as CLEAN
 from crawler.jobrun import is_running, job_runs
 from crawler.jobs import Job, JobsFileError, load_jobs
+from crawler.writelock import is_locked
 
 logger = logging.getLogger("newsarchive.scheduler")
 
@@ -100,9 +101,18 @@ class Scheduler:
         self.last_seen: dict[str, int | None] = {}  # job -> id of its latest run before this start
         self.stopping = False
 
+    def archive_busy(self, job: Job) -> bool:
+        """One writer per archive: a job waits while another run writes its archive."""
+        archive = job.archive_path.resolve()
+        return any(self.jobs[name].archive_path.resolve() == archive for name in self.children
+                   if name in self.jobs) or is_locked(job.archive_path / "archive.db")
+
     def start(self, job: Job) -> bool:
         if job.name in self.children or is_running(job):
             self.echo(f"{job.name}: still running, not starting another run")
+            return False
+        if self.archive_busy(job):
+            self.echo(f"{job.name}: its archive {job.archive_path} is being written, starting it later")
             return False
         self.echo(f"{job.name}: starting ({job.schedule.describe() if job.schedule else 'manual'})")
         runs = job_runs(job, limit=1)
@@ -131,7 +141,7 @@ class Scheduler:
         """Run every job due now, wait for them, return exit codes by job."""
         results: dict[str, int] = {}
         for job in due_jobs(self.jobs, self.clock()):
-            while len(self.children) >= self.max_parallel:
+            while len(self.children) >= self.max_parallel or (self.children and self.archive_busy(job)):
                 results.update(self.reap())
                 time.sleep(0.2)
             self.start(job)

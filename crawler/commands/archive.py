@@ -153,7 +153,13 @@ def verify(archive, repair, db_path):
     if not os.path.isdir(archive):
         raise click.ClickException(f"no archive directory at {archive}")
     try:
-        report = verify_archive(archive, repair=repair, db_path=db_path)
+        if repair:
+            from crawler.commands.crawl import writing_or_exit
+
+            with writing_or_exit(archive):  # repairing writes: a dead run is recovered whole first
+                report = verify_archive(archive, repair=True, db_path=db_path)
+        else:
+            report = verify_archive(archive, db_path=db_path)
     except OSError as exc:
         raise click.ClickException(f"cannot verify {archive}: {exc}") from None
     db = db_path or os.path.join(archive, "archive.db")

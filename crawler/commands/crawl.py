@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack, contextmanager
 
 import click
 
@@ -20,6 +21,22 @@ def parse_setting_overrides(pairs) -> dict:
             raise click.UsageError(f"-s expects NAME=VALUE, got {pair!r}")
         out[name.strip()] = value
     return out
+
+
+@contextmanager
+def writing_or_exit(archive, db_path=None):
+    """The archive's writer lock for a command (recovering a dead run first, said on stderr);
+    a busy archive ends the command with one ``Error:`` line."""
+    from crawler.recovery import writing
+    from crawler.runner import CrawlError
+
+    stack = ExitStack()
+    try:
+        stack.enter_context(writing(archive, db_path, echo=lambda line: click.echo(line, err=True)))
+    except CrawlError as exc:
+        raise click.ClickException(str(exc)) from None
+    with stack:
+        yield
 
 
 def run_and_report(**kwargs):

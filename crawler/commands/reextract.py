@@ -17,23 +17,25 @@ import click
 def reextract(archive, db_path, only_new):
     """Rebuild or update the dataset from the WARC files, without the network."""
     from archive.reader import warc_files
+    from crawler.commands.crawl import writing_or_exit
     from crawler.reextract import not_extracted
     from crawler.reextract import reextract as run
 
     warcs = Path(archive) / "warcs"
-    names = warc_files(str(warcs), include_open=False)
-    if not names:
-        raise click.ClickException(f"no closed WARC files in {warcs}")
-    if only_new:
-        every = len(names)
-        names = not_extracted(archive, db_path, names)
-        if not names:
-            click.echo(f"Nothing new: the dataset has captures of all {every} WARC file(s)")
-            return
-    total = sum((warcs / n).stat().st_size for n in names)
-    with click.progressbar(length=total, label="re-extracting", file=click.get_text_stream("stderr"),
-                           show_pos=False) as bar:
-        result = run(archive, db_path, progress=lambda _n, length: bar.update(length), names=names)
+    if not warc_files(str(warcs)):
+        raise click.ClickException(f"no WARC files in {warcs}")
+    with writing_or_exit(archive, db_path):
+        names = warc_files(str(warcs), include_open=False)  # recovery may have closed some
+        if only_new:
+            every = len(names)
+            names = not_extracted(archive, db_path, names)
+            if not names:
+                click.echo(f"Nothing new: the dataset has captures of all {every} WARC file(s)")
+                return
+        total = sum((warcs / n).stat().st_size for n in names)
+        with click.progressbar(length=total, label="re-extracting", file=click.get_text_stream("stderr"),
+                               show_pos=False) as bar:
+            result = run(archive, db_path, progress=lambda _n, length: bar.update(length), names=names)
     for error in result.errors[:20]:
         click.echo(f"error: {error}", err=True)
     click.echo(result.summary(Path(db_path or Path(archive) / "archive.db")))

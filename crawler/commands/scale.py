@@ -107,9 +107,13 @@ def merge(shards, into):
     from crawler.merge import merge_shards
     from crawler.store.errors import StoreError
 
+    from crawler.commands.crawl import writing_or_exit
+    from crawler.runner import CrawlError
+
     db = Path(into) / "archive.db"
-    try:
-        result = merge_shards([Path(s) for s in shards], db)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    with writing_or_exit(into):
+        try:
+            result = merge_shards([Path(s) for s in shards], db)
+        except (StoreError, CrawlError) as exc:  # CrawlError: a shard a live worker still writes
+            raise click.ClickException(str(exc)) from None
     click.echo(result.summary(db))

@@ -13,6 +13,7 @@ import json
 import sqlite3
 import time
 
+from archive.testpoints import testpoint
 from crawler.store import records
 from crawler.store.captures import store_capture
 from crawler.store.connection import BUSY_TIMEOUT_SECONDS, connect_rw
@@ -112,6 +113,7 @@ class StoreWriter:
                     outcome = store(entry, capture_ids, errors)
                     if outcome:
                         counts[outcome] += 1
+                testpoint("store_flush")  # rows written, not committed
         except BaseException:
             _forget_newest(self._name_ids, names_before)  # rolled back with the transaction
             raise
@@ -177,6 +179,15 @@ class StoreWriter:
             except sqlite3.Error:
                 pass
             self.conn.close()
+
+    def abandon(self) -> None:
+        """Close without committing what is buffered (it could not be written)."""
+        self._pending = []
+        self.closed = True
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
 
     def __enter__(self):
         return self
