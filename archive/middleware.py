@@ -217,7 +217,8 @@ class WarcWriterMiddleware:
             try:
                 digests.close()
             except sqlite3.Error as exc:
-                logger.error("could not save the dedup digest index: %s (rebuild it from the WARCs)", exc)
+                if self.failed is None:  # else the next run's recovery re-reads the digests anyway
+                    logger.error("could not save the dedup digest index: %s (rebuild it from the WARCs)", exc)
 
     def paths_written(self) -> list[str]:
         """Every WARC file this crawl wrote, by its final name (``.open`` until it is closed)."""

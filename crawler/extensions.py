@@ -129,7 +129,8 @@ class PostCrawlChecks:
         problems = []
         archive = self.crawler.settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive"
         try:
-            update_index(archive, merge_at=self.crawler.settings.getint("NEWSARCHIVE_INDEX_MERGE_AT", 16))
+            if not warc_writer.failed:  # else nothing can be written there: the next run indexes
+                update_index(archive, merge_at=self.crawler.settings.getint("NEWSARCHIVE_INDEX_MERGE_AT", 16))
         except Exception as exc:  # the WARCs are safe; the index can be rebuilt with `newsarchive index`
             problems.append(f"indexing failed: {exc}")
         problems.extend(verify_files(archive, files).problems)

@@ -80,6 +80,8 @@ class ExtractPipeline:
             "warning": article.get("warnings") or None,
             "outlink": item.get("outlinks") or None,
         }
+        if warc_writer.failed:
+            return  # the archive cannot be written; that was said once
         try:
             warc_writer.write_metadata(item["url"], fields, concurrent_to=warc["record_id"])
         except OSError as exc:
@@ -134,14 +136,18 @@ class StorePipeline:
         self._flusher = task.LoopingCall(self._call, self.writer.flush)
         self._flusher.start(self.flush_seconds, now=False)
 
-    @staticmethod
-    def _call(method, *args) -> None:
+    def _call(self, method, *args) -> None:
         """A batch that cannot be committed (lock timeout, disk full) stays buffered in the writer
-        for the next flush; the crawl goes on and the error is said in one line."""
+        for the next flush; the crawl goes on and the error is said in one line (none when the
+        WARC middleware has already said the archive cannot be written)."""
         try:
             method(*args)
         except StoreError as exc:
-            logger.error("dataset: %s (kept, tried again at the next flush)", exc)
+            if not self._archive_failed():
+                logger.error("dataset: %s (kept, tried again at the next flush)", exc)
+
+    def _archive_failed(self) -> bool:
+        return bool(getattr(getattr(self.crawler, "warc_writer", None), "failed", None))
 
     def capture_archived(self, capture, **kwargs):
         if self.writer is not None:
@@ -176,7 +182,8 @@ class StorePipeline:
         except StoreError as exc:
             # a full disk: the run stays `running`, and the next command that writes this archive
             # reads what the WARCs hold back into the dataset (crawler.recovery)
-            logger.error("dataset: %s; the next crawl recovers it from the WARC files", exc)
+            if not self._archive_failed():
+                logger.error("dataset: %s; the next crawl recovers it from the WARC files", exc)
             writer.abandon()
 
 

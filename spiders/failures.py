@@ -59,6 +59,8 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
             return "offsite", message
         if message.startswith("refresh policy"):
             return "refresh", message  # a known article not due again: skipped on purpose
+        if message.startswith("not archived:"):
+            return "not_archived", message  # the archive failed; said once, by the WARC middleware
         return "ignored", message or "ignored"
     if _is_tls(exc):
         return "tls", f"TLS failed: {message}" if message else "TLS failed"

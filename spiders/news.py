@@ -422,7 +422,7 @@ class NewsSpider(scrapy.Spider):
             return
         self._inc(f"news/failed/{reason}")
         self._inc(f"failed/{what}/{reason}")
-        if reason == "robots":
+        if reason in ("robots", "not_archived"):  # not_archived: said once, by the WARC middleware
             logger.debug("not fetched: %s %s", url, text)
         else:
             self._log_failure(what, meta, "fetch failed: %s %s", url, text)

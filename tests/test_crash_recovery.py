@@ -61,6 +61,28 @@ def response_records(warcs) -> list[tuple[str, str, str]]:
     return out
 
 
+def assert_archive_whole(archive, url, kinds):
+    """Every file closed and valid (warcio and `newsarchive verify`), no page stored in full twice,
+    every archived article in `articles` with one version; returns the records and the dataset."""
+    warcs = archive / "warcs"
+    assert not list(warcs.glob("*.open"))
+    assert warcio_check(sorted(warcs.glob("*.warc.gz"))) == []
+    verify = run_cli("verify", "--archive", archive)
+    assert verify.returncode == 0, verify.stdout
+
+    records = response_records(warcs)
+    full = Counter((u, d) for t, u, d in records if t == "response")
+    assert [pair for pair, n in full.items() if n > 1] == [], "a page stored in full twice"
+    archived_articles = {u for _, u, _ in records if kinds.get(u[len(url):]) == "article"}
+    assert len(archived_articles) == sum(k == "article" for k in kinds.values())
+
+    conn = sqlite3.connect(archive / "archive.db")
+    articles = dict(conn.execute("SELECT url, version_count FROM articles").fetchall())
+    assert archived_articles <= set(articles), archived_articles - set(articles)
+    assert set(articles.values()) == {1}, "an unchanged page gained a version"
+    return records, conn
+
+
 KILL_POINTS = {
     # frozen with the crawls row written and the writers ready, nothing fetched yet
     "start-up": ("startup:1", []),
@@ -102,22 +124,7 @@ def test_a_killed_crawl_is_recovered_by_the_next(where, tmp_path):
         assert len(recovered) == 1 and "(#1)" in recovered[0], proc.stderr
         url = server.url
 
-    warcs = archive / "warcs"
-    assert not list(warcs.glob("*.open"))
-    assert warcio_check(sorted(warcs.glob("*.warc.gz"))) == []
-    verify = run_cli("verify", "--archive", archive)
-    assert verify.returncode == 0, verify.stdout
-
-    records = response_records(warcs)
-    full = Counter((u, d) for t, u, d in records if t == "response")
-    assert [pair for pair, n in full.items() if n > 1] == [], "a page stored in full twice"
-    archived_articles = {u for _, u, _ in records if kinds.get(u[len(url):]) == "article"}
-    assert len(archived_articles) == sum(k == "article" for k in kinds.values())
-
-    conn = sqlite3.connect(archive / "archive.db")
-    articles = dict(conn.execute("SELECT url, version_count FROM articles").fetchall())
-    assert archived_articles <= set(articles), archived_articles - set(articles)
-    assert set(articles.values()) == {1}, "an unchanged page gained a version"
+    records, conn = assert_archive_whole(archive, url, kinds)
     runs = conn.execute("SELECT id, status, stats FROM crawls ORDER BY id").fetchall()
     assert [(r[0], r[1]) for r in runs] == [(1, "crashed"), (2, "finished")]
     assert "recovered" in json.loads(runs[0][2])
@@ -125,3 +132,151 @@ def test_a_killed_crawl_is_recovered_by_the_next(where, tmp_path):
         # what the dead run archived was fetched again but stored as revisits, not copies
         assert any(t == "revisit" for t, _, _ in records)
     conn.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 20 MB tmpfs of its own (root can mount here), or None where mounting is not allowed."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mnt)],
+                             capture_output=True).returncode == 0
+    yield mnt if mounted else None
+    if mounted:
+        subprocess.run(["umount", "-l", str(mnt)], check=True)
+
+
+def fill(directory) -> None:
+    with open(directory / "filler", "wb") as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        except OSError:
+            pass
+
+
+@pytest.mark.parametrize("failure", ["disk full", "file size limit"])
+def test_a_write_error_mid_crawl_stops_it_cleanly_and_the_next_run_recovers(failure, small_disk, tmp_path):
+    """The crawl is frozen after its 10th response, then its disk is filled (a 20 MB tmpfs) or
+    its file-size limit set below its files' sizes (writes fail with EFBIG: the same path as any
+    write error; a file system cannot be remounted read-only while the crawl holds files open).
+    The crawl goes on: it stops, says so, every record written is whole, and once writing works
+    again the same crawl completes the archive."""
+    import resource
+
+    from crawler.demo.server import DemoServer
+
+    if failure == "disk full" and small_disk is None:
+        pytest.skip("cannot mount a small file system here")
+    kinds = {r["path"]: r["kind"] for r in manifest()}
+    archive = (small_disk if failure == "disk full" else tmp_path) / "archive"
+    marker = tmp_path / "frozen"
+    with DemoServer() as server:
+        proc = start_paused(crawl_args(server, archive), "response:10", marker)
+        if failure == "disk full":
+            fill(small_disk)
+        else:
+            resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (1, 1))
+        marker.unlink()  # let it go on
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 1, stderr
+        assert "Traceback" not in stderr
+        # said once by the WARC writer (why) and once by the command (what now); nothing else
+        said = [line for line in stderr.splitlines() if line.startswith(("ERROR:", "Error:", "WARNING:"))]
+        assert len(said) == 2, stderr
+        assert said[0].startswith("ERROR: cannot write the archive under"), said
+        assert said[1].startswith("Error: the crawl stopped: the archive could not be written"), said
+        assert {"disk full": "No space left on device", "file size limit": "File too large"}[failure] in said[0]
+
+        for path in sorted((archive / "warcs").iterdir()):
+            if path.name.endswith((".warc.gz", ".warc.gz.open")):
+                result = verify_file(str(path))
+                assert result.records >= 1 and result.problems == [], (path.name, result.problems)
+
+        if failure == "disk full":
+            (small_disk / "filler").unlink()
+        again = subprocess.run(crawl_args(server, archive), cwd=ROOT, capture_output=True, text=True,
+                               timeout=300)
+        assert again.returncode == 0, again.stdout + again.stderr
+        url = server.url
+
+    records, conn = assert_archive_whole(archive, url, kinds)
+    statuses = [s for (s,) in conn.execute("SELECT status FROM crawls ORDER BY id")]
+    assert statuses[1:] == ["finished"] and statuses[0] in ("crashed", "warc_write_error"), statuses
+    assert any(t == "revisit" for t, _, _ in records)
+    conn.close()
+
+
+def test_one_writer_at_a_time_while_readers_go_on(tmp_path):
+    """While a crawl writes an archive, every other writing command is refused with one line
+    naming the writer, and every reading command works, Datasette and pywb included."""
+    import http.client
+
+    from archive.replay import start_replay
+    from cli_helpers import free_port
+    from crawler.demo.server import DemoServer
+    from crawler.store.browse import start_browse
+    from crawler.writelock import is_locked
+
+    archive = tmp_path / "archive"
+    marker = tmp_path / "frozen"
+    jobs = tmp_path / "jobs.toml"
+    with DemoServer() as server:
+        jobs.write_text(f'[jobs.same]\nseeds = ["{server.url}/"]\narchive = "{archive}"\n')
+        proc = start_paused(crawl_args(server, archive, "-s", "STORE_BATCH_SIZE=5"), "response:25", marker)
+        try:
+            writers = [crawl_args(server, archive)[len(NEWSARCHIVE):], ["reextract", "--archive", archive],
+                       ["verify", "--repair", "--archive", archive], ["jobs", "run", "same", "--jobs", jobs],
+                       ["merge", archive / "archive.db", "--into", archive]]
+            for args in writers:
+                refused = run_cli(*args, timeout=60)
+                assert refused.returncode == 1, (args, refused.stderr)
+                assert refused.stderr.strip().splitlines() == [
+                    f"Error: {archive} is being written by pid {proc.pid} on {os.uname().nodename}, "
+                    f"`newsarchive {' '.join(crawl_args(server, archive, '-s', 'STORE_BATCH_SIZE=5')[3:])}` "
+                    f"since {json.loads((archive / 'archive.lock').read_text())['since']}; not starting a "
+                    "second writer (reading commands work meanwhile)"], (args, refused.stderr)
+
+            captures = run_cli("query", "select count(*) as n from captures", "--archive", archive,
+                               "--format", "csv", check=True)
+            assert int(captures.stdout.split()[-1]) >= 5
+            run_cli("search", "council", "--archive", archive, check=True)
+            checked = run_cli("verify", "--archive", archive)
+            assert checked.returncode == 0 and "still open" in checked.stdout, checked.stdout
+            assert list((archive / "warcs").glob("*.open")), "a reader closed the crawl's file"
+
+            replay = start_replay(archive, "127.0.0.1", 0)
+            try:
+                conn = http.client.HTTPConnection(replay.bind, replay.port, timeout=10)
+                conn.request("GET", f"/archive/id_/{server.url}/")
+                assert conn.getresponse().status == 200
+                conn.close()
+            finally:
+                replay.stop()
+            port = free_port()
+            datasette, workdir = start_browse(archive / "archive.db", port=port,
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                deadline = time.monotonic() + 30
+                while True:
+                    try:
+                        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                        conn.request("GET", "/archive/captures.json")
+                        assert conn.getresponse().status == 200
+                        break
+                    except OSError:
+                        assert datasette.poll() is None and time.monotonic() < deadline
+                        time.sleep(0.2)
+            finally:
+                datasette.terminate()
+                datasette.wait(timeout=10)
+                import shutil
+
+                shutil.rmtree(workdir, ignore_errors=True)
+        finally:
+            if proc.poll() is None and marker.exists():
+                marker.unlink()  # let the crawl finish
+        _, stderr = proc.communicate(timeout=180)
+    assert proc.returncode == 0, stderr
+    assert not is_locked(archive / "archive.db") and (archive / "archive.lock").read_text() == ""

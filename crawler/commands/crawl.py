@@ -47,6 +47,9 @@ def run_and_report(**kwargs):
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(result.summary())
+    if result.stats.get("warc/write_error"):
+        raise click.ClickException("the crawl stopped: the archive could not be written (see above); every "
+                                   "record written is valid, and the next crawl recovers what it holds")
     if result.problems:
         for problem in result.problems:
             click.echo(f"problem: {problem}", err=True)
