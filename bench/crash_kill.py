@@ -1,6 +1,6 @@
 """A plain crawl SIGKILLed mid-way, then the same crawl again: duplicates and lost articles.
 
-    .venv/bin/python bench/crash_kill.py [--pages 4000] [--kill-after 8] [--keep DIR]
+    .venv/bin/python bench/crash_kill.py [--pages 4000] [--kill-after 8 | --kill-at-mb 40] [--keep DIR]
 
 What a new user would do (issue 14): crawl a generated news site (``bench/sitegen.py``, every
 article listed in its sitemap) on 127.0.0.1 with politeness lifted, SIGKILL the crawl's process
@@ -58,6 +58,13 @@ def responses(warcs: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+def warc_bytes(warcs: Path) -> int:
+    try:
+        return sum(p.stat().st_size for p in warcs.iterdir())
+    except OSError:
+        return 0
+
+
 def records_at_kill(warcs: Path) -> int:
     from archive.verify import verify_file
 
@@ -68,7 +75,9 @@ def records_at_kill(warcs: Path) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=4000)
-    parser.add_argument("--kill-after", type=float, default=8.0)
+    parser.add_argument("--kill-after", type=float, default=8.0, help="Seconds after the start to kill the crawl.")
+    parser.add_argument("--kill-at-mb", type=float, default=None,
+                        help="Kill once the WARCs hold this many MB instead (a loaded machine crawls slower).")
     parser.add_argument("--keep", type=Path, default=None, help="Archive directory to keep (default: a temp dir).")
     args = parser.parse_args(argv)
 
@@ -79,11 +88,16 @@ def main(argv=None) -> int:
         print(f"site: {args.pages} articles at {site.base}; archive: {archive}", flush=True)
         first = subprocess.Popen(crawl_command(site, archive), cwd=ROOT, start_new_session=True,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(args.kill_after)
+        began = time.monotonic()
+        if args.kill_at_mb is None:
+            time.sleep(args.kill_after)
+        else:
+            while warc_bytes(archive / "warcs") < args.kill_at_mb * 1e6 and first.poll() is None:
+                time.sleep(0.05)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
         at_kill = records_at_kill(archive / "warcs")
-        print(f"killed after {args.kill_after:.0f} s: {at_kill} complete WARC records on disk", flush=True)
+        print(f"killed after {time.monotonic() - began:.1f} s: {at_kill} complete WARC records on disk", flush=True)
 
         started = time.monotonic()
         second = subprocess.run(crawl_command(site, archive), cwd=ROOT, capture_output=True, text=True)

@@ -192,9 +192,15 @@ def writing(archive: Path | str, db_path: Path | str | None = None, worker: str 
     """Hold the archive's writer lock, after recovering what a dead writer left behind."""
     archive = Path(archive)
     db_path = Path(db_path or archive / "archive.db")
+    from crawler.runner import CrawlError
+    from crawler.store.errors import StoreError
+
     with WriterLock(db_path, command) as lock:
         if not lock.nested:
-            report = recover(archive, db_path, worker)
+            try:
+                report = recover(archive, db_path, worker)
+            except (StoreError, OSError, sqlite3.Error) as exc:
+                raise CrawlError(f"cannot recover the crashed run in {archive}: {exc}") from None
             if report is not None:
                 echo(report.line())
         yield lock
