@@ -157,6 +157,8 @@ class WarcWriterMiddleware:
         is indexed by the next index update (every crawl's end, `newsarchive index`)."""
         if os.path.dirname(os.path.abspath(path)) != os.path.abspath(os.path.join(self.archive_dir, "warcs")):
             return  # a WARC_DIR elsewhere is not part of the archive's index
+        if self.failed is not None:
+            return  # nothing can be written there now; the next run's index update covers it
         from twisted.internet import reactor
 
         from archive.index import index_warc
