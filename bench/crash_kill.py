@@ -46,16 +46,11 @@ def crawl_command(site: Site, archive: Path) -> list[str]:
 
 
 def responses(warcs: Path) -> list[tuple[str, str, str]]:
-    from warcio.archiveiterator import ArchiveIterator
+    """(type, URL, payload digest) of every response and revisit record."""
+    from archive.reader import iter_records
 
-    out = []
-    for path in sorted(warcs.glob("*.warc.gz")):
-        with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh):
-                if record.rec_type in ("response", "revisit"):
-                    out.append((record.rec_type, record.rec_headers.get_header("WARC-Target-URI"),
-                                record.rec_headers.get_header("WARC-Payload-Digest")))
-    return out
+    return [(e.record.rec_type, e.record.url, e.record.rec_headers.get_header("WARC-Payload-Digest"))
+            for e in iter_records(str(warcs), include_open=False) if e.record.rec_type in ("response", "revisit")]
 
 
 def warc_bytes(warcs: Path) -> int:

@@ -56,16 +56,9 @@ class JobLock:
 
 
 def is_running(job: Job) -> bool:
-    path = job.state_dir() / "lock"
-    if not path.exists():
-        return False
-    with open(path, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(fh, fcntl.LOCK_UN)
-    return False
+    from crawler.writelock import file_is_locked
+
+    return file_is_locked(job.state_dir() / "lock")
 
 
 def job_runs(job: Job, limit: int | None = None, status: str | None = None) -> list[dict]:

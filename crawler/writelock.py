@@ -101,8 +101,11 @@ class WriterLock:
 def is_locked(db_path: Path | str) -> bool:
     """Whether some process (this one included) is writing the dataset at ``db_path``."""
     path = lock_path(db_path)
-    if str(path.resolve()) in _HELD:
-        return True
+    return str(path.resolve()) in _HELD or file_is_locked(path)
+
+
+def file_is_locked(path: Path) -> bool:
+    """Whether another open file description holds an exclusive ``flock`` on ``path``."""
     if not path.exists():
         return False
     with open(path, "a+") as fh:
