@@ -3,6 +3,7 @@ next run of the job does not fetch again what was archived."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -33,12 +34,12 @@ AUTOTHROTTLE_ENABLED = false
 STORE_FLUSH_SECONDS = 60
 """)
         proc = subprocess.Popen([*NEWSARCHIVE, "jobs", "run", "killed", "--jobs", str(jobs)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and sum(n for p, n in server.hits.items()
                                                   if kinds.get(p) == "article") < 5:
             time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
+        os.killpg(proc.pid, signal.SIGKILL)  # the crawl and its extraction pool, as a kill -9 of the job
         proc.wait(timeout=10)
         first_hits = dict(server.hits)
 
