@@ -293,7 +293,8 @@ def score(pages, rows, captures, offline, word_f1, has_verdict) -> dict:
         "body_f1_rows": sum(f1_rows) / len(f1_rows) if f1_rows else 0.0,
         "headline_exact": headline / len(f1_rows) if f1_rows else 0.0,
         "published_day": day_right / day_total if day_total else 0.0, "dated_rows": day_total,
-        "low_rows": len(low), "low_by_verdict": dict(by_verdict), "low_empty": sum(
+        "low_rows": len(low), "low_by_verdict": dict(by_verdict),
+        "low_articles": sum(d["type"] == "article" for d in low), "low_empty": sum(
             1 for d in low if not (rows[d["id"]]["body"] or "").strip()),
         "silent_failures": len(silent), "silent_ids": [d["id"] for d in silent],
         "rows": len(rows), "rows_differing": len(differing),
@@ -328,7 +329,7 @@ def format_table(s: dict, run: dict) -> str:
         f"| headline exact (article rows) | {s['headline_exact']:.3f} | | |",
         f"| published day (article rows with a true date) | {s['published_day']:.3f} ({s['dated_rows']} rows) | | |",
         f"| rows with body F1 < {LOW_F1} on pages of {MIN_WORDS}+ words | {s['low_rows']} "
-        f"(by verdict: {verdicts}; {s['low_empty']} empty) | | |",
+        f"({s['low_articles']} on article pages; by verdict: {verdicts}; {s['low_empty']} empty) | | |",
         f"| silent failures (of those, verdict ok{'' if s['has_verdict'] else '; no verdict column: all'}) "
         f"| {s['silent_failures']} | 0 | {mark('silent_failures')} |",
         f"| rows equal to `newsarchive extract` on the same bytes | {s['rows'] - s['rows_differing']}/{s['rows']} "
