@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import FAST, ROOT, free_port, run_cli
+from cli_helpers import FAST, ROOT, free_port, run_cli
 
 sys.path.insert(0, str(ROOT / "bench"))
 
