@@ -66,11 +66,12 @@ COMPARED = ("headline", "description", "byline", "authors", "published", "modifi
             "tags", "language", "site_name", "canonical_url", "top_image", "body", "word_count",
             "captions", "verdict", "verdict_reasons")
 
-# The issue's targets, and floors at the measured figures - 0.01 (checked on a full run only).
+# The issue's targets, and floors at the measured figures - 0.01 (2026-12-03: coverage 0.897,
+# non-articles stored 0.365, body F1 0.851, 30 silent failures); checked on a full run only.
 TARGETS = {"coverage": (">=", 0.97), "non_article_stored": ("<=", 0.20),
            "body_f1_all": (">=", 0.90), "silent_failures": ("<=", 0)}
-FLOORS = {"coverage": (">=", 0.0), "non_article_stored": ("<=", 1.0),
-          "body_f1_all": (">=", 0.0), "silent_failures": ("<=", 10 ** 6)}
+FLOORS = {"coverage": (">=", 0.887), "non_article_stored": ("<=", 0.375),
+          "body_f1_all": (">=", 0.841), "silent_failures": ("<=", 30)}
 
 
 def load_wcxb_metric(corpus: Path):
