@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from crawler.extract import captions as captions_mod
-from crawler.extract import content, encoding, meta_dom, structured, verdict
+from crawler.extract import content, encoding, meta_dom, repair, structured, verdict
 from crawler.extract.article import Article
 
 # Real article pages have a few thousand elements (some tens of thousands with inline SVG);
@@ -25,11 +25,13 @@ def _failed(article: Article, stage: str, exc: Exception) -> None:
 
 
 def parse(html: bytes | str, headers: Mapping[str, str] | None = None,
-          html5: bool = False) -> tuple[object | None, list[str]]:
+          html5: bool = False, *, repair_text: bool = True) -> tuple[object | None, list[str]]:
     """The lxml document every stage reads, and what decoding had to say; ``(None, [why])`` when
     there is nothing to parse. Split from ``extract`` so a caller that needs the same tree for
     something else (the spider's page analysis) parses a page once, not twice. ``html5``: the
-    tree an HTML5 parser builds (``encoding.parse_html5``) instead of libxml2's own."""
+    tree an HTML5 parser builds (``encoding.parse_html5``) instead of libxml2's own. Text that
+    the site double-encoded is repaired in the tree (``repair.repair_tree``) unless
+    ``repair_text`` is False."""
     warnings: list[str] = []
     try:
         text, warnings = encoding.decode_html(html, headers)
@@ -38,17 +40,25 @@ def parse(html: bytes | str, headers: Mapping[str, str] | None = None,
         return None, [*warnings, f"decoding extraction failed: {type(exc).__name__}: {exc}"]
     if doc is None:
         warnings.append("empty or unparseable document")
+    elif repair_text:
+        try:
+            if repair.repair_tree(doc, text):
+                warnings.append("double-encoded text repaired")
+        except Exception as exc:  # the page as decoded is still worth extracting
+            warnings.append(f"text repair failed: {type(exc).__name__}: {exc}")
     return doc, warnings
 
 
-def extract(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Article:
-    """Never raises: bad input gives an ``Article`` with empty fields and a warning saying why."""
-    doc, warnings = parse(html, headers)
-    return extract_parsed(doc, url, warnings, source=(html, headers))
+def extract(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None,
+            *, repair_text: bool = True) -> Article:
+    """Never raises: bad input gives an ``Article`` with empty fields and a warning saying why.
+    ``repair_text=False`` keeps text as the page has it (garbled or not): for measuring repair."""
+    doc, warnings = parse(html, headers, repair_text=repair_text)
+    return extract_parsed(doc, url, warnings, source=(html, headers), repair_text=repair_text)
 
 
 def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = (),
-                   source: tuple | None = None) -> Article:
+                   source: tuple | None = None, *, repair_text: bool = True) -> Article:
     """``extract`` on a document from ``parse`` (which it prunes: parse again to reuse a page).
 
     ``source``, the ``(html, headers)`` the document was parsed from: when libxml2's tree gives
@@ -56,17 +66,18 @@ def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()
     gives one. libxml2 builds trees no browser builds (a stray tag can put ``<main>`` inside a
     header ``<button>``, pruned with the header); the HTML5 parse costs a second parse, so only
     pages that need it pay (``bench/parsers.py`` measures both ways)."""
-    article = _extract_tree(doc, url, warnings)
+    article = _extract_tree(doc, url, warnings, repair_text)
     if source is not None and doc is not None and not article.body:
-        doc5, warnings5 = parse(*source, html5=True)
+        doc5, warnings5 = parse(*source, html5=True, repair_text=repair_text)
         if doc5 is not None:
-            second = _extract_tree(doc5, url, [*warnings5, "no body in libxml2's tree: parsed again as HTML5"])
+            second = _extract_tree(doc5, url, [*warnings5, "no body in libxml2's tree: parsed again as HTML5"],
+                                   repair_text)
             if second.body:
                 return second
     return article
 
 
-def _extract_tree(doc, url: str | None, warnings: list[str] | tuple) -> Article:
+def _extract_tree(doc, url: str | None, warnings: list[str] | tuple, repair_text: bool = True) -> Article:
     article = Article(url=url)
     article.warnings.extend(warnings)
     if doc is None:
@@ -99,9 +110,15 @@ def _extract_tree(doc, url: str | None, warnings: list[str] | tuple) -> Article:
         article.body = content.extract_body(doc, url, meta, article.warnings)
     except Exception as exc:
         _failed(article, "body", exc)
-    article.word_count = len(article.body.split())
     if not article.body and len(article.warnings) == before:
         article.warnings.append("no article body found")
+    if repair_text:
+        try:
+            if repair.repair_article(article):
+                article.warnings.append("garbled text repaired (double-encoded UTF-8, escaped entities or C1 controls)")
+        except Exception as exc:
+            _failed(article, "text repair", exc)
+    article.word_count = len(article.body.split())
     _judge(article, signals)
     return article
 
