@@ -90,3 +90,29 @@ def run_line(stats: dict) -> str:
     return (f"pages {pages_fetched(stats):<6} requisites {fetched(stats, 'requisite'):<6} "
             f"discovery {fetched(stats, 'discovery'):<4} articles {stats.get('store/articles', 0):<6} "
             f"errors {error_count(stats)}")
+
+
+def format_verdicts(ok: int, suspect: int, reasons: dict[str, int], unjudged: int = 0) -> str:
+    """"120 ok, 5 suspect (teaser-only 3, empty-body 2)": the crawl summary's and status's line."""
+    text = f"{ok} ok, {suspect} suspect"
+    if reasons:
+        text += " (" + ", ".join(f"{r} {n}" for r, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
+    if unjudged:
+        text += f", {unjudged} not judged (extracted before verdicts: reextract judges them)"
+    return text
+
+
+def verdict_keys(article: dict) -> list[str]:
+    """The stats an extracted article counts under: ``extract/verdict/ok|suspect`` and one
+    ``extract/suspect/REASON`` per reason (crawls and ``reextract`` alike)."""
+    verdict = article.get("verdict")
+    if not verdict:
+        return []
+    return [f"extract/verdict/{verdict}", *(f"extract/suspect/{r}" for r in article.get("verdict_reasons") or ())]
+
+
+def verdict_summary(stats: dict) -> str:
+    """The extraction verdicts a run counted (``extract/verdict/*``, ``extract/suspect/*``)."""
+    reasons = {k.removeprefix("extract/suspect/"): v for k, v in stats.items()
+               if k.startswith("extract/suspect/") and isinstance(v, int)}
+    return format_verdicts(stats.get("extract/verdict/ok", 0), stats.get("extract/verdict/suspect", 0), reasons)

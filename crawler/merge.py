@@ -64,6 +64,9 @@ def _versions(src: sqlite3.Connection):
             "captions": captions, "canonical_url": v["canonical_url"], "site_name": v["site_name"],
             "top_image": v["top_image"], "tags": _loads(v["a_tags"], []),
         }
+        if "verdict" in v.keys():  # shards written before migration 4 have none: left unjudged
+            article["verdict"] = v["verdict"]
+            article["verdict_reasons"] = _loads(v["verdict_reasons"], [])
         capture = None
         if v["capture_id"] is not None:
             capture = src.execute("SELECT * FROM captures WHERE id = ?", (v["capture_id"],)).fetchone()

@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
+from crawler.accounting import verdict_keys
 from crawler.extract import extract_dict
 from crawler.store.errors import StoreError
 from crawler.workers import PagePool, WorkerCrashed
@@ -59,6 +60,8 @@ class ExtractPipeline:
             self.stats.inc_value("extract/warnings")
         if not article.get("body"):
             self.stats.inc_value("extract/empty_body")
+        for key in verdict_keys(article):  # the crawl summary and status say how many are suspect
+            self.stats.inc_value(key)
         self.write_metadata_record(item, article)
         return item
 

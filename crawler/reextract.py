@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.reader import RecordNotFound, iter_file, warc_files
+from crawler.accounting import verdict_keys, verdict_summary
 from crawler.store.writer import StoreWriter
 from spiders.discovery import sniff
 from spiders.page import analyse
@@ -31,12 +32,15 @@ class ReextractResult:
     stored: dict = field(default_factory=dict)  # the writer's counts: articles_new, versions, unchanged
     errors: list[str] = field(default_factory=list)
     elapsed: float = 0.0
+    # extract/verdict/ok|suspect and extract/suspect/REASON, as a crawl counts them
+    verdicts: dict = field(default_factory=dict)
 
     def summary(self, db_path: Path) -> str:
         stored = self.stored
         return (f"WARC files {self.files}, records {self.records}, captures {self.captures}, "
                 f"articles {stored.get('articles_new', 0)} new, {stored.get('versions', 0)} changed, "
-                f"{stored.get('unchanged', 0)} unchanged (of {self.articles} article captures), "
+                f"{stored.get('unchanged', 0)} unchanged (of {self.articles} article captures: "
+                f"{verdict_summary(self.verdicts)}), "
                 f"errors {len(self.errors)}, {self.elapsed:.1f} s -> {db_path}")
 
 
@@ -131,6 +135,8 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
         latest[capture["url"]] = article
         writer.add_article(article, capture, crawl_id)
         result.articles += 1
+        for key in verdict_keys(article):
+            result.verdicts[key] = result.verdicts.get(key, 0) + 1
 
 
 def reextract(archive: Path | str, db_path: Path | str | None = None,
@@ -150,7 +156,7 @@ def reextract(archive: Path | str, db_path: Path | str | None = None,
         result.elapsed = time.monotonic() - started
         writer.end_crawl(crawl_id, status="finished" if not result.errors else "finished_with_errors",
                          stats={"records": result.records, "captures": result.captures,
-                                "articles": result.articles, "errors": len(result.errors)})
+                                "articles": result.articles, "errors": len(result.errors), **result.verdicts})
         result.stored = dict(writer.counts)
     return result
 

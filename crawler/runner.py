@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.accounting import error_count, pages_fetched, summary_lines
+from crawler.accounting import error_count, pages_fetched, summary_lines, verdict_summary
 from crawler.extensions import human_bytes
 
 
@@ -57,6 +57,9 @@ class CrawlResult:
         ]
         if self.stats.get("warc/revisits"):
             lines.insert(4, f"revisit records    {self.stats['warc/revisits']} (unchanged since the last capture)")
+        if self.stats.get("extract/verdict/ok") or self.stats.get("extract/verdict/suspect"):
+            after = next(i for i, line in enumerate(lines) if line.startswith("articles extracted"))
+            lines.insert(after + 1, f"verdicts           {verdict_summary(self.stats)}")
         return "\n".join(lines)
 
     def _article_outcomes(self) -> str:

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from crawler.accounting import run_line
+from crawler.accounting import format_verdicts, run_line
 from crawler.extensions import human_bytes
 from crawler.store.connection import connect_ro
 from crawler.store.errors import StoreError
@@ -43,6 +43,9 @@ def archive_status(archive: Path) -> list[str]:
         count = lambda table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: E731
         lines.append(f"dataset    {db}: {count('articles')} articles, {count('article_versions')} versions, "
                      f"{count('captures')} captures, {count('crawls')} crawls")
+        verdicts = dataset_verdicts(conn)
+        if verdicts:
+            lines.append(f"verdicts   {verdicts}")
         recent = conn.execute("SELECT id, job, started, status, stats FROM crawls ORDER BY id DESC LIMIT 5").fetchall()
     except sqlite3.Error as exc:
         return lines + [f"dataset    unreadable: {exc}"]
@@ -63,3 +66,17 @@ def archive_status(archive: Path) -> list[str]:
         lines.append("runs that did not finish cleanly:")
         lines += failed
     return lines
+
+
+def dataset_verdicts(conn) -> str | None:
+    """The current versions' extraction verdicts over the whole dataset; None before migration 4
+    (status never upgrades a file) or without articles."""
+    if "verdict" not in {c[1] for c in conn.execute("PRAGMA table_info(articles)")}:
+        return None
+    counts = dict(conn.execute("SELECT coalesce(verdict, ''), count(*) FROM articles GROUP BY 1").fetchall())
+    if not counts:
+        return None
+    reasons = dict(conn.execute(
+        "SELECT r.value, count(*) FROM articles a, json_each(a.verdict_reasons) r "
+        "WHERE a.verdict = 'suspect' GROUP BY r.value").fetchall())
+    return format_verdicts(counts.get("ok", 0), counts.get("suspect", 0), reasons, counts.get("", 0))

@@ -122,6 +122,12 @@ def test_crawl_prints_a_summary(demo_crawl):
     warcs = sorted((demo_crawl["archive"] / "warcs").glob("*.warc.gz"))
     line = next(line for line in out.splitlines() if line.startswith("WARC files"))
     assert line.split()[2] == str(len(warcs)) and len(warcs) >= 1
+    # every stored article was judged, and the summary counts the verdicts the dataset holds
+    db = sqlite3.connect(demo_crawl["archive"] / "archive.db")
+    counts = dict(db.execute("select verdict, count(*) from articles group by verdict").fetchall())
+    assert set(counts) <= {"ok", "suspect"} and counts.get("ok", 0) >= 20
+    verdicts = next(line for line in out.splitlines() if line.startswith("verdicts"))
+    assert verdicts.split()[1:5] == [str(counts.get("ok", 0)), "ok,", str(counts.get("suspect", 0)), "suspect"]
 
 
 def test_crawl_is_recorded_in_crawls_table(demo_crawl):

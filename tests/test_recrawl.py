@@ -28,7 +28,7 @@ def records_by_crawl(archive, before: set[str]) -> dict[str, dict[str, str]]:
 def article_rows(db):
     conn = sqlite3.connect(db)
     return conn.execute("select url, headline, byline, authors, published, modified, section, body, "
-                        "captions from articles order by url").fetchall()
+                        "captions, verdict, verdict_reasons from articles order by url").fetchall()
 
 
 @pytest.fixture(scope="module")

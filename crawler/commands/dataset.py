@@ -26,6 +26,10 @@ def _filters(func):
         click.option("--since", metavar="DATE", help="Published on or after DATE (2026-11-24, 2026-11, 2026)."),
         click.option("--until", metavar="DATE", help="Published on or before DATE (whole day/month/year)."),
         click.option("--author", help="Only articles with an author name containing this text."),
+        click.option("--verdict", metavar="ok|suspect", help="Only articles whose extraction was judged so."),
+        click.option("--reason", metavar="REASON",
+                     help="Only suspect articles with this reason (empty-body, teaser-only, off-topic-body, "
+                          "much-shorter-than-articleBody, paywalled)."),
     ]):
         func = option(func)
     return func
@@ -52,7 +56,7 @@ def _tty() -> bool:
 @_filters
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
-def search(query, archive, site, since, until, author, limit, as_json):
+def search(query, archive, site, since, until, author, verdict, reason, limit, as_json):
     """Full-text search of articles (FTS5 syntax: words, "phrases", OR, NOT, prefix*)."""
     from crawler.store.search import search as run_search
 
@@ -60,7 +64,7 @@ def search(query, archive, site, since, until, author, limit, as_json):
     marks = ("\x1b[1;33m", "\x1b[0m") if tty else ("[", "]")
     try:
         results = run_search(_db(archive), query, site=site, since=since, until=until,
-                             author=author, limit=limit, highlight=marks)
+                             author=author, limit=limit, highlight=marks, verdict=verdict, reason=reason)
     except StoreError as exc:
         _fail(exc)
     if as_json:
@@ -71,8 +75,9 @@ def search(query, archive, site, since, until, author, limit, as_json):
         click.echo("no matches", err=True)
         return
     for n, item in enumerate(results, 1):
+        suspect = f"suspect: {', '.join(item['verdict_reasons'])}" if item["verdict"] == "suspect" else None
         meta = " · ".join(filter(None, [item["site"], (item["published"] or "")[:10],
-                                        ", ".join(item["authors"]) or item["byline"]]))
+                                        ", ".join(item["authors"]) or item["byline"], suspect]))
         click.echo(f"{n}. {item['headline'] or '(no headline)'}")
         click.echo(f"   {meta}")
         click.echo(f"   {item['url']}")
@@ -126,13 +131,13 @@ def _table(columns, rows, width: int = 60) -> str:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout; required for parquet).")
 @_filters
 @click.option("--query", "text_query", metavar="QUERY", help="Only articles matching this full-text query.")
-def export(archive, fmt, output, site, since, until, author, text_query):
+def export(archive, fmt, output, site, since, until, author, verdict, reason, text_query):
     """Export articles (current version, authors, captions) as CSV, JSON Lines or Parquet."""
     from crawler.store.export import export_articles
 
     try:
         count = export_articles(_db(archive), fmt, output, site=site, since=since, until=until,
-                                author=author, query=text_query)
+                                author=author, query=text_query, verdict=verdict, reason=reason)
     except StoreError as exc:
         _fail(exc)
     if output:

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field, fields
 
 # Bump when a change can alter extracted fields: rows record which version produced them.
 EXTRACTOR_VERSION = "0.3.0"
+# What ``Article.verdict`` may say, and the reasons a ``suspect`` one gives (in reporting order;
+# ``crawler/extract/verdict.py`` judges, the dataset stores and filters on them).
+VERDICTS = ("ok", "suspect")
+VERDICT_REASONS = ("empty-body", "teaser-only", "off-topic-body", "much-shorter-than-articleBody", "paywalled",
+                   "body-from-embedded-data")
 
 
 @dataclass(slots=True)
@@ -36,7 +41,7 @@ class Article:
     word_count: int = 0
     extractor_version: str = EXTRACTOR_VERSION
     warnings: list[str] = field(default_factory=list)
-    # ``ok``, or ``suspect`` with the reasons (``crawler.extract.verdict.REASONS``) to distrust the body.
+    # ``ok``, or ``suspect`` with the reasons (``VERDICT_REASONS``) to distrust the body.
     verdict: str = "ok"
     verdict_reasons: list[str] = field(default_factory=list)
 

@@ -17,14 +17,12 @@ import re
 from dataclasses import dataclass
 
 from crawler.extract import dom_hints
+from crawler.extract.article import VERDICT_REASONS, VERDICTS
 from crawler.extract.meta_jsonld import jsonld_objects
 from crawler.extract.relevance import topic_overlap
 
-OK = "ok"
-SUSPECT = "suspect"
-# Every reason a row may carry, in the order they are reported.
-REASONS = ("empty-body", "teaser-only", "off-topic-body", "much-shorter-than-articleBody", "paywalled",
-           "body-from-embedded-data")
+OK, SUSPECT = VERDICTS
+REASONS = VERDICT_REASONS
 
 # A body with fewer words than this holds no story.
 EMPTY_BODY_WORDS = 5

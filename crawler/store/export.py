@@ -22,15 +22,16 @@ FORMATS = ("csv", "jsonl", "parquet")
 COLUMNS = [
     "id", "url", "canonical_url", "site", "site_name", "headline", "description", "byline",
     "authors", "published", "modified", "section", "tags", "language", "top_image", "body",
-    "word_count", "captions", "version", "version_count", "extractor_version", "first_seen",
+    "word_count", "captions", "verdict", "verdict_reasons", "version", "version_count", "extractor_version",
+    "first_seen",
     "last_seen", "fetched_at", "warc_filename", "warc_offset", "warc_record_id",
     "payload_digest", "replay_url",
 ]
-JSON_COLUMNS = ("authors", "tags", "captions")
+JSON_COLUMNS = ("authors", "tags", "captions", "verdict_reasons")
 
 
-def _select(conn, site, since, until, author, query):
-    where, params = article_filters(site, since, until, author)
+def _select(conn, site, since, until, author, query, verdict=None, reason=None):
+    where, params = article_filters(site, since, until, author, verdict=verdict, reason=reason)
     if query:
         where.append(f"a.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)")
         params.append(match_expression(conn, query))
@@ -43,11 +44,12 @@ def _select(conn, site, since, until, author, query):
     return sql, params
 
 
-def iter_articles(db_path, site=None, since=None, until=None, author=None, query=None):
+def iter_articles(db_path, site=None, since=None, until=None, author=None, query=None, verdict=None,
+                  reason=None):
     """Article dicts, lists decoded, in id order; bad filters fail here, before any output."""
     conn = open_readonly(db_path)
     try:
-        sql, params = _select(conn, site, since, until, author, query)
+        sql, params = _select(conn, site, since, until, author, query, verdict, reason)
         cursor = conn.execute(sql, params)
     except BaseException:
         conn.close()
@@ -67,7 +69,7 @@ def _rows(conn, cursor):
 
 
 def export_articles(db_path, fmt: str, output=None, site=None, since=None, until=None,
-                    author=None, query=None) -> int:
+                    author=None, query=None, verdict=None, reason=None) -> int:
     """Write the matching articles to ``output`` (a path, or stdout when None); returns the count.
 
     ``query`` selects by full-text search, with the same syntax as ``search``.
@@ -76,7 +78,7 @@ def export_articles(db_path, fmt: str, output=None, site=None, since=None, until
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     ensure_current(db_path)
-    rows = iter_articles(db_path, site, since, until, author, query)
+    rows = iter_articles(db_path, site, since, until, author, query, verdict, reason)
     if fmt == "parquet" and output is None:
         raise StoreError("parquet is binary: give --output FILE")
     writer = {"csv": _write_csv, "jsonl": _write_jsonl, "parquet": _write_parquet}[fmt]
@@ -127,7 +129,7 @@ def _parquet_schema():
     ints = {"id", "word_count", "version", "version_count", "warc_offset"}
     fields = []
     for col in COLUMNS:
-        if col in ("authors", "tags"):
+        if col in ("authors", "tags", "verdict_reasons"):
             fields.append((col, pa.list_(pa.string())))
         elif col == "captions":
             fields.append((col, pa.list_(caption)))

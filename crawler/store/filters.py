@@ -1,4 +1,4 @@
-"""The filters search and export share: site, published date range, author.
+"""The filters search and export share: site, published date range, author, extraction verdict.
 
 Dates compare as ISO 8601 text, so a bare day or month means the whole day or month:
 ``--until 2026-11`` includes every article published in November.
@@ -48,9 +48,30 @@ def _period_end(value: str) -> tuple[str, str]:
     return "<=", value
 
 
-def article_filters(site=None, since=None, until=None, author=None, alias="a"):
-    """SQL conditions and parameters over the articles table aliased ``alias``."""
+def _verdict_filters(verdict, reason, alias):
+    # Imported here: the extraction package is heavy to load, and only these filters need its vocabulary.
+    from crawler.extract.article import VERDICT_REASONS, VERDICTS
+
     where, params = [], []
+    if verdict:
+        if verdict not in VERDICTS:
+            raise StoreError(f"--verdict expects one of {', '.join(VERDICTS)}, got {verdict!r}")
+        where.append(f"{alias}.verdict = ?")
+        params.append(verdict)
+    if reason:
+        if reason not in VERDICT_REASONS:
+            raise StoreError(f"--reason expects one of {', '.join(VERDICT_REASONS)}, got {reason!r}")
+        where.append(f"EXISTS (SELECT 1 FROM json_each({alias}.verdict_reasons) WHERE value = ?)")
+        params.append(reason)
+    return where, params
+
+
+def article_filters(site=None, since=None, until=None, author=None, alias="a", verdict=None, reason=None):
+    """SQL conditions and parameters over the articles table aliased ``alias``.
+
+    ``verdict`` (``ok`` or ``suspect``) and ``reason`` (one of a suspect row's reasons) select by
+    the extraction verdict; rows extracted before verdicts existed have none and match neither."""
+    where, params = _verdict_filters(verdict, reason, alias) if verdict or reason else ([], [])
     if site:
         where.append(f"({alias}.site = ? OR {alias}.site LIKE ?)")
         site = site.strip().lower()

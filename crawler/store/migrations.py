@@ -46,7 +46,7 @@ def _m2_versions(conn):
                    "record_id": row.get("warc_record_id")}
         capture_id = store_capture(conn, capture, None) if capture["record_id"] else None
         seen = row.get("fetched_at") or records.utc_now()
-        store_article(conn, article, capture, capture_id, seen, article_id=row["rowid"])
+        store_article(conn, article, capture, capture_id, seen, article_id=row["rowid"], verdict=False)
     conn.execute("DROP TABLE articles_v1")
 
 
@@ -55,10 +55,21 @@ def _m3_search(conn):
         conn.execute(sql)
 
 
+def _m4_verdict(conn):
+    """verdict and verdict_reasons on articles and versions; NULL for rows extracted before
+    (unknown, not ``ok``: ``reextract`` judges them)."""
+    for table in ("articles", "article_versions"):
+        for column in schema.VERDICT_COLUMNS:
+            conn.execute(f"ALTER TABLE [{table}] ADD COLUMN [{column}] TEXT")
+    for sql in schema.create_index_statements(schema.V4_INDEXES):
+        conn.execute(sql)
+
+
 MIGRATIONS = [
     (1, "foundation: crawls and flat articles", _m1_foundation),
     (2, "captures, articles with versions, authors, images, tags", _m2_versions),
     (3, "full-text search over the current version", _m3_search),
+    (4, "extraction verdict and its reasons", _m4_verdict),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -58,6 +58,8 @@ def normalise(article: dict) -> dict:
     a["authors"] = names(a.get("authors"))
     a["tags"] = names(a.get("tags"))
     a["captions"] = captions(a.get("captions"))
+    a["verdict"] = text(a.get("verdict"))
+    a["verdict_reasons"] = names(a.get("verdict_reasons"))
     a["body"] = a.get("body") or ""
     if not isinstance(a["body"], str):
         a["body"] = str(a["body"])

@@ -44,15 +44,15 @@ def match_expression(conn: sqlite3.Connection, query: str) -> str:
 
 
 def search(db_path, query: str, site=None, since=None, until=None, author=None,
-           limit: int = 20, highlight: tuple[str, str] = ("[", "]")) -> list[dict]:
+           limit: int = 20, highlight: tuple[str, str] = ("[", "]"), verdict=None, reason=None) -> list[dict]:
     """Articles matching ``query``, best first, each with a highlighted ``snippet``."""
     if not query or not query.strip():
         raise StoreError("empty search query")
     ensure_current(db_path)
-    where, params = article_filters(site, since, until, author)
+    where, params = article_filters(site, since, until, author, verdict=verdict, reason=reason)
     sql = (
         f"SELECT a.id, a.url, a.headline, a.site, a.published, a.byline, a.authors, a.section, "
-        f"a.version_count, a.last_seen, a.replay_url, "
+        f"a.version_count, a.last_seen, a.replay_url, a.verdict, a.verdict_reasons, "
         f"snippet({FTS_TABLE}, -1, ?, ?, '…', 16) AS snippet, "
         f"bm25({FTS_TABLE}, {', '.join(map(str, WEIGHTS))}) AS rank "
         f"FROM {FTS_TABLE} JOIN articles a ON a.id = {FTS_TABLE}.rowid "
@@ -73,6 +73,7 @@ def search(db_path, query: str, site=None, since=None, until=None, author=None,
     for row in rows:
         item = dict(zip(columns, row))
         item["authors"] = json.loads(item["authors"]) if item["authors"] else []
+        item["verdict_reasons"] = json.loads(item["verdict_reasons"]) if item["verdict_reasons"] else []
         results.append(item)
     return results
 

@@ -17,36 +17,57 @@ _FLAT_COLUMNS = (
     "modified", "section", "tags", "language", "site_name", "top_image", "body", "word_count",
     "captions", "captions_text", "authors_text", "first_seen", "last_seen", "version_count",
     "fetched_at", "warc_filename", "warc_offset", "warc_record_id", "payload_digest", "replay_url")
-_INSERT_ARTICLE = (f"INSERT INTO articles (id, url, {', '.join(_FLAT_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * (len(_FLAT_COLUMNS) + 2))})")
-_UPDATE_ARTICLE = (f"UPDATE articles SET {', '.join(c + ' = ?' for c in _FLAT_COLUMNS)}, "
-                   "current_version_id = ? WHERE id = ?")
+# Since migration 4; migration 2 stores articles into tables that do not have them yet.
+_VERDICT_COLUMNS = tuple(schema.VERDICT_COLUMNS)
 # The same without the full-text columns, for a version whose text is what search has indexed.
 _TEXT = [_FLAT_COLUMNS.index(c) for c in schema.FTS_COLUMNS]
-_NOT_TEXT = [i for i in range(len(_FLAT_COLUMNS)) if i not in _TEXT]
-_UPDATE_ARTICLE_NOT_TEXT = (
-    f"UPDATE articles SET {', '.join(_FLAT_COLUMNS[i] + ' = ?' for i in _NOT_TEXT)}, "
-    "current_version_id = ? WHERE id = ?")
 _SELECT_TEXT = f"SELECT {', '.join(schema.FTS_COLUMNS)} FROM articles WHERE id = ?"
+_VERSION_COLUMNS = ("article_id", "version", "content_hash", "headline", "description", "byline", "authors",
+                    "published", "modified", "section", "language", "body", "word_count", "extractor_version",
+                    "capture_id", "created_at")
+
+
+def _statements(flat_columns: tuple, version_columns: tuple) -> dict:
+    not_text = [i for i in range(len(flat_columns)) if i not in _TEXT]
+    return {
+        "insert": (f"INSERT INTO articles (id, url, {', '.join(flat_columns)}) "
+                   f"VALUES ({', '.join('?' * (len(flat_columns) + 2))})"),
+        "update": (f"UPDATE articles SET {', '.join(c + ' = ?' for c in flat_columns)}, "
+                   "current_version_id = ? WHERE id = ?"),
+        "not_text": not_text,
+        "update_not_text": (f"UPDATE articles SET {', '.join(flat_columns[i] + ' = ?' for i in not_text)}, "
+                            "current_version_id = ? WHERE id = ?"),
+        "version": (f"INSERT INTO article_versions ({', '.join(version_columns)}) "
+                    f"VALUES ({', '.join('?' * len(version_columns))})"),
+    }
+
+
+_SQL = {True: _statements(_FLAT_COLUMNS + _VERDICT_COLUMNS, _VERSION_COLUMNS + _VERDICT_COLUMNS),
+        False: _statements(_FLAT_COLUMNS, _VERSION_COLUMNS)}
 
 
 def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
                   capture_id: int | None, seen: str, article_id: int | None = None,
-                  name_ids: dict | None = None) -> str:
+                  name_ids: dict | None = None, verdict: bool = True) -> str:
     """Store a normalised article seen at ``seen``; returns "new", "version" or "unchanged".
 
     ``article_id`` pins the id of a new article (migration 2 keeps the old rowids).
     ``name_ids`` remembers author and tag ids across calls, keyed by (table, name): a name's
     id never changes once its row exists, so a known name costs no statement. Keys are only
     ever added, at the end, so a caller can drop those of an entry it rolls back.
+    ``verdict=False`` leaves out the verdict columns (migration 2 runs before they exist).
     """
+    sql = _SQL[verdict]
     digest = records.content_hash(article)
+    judged = ((article.get("verdict"), records.dumps(article.get("verdict_reasons") or []))
+              if verdict and article.get("verdict") else (None, None))
     row = conn.execute(
-        "SELECT a.id, a.version_count, a.first_seen, a.last_seen, v.content_hash "
-        "FROM articles a LEFT JOIN article_versions v ON v.id = a.current_version_id "
+        "SELECT a.id, a.version_count, a.first_seen, a.last_seen, v.content_hash"
+        + (", a.verdict, a.verdict_reasons" if verdict else "")
+        + " FROM articles a LEFT JOIN article_versions v ON v.id = a.current_version_id "
         "WHERE a.url = ?", (article["url"],)).fetchone()
     if row is not None:
-        aid, version_count, first_seen, last_seen, current_hash = row
+        aid, version_count, first_seen, last_seen, current_hash = row[:5]
         # A capture seen before the article's latest one is history replayed (reextract in
         # place, a shard merged again): it is compared with the version in effect at its time,
         # so replaying the same WARCs adds nothing instead of a copy of every older version.
@@ -58,6 +79,12 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
         if known == digest:
             conn.execute("UPDATE articles SET first_seen = ?, last_seen = ? WHERE id = ?",
                          (first_seen, last_seen, aid))
+            if verdict and judged[0] and known == current_hash and tuple(row[5:]) != judged:
+                # Same text, judged anew (a row from before migration 4, or a newer extractor's
+                # judgement): the verdict is about the extraction, so it follows the latest one.
+                conn.execute("UPDATE articles SET verdict = ?, verdict_reasons = ? WHERE id = ?", (*judged, aid))
+                conn.execute("UPDATE article_versions SET verdict = ?, verdict_reasons = ? "
+                             "WHERE id = (SELECT current_version_id FROM articles WHERE id = ?)", (*judged, aid))
             return "unchanged"
         outcome = "version"
     else:
@@ -77,21 +104,19 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
             capture.get("filename"), capture.get("offset"), capture.get("record_id"),
             capture.get("payload_digest"),
             records.replay_url(capture.get("fetched_at"), capture.get("url") or article["url"])
-            if capture.get("record_id") else None)
+            if capture.get("record_id") else None) + (judged if verdict else ())
     if outcome == "new":
         # The whole row at once: the insert trigger indexes its text for search once, where an
         # empty row completed by an UPDATE would be indexed, un-indexed and indexed again.
         # current_version_id follows the version's insert (the two rows point at each other).
-        aid = conn.execute(_INSERT_ARTICLE, (aid, article["url"], *flat)).lastrowid
+        aid = conn.execute(sql["insert"], (aid, article["url"], *flat)).lastrowid
 
     cur = conn.execute(
-        "INSERT INTO article_versions (article_id, version, content_hash, headline, description, "
-        "byline, authors, published, modified, section, language, body, word_count, "
-        "extractor_version, capture_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        sql["version"],
         (aid, version, digest, article["headline"], article["description"], article["byline"],
          authors_json, article["published"], article["modified"],
          article["section"], article["language"], article["body"], article["word_count"],
-         article["extractor_version"], capture_id, records.utc_now()))
+         article["extractor_version"], capture_id, records.utc_now(), *(judged if verdict else ())))
     version_id = cur.lastrowid
     if article["captions"]:
         conn.executemany(
@@ -108,9 +133,9 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
         # An UPDATE naming a text column makes the search index re-read the old text and index
         # the new; a version with the same text (a new modified date, section or byline) has
         # nothing to re-index.
-        conn.execute(_UPDATE_ARTICLE_NOT_TEXT, (*(flat[i] for i in _NOT_TEXT), version_id, aid))
+        conn.execute(sql["update_not_text"], (*(flat[i] for i in sql["not_text"]), version_id, aid))
     else:
-        conn.execute(_UPDATE_ARTICLE, (*flat, version_id, aid))
+        conn.execute(sql["update"], (*flat, version_id, aid))
     return outcome
 
 

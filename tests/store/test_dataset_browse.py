@@ -71,7 +71,11 @@ def test_search_metadata_and_facets_over_http(datasette):
     found = _get_json(base + "/archive/articles.json?_shape=array&_search=" + quote("Pam first kiss"))
     assert found and found[0]["url"] == DEMO_HOST + TODAY_PATH
     table = _get_json(base + "/archive/articles.json?_size=1")
-    assert set(table["facet_results"]) >= {"site", "section", "authors", "published"}
+    assert set(table["facet_results"]) >= {"site", "section", "authors", "published", "verdict"}
+    verdicts = {f["value"]: f["count"] for f in table["facet_results"]["verdict"]["results"]}
+    assert sum(verdicts.values()) == len(datasette["first"]) and verdicts.get("ok", 0) >= len(datasette["first"]) - 2
+    suspect = _get_json(base + "/archive/suspect_articles.json?_shape=array")
+    assert len(suspect) == verdicts.get("suspect", 0)
     sites = {f["value"]: f["count"] for f in table["facet_results"]["site"]["results"]}
     assert sites == {"demo.test": len(datasette["first"])}
     authors = {f["value"] for f in table["facet_results"]["authors"]["results"]}

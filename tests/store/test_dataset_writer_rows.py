@@ -287,6 +287,9 @@ def dump(db) -> dict:
             rows = []
             for values in cur:
                 row = dict(zip(cols, values))
+                if table in ("articles", "article_versions"):
+                    # migration 4's columns; these articles carry no verdict, so they stay unjudged
+                    assert (row.pop("verdict"), row.pop("verdict_reasons")) == (None, None)
                 if table == "article_versions":
                     assert NOW.match(row["created_at"]), row["created_at"]
                     row["created_at"] = "<now>"
