@@ -80,6 +80,8 @@ class ExtractPipeline:
             "extractor-version": article.get("extractor_version"),
             "headline": article.get("headline"),
             "word-count": article.get("word_count"),
+            "extraction-verdict": article.get("verdict"),
+            "verdict-reason": article.get("verdict_reasons") or None,
             "warning": article.get("warnings") or None,
             "outlink": item.get("outlinks") or None,
         }

@@ -35,12 +35,17 @@ class ReextractResult:
     # extract/verdict/ok|suspect and extract/suspect/REASON, as a crawl counts them
     verdicts: dict = field(default_factory=dict)
 
+    def count(self, article: dict) -> None:
+        self.articles += 1
+        for key in verdict_keys(article):
+            self.verdicts[key] = self.verdicts.get(key, 0) + 1
+
     def summary(self, db_path: Path) -> str:
         stored = self.stored
         return (f"WARC files {self.files}, records {self.records}, captures {self.captures}, "
                 f"articles {stored.get('articles_new', 0)} new, {stored.get('versions', 0)} changed, "
-                f"{stored.get('unchanged', 0)} unchanged (of {self.articles} article captures: "
-                f"{verdict_summary(self.verdicts)}), "
+                f"{stored.get('unchanged', 0)} unchanged (of {self.articles} article captures), "
+                f"verdicts {verdict_summary(self.verdicts)}, "
                 f"errors {len(self.errors)}, {self.elapsed:.1f} s -> {db_path}")
 
 
@@ -116,7 +121,7 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
             # Identical payload: the article is what its original gave; only last_seen moves.
             if capture["url"] in latest:
                 writer.add_article(latest[capture["url"]], capture, crawl_id)
-                result.articles += 1
+                result.count(latest[capture["url"]])
             continue
         if capture["status"] != 200 or (capture["mime"] or "text/html") not in HTML_TYPES:
             continue
@@ -134,9 +139,7 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
             continue
         latest[capture["url"]] = article
         writer.add_article(article, capture, crawl_id)
-        result.articles += 1
-        for key in verdict_keys(article):
-            result.verdicts[key] = result.verdicts.get(key, 0) + 1
+        result.count(article)
 
 
 def reextract(archive: Path | str, db_path: Path | str | None = None,

@@ -121,26 +121,33 @@ def page_signals(doc) -> PageSignals:
 def judge(headline: str | None, description: str | None, body: str | None,
           signals: PageSignals | None = None) -> tuple[str, list[str]]:
     """(``ok`` or ``suspect``, reasons in ``REASONS`` order)."""
-    signals = signals or PageSignals()
     words = len(body.split()) if body else 0
+    overlap = topic_overlap(headline, description, body) if words >= OFF_TOPIC_MIN_WORDS else None
+    return decide(words, overlap, signals or PageSignals())
+
+
+def decide(words: int, overlap: float | None, signals: PageSignals) -> tuple[str, list[str]]:
+    """The judgement from the body's word count, its overlap with the headline and description
+    (``relevance.topic_overlap``, None when not measured) and the page's signals."""
     reasons: set[str] = set()
+    gated = signals.not_free or signals.paywall_marker
     if words < EMPTY_BODY_WORDS:
         reasons.add("empty-body")
     elif words <= TEASER_MAX_WORDS and signals.page_words >= max(TEASER_PAGE_WORDS, TEASER_PAGE_RATIO * words):
         reasons.add("teaser-only")
-    elif words <= PAYWALL_TEASER_WORDS and signals.paywall_marker:
+    elif words <= PAYWALL_TEASER_WORDS and gated:
         reasons.add("teaser-only")
-    if signals.not_free or (signals.paywall_marker and words <= PAYWALL_TEASER_WORDS):
-        reasons.add("paywalled")
     if (signals.article_body_words >= ARTICLE_BODY_MIN_WORDS
             and words < signals.article_body_words * ARTICLE_BODY_SHARE):
         reasons.add("much-shorter-than-articleBody")
-    if words >= OFF_TOPIC_MIN_WORDS:
-        overlap = topic_overlap(headline, description, body)
-        if overlap is not None and overlap < OFF_TOPIC_OVERLAP:
-            reasons.add("off-topic-body")
+    # A paywalled page whose full text was served (to us, as to search engines) is a good
+    # extraction: the paywall only matters when the body is what it let through.
+    if gated and reasons:
+        reasons.add("paywalled")
+    if words >= OFF_TOPIC_MIN_WORDS and overlap is not None and overlap < OFF_TOPIC_OVERLAP:
+        reasons.add("off-topic-body")
     ordered = [r for r in REASONS if r in reasons]
     return (SUSPECT if ordered else OK), ordered
 
 
-__all__ = ["OK", "SUSPECT", "REASONS", "PageSignals", "page_signals", "judge"]
+__all__ = ["OK", "SUSPECT", "REASONS", "PageSignals", "page_signals", "judge", "decide"]
