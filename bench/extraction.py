@@ -269,6 +269,7 @@ def main(argv=None) -> int:
     ap.add_argument("--wcxb-only", action="store_true", help="only the wcxb-dev table (a fast loop with --tools ours)")
     ap.add_argument("--wcxb-types", default="", help="only these wcxb-dev page types, e.g. article")
     ap.add_argument("--wcxb-dump", type=Path, default=None, help="write per-page wcxb-dev scores to this JSON file")
+    ap.add_argument("--no-classify", action="store_true", help="skip the page classification table")
     args = ap.parse_args(argv)
 
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -317,6 +318,12 @@ def main(argv=None) -> int:
         print(f"\nMetadata: {args.metadata_corpus}")
         table = run_metadata(args.metadata_corpus, args.limit)
         print(table if table is not None else "(bench/metadata.py has no run(); nothing scored)")
+    if not args.no_classify:
+        import classify  # bench/classify.py: the crawl's article/listing/other labels
+
+        print("\nClassification (spiders.page.analyse, as the crawl):")
+        print(classify.format_table(classify.run(args.wcxb_corpus, args.extraction_corpus,
+                                                 args.metadata_corpus, args.limit)))
     return 0
 
 

@@ -1,11 +1,18 @@
 """Is a fetched page an article (worth extracting) or a listing (worth only its links)?
 
-The order of the signals is the order of their trust.  What a publisher declares about the page
-(JSON-LD, microdata, OpenGraph) is right far more often than any guess, so it wins.  Without it,
-a URL shape alone is not enough (``/2026/11/`` is an archive listing, a long slug can be a tag
-page), so an article-shaped URL must also carry article-shaped content: a headline and several
-real paragraphs.  Every decision comes with a short, bounded ``reason`` so crawl stats can say
-why pages were kept or skipped, and a misjudged site can be diagnosed from the stats alone.
+Only the article label matters to the crawl (articles are extracted, every page's links are
+followed), so the question is "is this one story?". Forum threads, product pages and
+documentation carry long prose too; they are told apart first, by what they declare
+(DiscussionForumPosting/QAPage, Product without an article type) or by code blocks. Then every
+signal adds or takes points (``WEIGHTS``): a declared article type weighs most, ``og:type
+article`` much (CMSs also give it to service pages), then a main text (long paragraphs, many in
+one container), the markup of a story (author, date and share class names, a byline, an
+article-shaped URL); against it, prices, carts, teaser cards, many ``<time>`` items and a page
+made of links. A URL shape alone never decides, except a home page, a search and a pagination;
+under ``/tag/``-like paths a page must score higher. Weights and thresholds were measured on
+wcxb-dev, extraction-dev and metadata-dev together (``bench/classify.py``); no site is named.
+Every decision comes with a short, bounded ``reason`` so crawl stats can say why pages were kept
+or skipped, and a misjudged site can be diagnosed from the stats alone.
 """
 
 from __future__ import annotations
@@ -51,7 +58,7 @@ SECTION_LINKS = 3           # links that make a short-path page without a main t
 @dataclass(frozen=True)
 class Classification:
     label: str    # "article", "listing" or "other"
-    reason: str   # short and from a bounded set, e.g. "jsonld:NewsArticle", "url:tag", "url+content"
+    reason: str   # short and from a bounded set, e.g. "jsonld:NewsArticle", "url:tag", "forum:schema"
 
     @property
     def is_article(self) -> bool:
@@ -67,40 +74,139 @@ def classify(url: str, html=None, headers: dict | None = None) -> Classification
     if ctype.startswith(("image/", "audio/", "video/", "font/")) or ctype in ("application/pdf", "application/zip"):
         return Classification("other", "not-html")
     doc = _as_doc(html)
-    url_kind = url_listing_kind(url)
+    url_kind = url_listing_kind(url) if url else None  # no URL (a file) says nothing
     if url_kind == "home":
         return Classification("listing", "url:home")
     if doc is None:
         return Classification("other", "empty")
-
-    declared = declared_types(doc)
-    stats = None
-    if declared is not None and declared.reason.endswith(":many-articles"):
-        # Several typed articles: a listing of teasers, or one story with typed "related" boxes.
-        stats = content_stats(doc)
-        if _article_content(stats) and url_looks_like_article(url) and not url_kind:
-            return Classification("article", declared.reason.replace("many-articles", "main+teasers"))
-    if declared is not None:
-        return declared
-    if url_kind:
+    if url_kind in ("search", "pagination"):
         return Classification("listing", f"url:{url_kind}")
 
-    stats = stats or content_stats(doc)
-    article_content = _article_content(stats)
-    if url_looks_like_article(url) and article_content:
-        return Classification("article", "url+content")
-    if stats["links"] >= LISTING_LINKS and stats["paragraph_chars"] < LISTING_MAX_TEXT:
+    sig = page_signals(doc, url)
+    kind = other_page_kind(sig)
+    if kind is not None:
+        return kind
+    declared = declared_types(doc)
+    if declared is not None and declared.reason.endswith(":many-articles"):
+        # Several typed articles: a listing of teasers, or one story with typed "related" boxes.
+        if _article_content(sig) and sig["url_article"] and not url_kind:
+            return Classification("article", declared.reason.replace("many-articles", "main+teasers"))
+        return declared
+    if declared is not None and declared.label == "listing":
+        return declared
+
+    score = article_score(sig)
+    if url_kind:
+        # /tag/, /topic/, /author/...: a listing unless the page says and shows it is one story.
+        if score >= STRONG_ARTICLE_SCORE:
+            return Classification("article", f"content+url:{url_kind}")
+        return Classification("listing", f"url:{url_kind}")
+    if score >= ARTICLE_SCORE:
+        if declared is not None:
+            return declared
+        return Classification("article", "url+content" if sig["url_article"] else "content")
+    return _not_article(sig, declared)
+
+
+def _not_article(sig: dict, declared: Classification | None) -> Classification:
+    """The main reason a page scored too low, for the crawl stats."""
+    if sig["links"] >= LISTING_LINKS and (sig["paragraph_chars"] < LISTING_MAX_TEXT or sig["link_share"] >= 0.45):
         return Classification("listing", "content:links")
-    if stats["links"] >= SECTION_LINKS and url_looks_like_section(url):
+    if sig["teasers"] >= TEASER_CARDS or sig["times"] >= DATED_ITEMS:
+        return Classification("listing", "content:teasers")
+    if sig["links"] >= SECTION_LINKS and sig["url_section"]:
         # Teasers with summaries look like paragraphs; a short path with links is still a section.
         return Classification("listing", "url:section")
-    if article_content:
+    if sig["prices"] >= MANY_PRICES or sig["cart"]:
+        return Classification("other", "content:shop")
+    if declared is not None:
+        return Classification("other", f"weak:{declared.reason}")
+    if _article_content(sig):
         return Classification("other", "content-only")
     return Classification("other", "no-signal")
 
 
-def _article_content(stats: dict) -> bool:
-    return stats["h1"] and stats["long_paragraphs"] >= ARTICLE_PARAGRAPHS
+def _article_content(sig: dict) -> bool:
+    return sig["h1"] and sig["long_paragraphs"] >= ARTICLE_PARAGRAPHS
+
+
+# --- forums, shops, documentation ---------------------------------------------------------------
+
+FORUM_TYPES = frozenset({"discussionforumposting", "qapage"})
+COMMENT_TYPES = frozenset({"comment", "usercomments"})
+PRODUCT_TYPES = frozenset({"product", "productgroup"})
+
+
+def other_page_kind(sig: dict) -> Classification | None:
+    """A forum thread, a product page or a documentation page, which may carry long prose (posts,
+    a description, explanations) but are not articles: what the page declares, or code blocks."""
+    types, og = sig["types"], sig["og_type"]
+    if types & FORUM_TYPES or og == "forum":
+        return Classification("other", "forum:schema")
+    if sig["article_types"]:
+        return None  # a declared story with comments, a review with its product
+    if types & COMMENT_TYPES and sig["times"] >= 3:
+        return Classification("other", "forum:comments")
+    if (types & PRODUCT_TYPES or og.startswith(("product", "ebay"))) and not sig["dated"]:
+        return Classification("other", "product:schema")
+    if sig["code_blocks"] >= CODE_BLOCKS and not (sig["published_meta"] or sig["author_meta"] or og == "article"):
+        return Classification("other", "docs:code")
+    return None
+
+
+# --- the article score --------------------------------------------------------------------------
+
+ARTICLE_SCORE = 6          # points (below) a page needs to be an article
+STRONG_ARTICLE_SCORE = 7   # ... to be one under a listing-shaped URL (/tag/, /topic/ ...)
+
+# Half-points, measured together on wcxb-dev, extraction-dev and metadata-dev (bench/classify.py).
+# What the publisher declares weighs most; then a main text (long paragraphs, many of them in one
+# container); then the markup of a story (author/date/share class names, a byline, a date);
+# against it, what a shop, a page of teasers or a page of links shows.
+WEIGHTS = {
+    "article_types": 15, "og_article": 5, "published_meta": 1, "author_meta": 2, "url_article": 3,
+    "story_classes": 3, "many_story_classes": 5, "long_average_paragraph": 1, "one_text_block": 2,
+    "long_text_block": 3, "prose": 3, "much_prose": 1,
+    "shop_classes": -2, "mostly_links": -3, "sections_not_text": -1, "teasers": -2, "prices": -4,
+    "cart": -2, "few_paragraphs": -2, "dated_items": -7,
+}
+STORY_CLASSES = frozenset({"article", "author", "byline", "date", "publish", "published", "entry", "hentry",
+                           "single", "share", "postid", "blog", "post"})
+SHOP_CLASSES = frozenset({"product", "products", "price", "cart", "filter", "rating", "add", "options",
+                          "accordion"})
+CODE_BLOCKS = 3      # <pre> blocks that make a page of code
+TEASER_CARDS = 5     # <article> elements: a page of cards
+DATED_ITEMS = 5      # <time> elements: posts or teasers, each dated
+MANY_PRICES = 5
+
+
+def article_features(sig: dict) -> dict[str, bool]:
+    return {
+        "article_types": bool(sig["article_types"]),
+        "og_article": sig["og_type"] == "article",
+        "published_meta": sig["published_meta"],
+        "author_meta": sig["author_meta"],
+        "url_article": sig["url_article"],
+        "story_classes": sig["story_classes"] >= 2,
+        "many_story_classes": sig["story_classes"] >= 4,
+        "long_average_paragraph": sig["paragraph_chars"] >= 200 * max(sig["long_paragraphs"], 1),
+        "one_text_block": sig["block_paragraphs"] >= 5,
+        "long_text_block": sig["block_chars"] >= 3000,
+        "prose": sig["long_paragraphs"] >= ARTICLE_PARAGRAPHS and sig["paragraph_chars"] >= 1000,
+        "much_prose": sig["paragraph_chars"] >= 4000,
+        "shop_classes": sig["shop_classes"] >= 3,
+        "mostly_links": sig["link_share"] >= 0.45,
+        "sections_not_text": sig["h2"] >= 8 and sig["block_paragraphs"] < 5,
+        "teasers": sig["teasers"] >= TEASER_CARDS,
+        "prices": sig["prices"] >= MANY_PRICES,
+        "cart": bool(sig["cart"]),
+        "few_paragraphs": sig["long_paragraphs"] < ARTICLE_PARAGRAPHS,
+        "dated_items": sig["times"] >= DATED_ITEMS,
+    }
+
+
+def article_score(sig: dict) -> int:
+    return sum(WEIGHTS[name] for name, on in article_features(sig).items() if on)
 
 
 # --- declared types ---------------------------------------------------------------------------
@@ -239,28 +345,91 @@ _BOILER = "ancestor::nav or ancestor::footer or ancestor::header or ancestor::as
 _NOT_TEXT = "ancestor::script or ancestor::style or ancestor::noscript or ancestor::a"
 
 
-def content_stats(doc) -> dict:
-    """Counts that tell a main text from a page of teasers.
+_TOKEN = re.compile(r"[a-z]+")
+_PRICE = re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d|\d\s?(?:\u20ac|\$|USD|EUR|GBP)\b")
+_CART = ("add to cart", "add to bag", "add to basket", "buy now", "in den warenkorb", "ajouter au panier",
+         "a\u00f1adir al carrito")
+_PUBLISHED = ("//meta[@property='article:published_time' or @name='article:published_time' or "
+              "@itemprop='datePublished' or @name='date' or @name='pubdate' or @name='publish-date']")
+_AUTHOR = "//meta[@name='author' or @property='article:author'] | //a[@rel='author'] | //link[@rel='author']"
+
+
+def page_signals(doc, url: str = "") -> dict:
+    """Everything the classifier weighs, read from one parsed page.
 
     A paragraph is a ``<p>`` with at least LONG_PARAGRAPH characters, mostly not link text, or,
-    for sites that write their text as ``<div>`` and ``<br>``, a text run of that length.
+    for sites that write their text as ``<div>`` and ``<br>``, a text run of that length. A main
+    text keeps its paragraphs side by side in one container (``block_*``); a page of sections or
+    cards spreads short ones over many.
     """
     long_p = p_chars = 0
-    for p in doc.xpath(f"//body//p[not({_BOILER})]"):
-        text = " ".join("".join(p.xpath(f".//text()[not(ancestor::script or ancestor::style)]")).split())
+    blocks: dict = {}
+    # The length test comes first: it is cheap, and most nodes fail it before the ancestor tests.
+    for p in doc.xpath(f"//body//p[string-length(normalize-space()) >= {LONG_PARAGRAPH}][not({_BOILER})]"):
+        text = " ".join("".join(p.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
         link_text = "".join(p.xpath(".//a//text()"))
         if len(text) >= LONG_PARAGRAPH and len(link_text) < len(text) / 2:
             long_p += 1
             p_chars += len(text)
+            n, chars = blocks.get(p.getparent(), (0, 0))
+            blocks[p.getparent()] = (n + 1, chars + len(text))
     runs = [len(t) for t in (" ".join(x.split()) for x in
-                             doc.xpath(f"//body//text()[not({_NOT_TEXT} or {_BOILER} or ancestor::p)]"))
+                             doc.xpath(f"//body//text()[string-length(normalize-space()) >= {LONG_PARAGRAPH}]"
+                                       f"[not({_NOT_TEXT} or {_BOILER} or ancestor::p)]"))
             if len(t) >= LONG_PARAGRAPH]
+    text = doc.xpath("string(//body)")
+    for code in doc.xpath("//body//script/text() | //body//style/text()", smart_strings=False):
+        text = text.replace(code, " ", 1)
+    text_len = len("".join(text.split()))
+    link_len = len("".join("".join(doc.xpath("//body//a//text()")).split()))
+    tokens = set(_TOKEN.findall(" ".join(set(doc.xpath("//@class", smart_strings=False))).lower()))
+    lowered = text.lower()
+    types, article_types, dated = _all_types(doc)
+    og = doc.xpath("//meta[@property='og:type' or @name='og:type']/@content")
+    published = bool(doc.xpath(_PUBLISHED))
     return {
         "h1": bool(doc.xpath("//h1[normalize-space()]")),
         "long_paragraphs": long_p + len(runs),
         "paragraph_chars": p_chars + sum(runs),
+        "block_paragraphs": max((n for n, _ in blocks.values()), default=0),
+        "block_chars": max((c for _, c in blocks.values()), default=0),
         "links": int(doc.xpath("count(//a[@href])")),
+        "link_share": link_len / max(text_len, 1),
+        "h2": int(doc.xpath("count(//h2)")),
+        "code_blocks": int(doc.xpath("count(//pre)")),
+        "teasers": int(doc.xpath("count(//article)")),
+        "times": int(doc.xpath("count(//time)")),
+        "prices": len(_PRICE.findall(text)),
+        "cart": any(words in lowered for words in _CART),
+        "story_classes": len(tokens & STORY_CLASSES),
+        "shop_classes": len(tokens & SHOP_CLASSES),
+        "types": types,
+        "article_types": article_types,
+        "og_type": og[0].strip().lower() if og else "",
+        "published_meta": published,
+        "dated": published or dated,
+        "author_meta": bool(doc.xpath(_AUTHOR)),
+        "url_article": bool(url) and url_looks_like_article(url),
+        "url_section": bool(url) and url_looks_like_section(url),
     }
+
+
+def _all_types(doc) -> tuple[set[str], set[str], bool]:
+    """Every schema.org type the page names (JSON-LD nodes and microdata, lower case), the article
+    types among them, and whether a JSON-LD node carries ``datePublished``."""
+    types: set[str] = set()
+    dated = False
+    for data in jsonld_blocks(doc):
+        for node in _top_nodes(data):
+            node_types = node.get("@type")
+            node_types = [node_types] if isinstance(node_types, str) else node_types or []
+            types.update(t.rsplit("/", 1)[-1].lower() for t in node_types if isinstance(t, str))
+            dated = dated or bool(node.get("datePublished"))
+    types.update(t.lower() for t in (_schema_type(v) for v in doc.xpath("//*[@itemscope]/@itemtype")) if t)
+    return types, types & _ARTICLE_TYPES_LOWER, dated
+
+
+_ARTICLE_TYPES_LOWER = frozenset(t.lower() for t in ARTICLE_TYPES)
 
 
 def _as_doc(html):

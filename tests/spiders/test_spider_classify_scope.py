@@ -1,4 +1,5 @@
-"""Article-vs-listing classification over small pages, and the scope rules, as pure functions."""
+"""Article-vs-listing classification over small pages, and the scope rules, as pure functions
+(forum, product, prose-only and teaser pages: test_classify_pages.py)."""
 
 import gzip
 import json
@@ -10,7 +11,7 @@ from spiders.classify import classify, url_listing_kind, url_looks_like_article
 from spiders.scope import Scope, clean_url, split_list
 
 PARAS = "".join(f"<p>Paragraph {i}: a full sentence of reporting that runs well past eighty characters "
-                "so it reads like a real article paragraph.</p>" for i in range(5))
+                "so it reads like a real article paragraph.</p>" for i in range(10))
 TEASERS = "".join(f'<li><a href="/world/2026/11/{i:02d}/story-number-{i}">Story {i}</a></li>' for i in range(1, 40))
 
 
@@ -34,7 +35,9 @@ CASES = [
      "article", "jsonld:NewsArticle"),
     ("https://e.org/a", page(body='<div itemscope itemtype="https://schema.org/NewsArticle"><h1>x</h1></div>'),
      "article", "microdata:NewsArticle"),
-    ("https://e.org/a", page('<meta property="og:type" content="article">'), "article", "og:article"),
+    ("https://e.org/a", page('<meta property="og:type" content="article">', PARAS), "article", "og:article"),
+    # CMSs give og:type article to every page: alone, on an empty page, it is not enough.
+    ("https://e.org/a", page('<meta property="og:type" content="article">'), "other", "weak:og:article"),
     ("https://e.org/world/2026/11/24/storm-hits-the-coast", page(body="<h1>Storm</h1>" + PARAS), "article", "url+content"),
     ("https://e.org/news/uk-politics-67512345", page(body="<h1>Vote</h1>" + PARAS), "article", "url+content"),
     ("https://e.org/", page('<meta property="og:type" content="article">', TEASERS), "listing", "url:home"),
