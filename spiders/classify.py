@@ -165,8 +165,8 @@ STRONG_ARTICLE_SCORE = 7   # ... to be one under a listing-shaped URL (/tag/, /t
 # against it, what a shop, a page of teasers or a page of links shows.
 WEIGHTS = {
     "article_types": 15, "og_article": 5, "published_meta": 1, "author_meta": 2, "url_article": 3,
-    "story_classes": 3, "many_story_classes": 5, "long_average_paragraph": 1, "one_text_block": 2,
-    "long_text_block": 3, "prose": 3, "much_prose": 1,
+    "story_url_and_text": 1, "story_classes": 3, "many_story_classes": 5, "long_average_paragraph": 1,
+    "one_text_block": 2, "long_text_block": 3, "prose": 3, "much_prose": 1,
     "shop_classes": -2, "mostly_links": -3, "sections_not_text": -1, "teasers": -2, "prices": -4,
     "cart": -2, "few_paragraphs": -2, "dated_items": -7,
 }
@@ -187,6 +187,8 @@ def article_features(sig: dict) -> dict[str, bool]:
         "published_meta": sig["published_meta"],
         "author_meta": sig["author_meta"],
         "url_article": sig["url_article"],
+        # the old rule alone: a headline and three paragraphs at a story-shaped URL (a short story)
+        "story_url_and_text": sig["url_article"] and _article_content(sig),
         "story_classes": sig["story_classes"] >= 2,
         "many_story_classes": sig["story_classes"] >= 4,
         "long_average_paragraph": sig["paragraph_chars"] >= 200 * max(sig["long_paragraphs"], 1),
