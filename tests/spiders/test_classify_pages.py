@@ -128,9 +128,9 @@ def test_a_listing_of_teaser_cards_is_not_an_article():
 
 # --- the floor over wcxb-dev ------------------------------------------------------------------------
 
-# Measured with bench/classify.py (0.952 and 0.193 on 2026-12-03); floors are measured - 0.01.
+# Measured with bench/classify.py (0.952 and 0.199 on 2026-12-03); floors are measured - 0.01.
 ARTICLE_RECALL_FLOOR = 0.942
-OTHERS_AS_ARTICLE_CEILING = 0.203
+OTHERS_AS_ARTICLE_CEILING = 0.209
 
 
 def test_wcxb_dev_classification_floor():
