@@ -159,10 +159,11 @@ def other_page_kind(sig: dict) -> Classification | None:
 ARTICLE_SCORE = 6          # points (below) a page needs to be an article
 STRONG_ARTICLE_SCORE = 7   # ... to be one under a listing-shaped URL (/tag/, /topic/ ...)
 
-# Half-points, measured together on wcxb-dev, extraction-dev and metadata-dev (bench/classify.py).
-# What the publisher declares weighs most; then a main text (long paragraphs, many of them in one
-# container); then the markup of a story (author/date/share class names, a byline, a date);
-# against it, what a shop, a page of teasers or a page of links shows.
+# Points, chosen by a small search over wcxb-dev, extraction-dev and metadata-dev together (each
+# signal generic: no site, no language; bench/classify.py). What the publisher declares weighs
+# most; then a main text (long paragraphs, many of them in one container); then the markup of a
+# story (author/date/share class names, a byline, a date); against it, what a shop, a page of
+# teasers or a page of links shows.
 WEIGHTS = {
     "article_types": 15, "og_article": 5, "published_meta": 1, "author_meta": 2, "url_article": 3,
     "story_url_and_text": 1, "story_classes": 3, "many_story_classes": 5, "long_average_paragraph": 1,
