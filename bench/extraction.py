@@ -318,6 +318,9 @@ def main(argv=None) -> int:
         print(f"\nMetadata: {args.metadata_corpus}")
         table = run_metadata(args.metadata_corpus, args.limit)
         print(table if table is not None else "(bench/metadata.py has no run(); nothing scored)")
+        import dates  # bench/dates.py: dates and bylines on wcxb-dev and metadata-dev, peers cached
+        print("\nDates and bylines (bench/dates.py):")
+        print(dates.format_table([row for corpus in dates.CORPORA for row in dates.run(corpus, limit=args.limit)]))
     if not args.no_classify:
         import classify  # bench/classify.py: the crawl's article/listing/other labels
 

@@ -50,7 +50,7 @@ class ExtractPipeline:
             # import this module (and with it Scrapy and Twisted)
             try:
                 article = await PagePool.of(self.crawler).run(
-                    extract_dict, body, item["url"], item.get("headers") or {})
+                    extract_dict, body, item["url"], item.get("headers") or {}, item.get("fetched_at"))
             except WorkerCrashed as exc:
                 raise DropItem(f"not extracted: {item.get('url')} ({exc})") from None
             item["article"] = article

@@ -131,7 +131,8 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
             if sniff(body, headers.get("content-type")) != "html":
                 continue
             # one parse, classified and extracted as the crawl does it (spiders.page)
-            article = analyse(body, capture["url"], headers, article=True, links=False)["article"]
+            article = analyse(body, capture["url"], headers, article=True, links=False,
+                              fetched=capture["fetched_at"])["article"]
             if article is None:
                 continue
         except Exception as exc:  # one bad record must not stop the rebuild

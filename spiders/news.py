@@ -291,7 +291,8 @@ class NewsSpider(scrapy.Spider):
                    for k, vs in response.headers.items()}
         try:
             page = await PagePool.of(self.crawler).run(
-                analyse, response.body, response.url, headers, self.fetch_embeds, self.extract_articles)
+                analyse, response.body, response.url, headers, self.fetch_embeds, self.extract_articles, True,
+                (response.meta.get("warc") or {}).get("fetched_at"))
         except WorkerCrashed as exc:
             self._inc("news/failed/worker_crash")
             logger.error("not analysed: %s (%s; its capture is archived, `newsarchive reextract` "

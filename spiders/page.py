@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
-from crawler.extract.pipeline import extract_parsed, parse
+from crawler.extract.pipeline import capture_time, extract_parsed, parse
 from spiders.classify import classify
 
 _PAGE_LINKS = "//a/@href | //area/@href"
@@ -55,11 +55,12 @@ def base_url(doc, url: str) -> str:
 
 
 def analyse(body: bytes, url: str, headers: dict, embeds: bool = False, article: bool = False,
-            links: bool = True) -> dict:
+            links: bool = True, fetched: str | None = None) -> dict:
     """``label``/``reason`` (``spiders.classify``); ``links``: (absolute URL, "page"|"feed") in page
     order; ``embeds``: absolute URLs of images, scripts and stylesheets; ``article``:
     ``Article.to_dict()`` for a page classified as an article, else None (each only when asked);
-    ``unreadable``: why there was no document to read, for a non-empty body lxml could not parse."""
+    ``unreadable``: why there was no document to read, for a non-empty body lxml could not parse.
+    ``fetched``: the capture's time (WARC-Date), which no date on the page may follow."""
     doc, warnings = parse(body, headers)
     verdict = classify(url, doc, headers)
     result = {"label": verdict.label, "reason": verdict.reason, "links": [], "embeds": [],
@@ -76,5 +77,6 @@ def analyse(body: bytes, url: str, headers: dict, embeds: bool = False, article:
         result["embeds"] = [join(src) for src in doc.xpath(_EMBEDS, smart_strings=False)]
     if article and verdict.label == "article":
         # last: extraction prunes the tree
-        result["article"] = extract_parsed(doc, url, warnings, source=(body, headers)).to_dict()
+        result["article"] = extract_parsed(doc, url, warnings, source=(body, headers),
+                                           fetched=fetched or capture_time(headers)).to_dict()
     return result

@@ -90,8 +90,8 @@ def _is_html_record(record) -> bool:
     return not ctype or ctype in _HTML_MIMES
 
 
-def iter_warc(path: str) -> Iterator[tuple[str | None, dict[str, str], bytes]]:
-    """(target URI, HTTP headers, decoded payload) of every HTML response record."""
+def iter_warc(path: str) -> Iterator[tuple[str | None, dict[str, str], bytes, str | None]]:
+    """(target URI, HTTP headers, decoded payload, WARC-Date) of every HTML response record."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -110,7 +110,7 @@ def iter_warc(path: str) -> Iterator[tuple[str | None, dict[str, str], bytes]]:
                 for name, value in record.http_headers.headers:
                     headers.setdefault(name, value)
                 yield (record.rec_headers.get_header("WARC-Target-URI"), headers,
-                       record.content_stream().read(MAX_HTML_BYTES))
+                       record.content_stream().read(MAX_HTML_BYTES), record.rec_headers.get_header("WARC-Date"))
         except ArchiveLoadFailed:
             raise InputError(f"{path}: not a readable WARC file (unknown archive format)") from None
         except (OSError, EOFError, zlib.error, ValueError) as exc:
@@ -120,11 +120,13 @@ def iter_warc(path: str) -> Iterator[tuple[str | None, dict[str, str], bytes]]:
         raise InputError(f"{path}: no WARC records in it")
 
 
-def iter_documents(path: str, url: str | None) -> Iterator[tuple[str | None, Mapping | None, bytes]]:
+def iter_documents(path: str, url: str | None) -> Iterator[tuple[str | None, Mapping | None, bytes, str | None]]:
+    """(URL, HTTP headers, HTML bytes, capture time) per document: a WARC gives all four, a plain
+    HTML file only what the command line says (no capture time: dates are then bounded by nothing)."""
     if _is_warc(path):
         yield from iter_warc(path)
     else:
-        yield url, None, _read_html(path)
+        yield url, None, _read_html(path), None
 
 
 def extract_paths(paths: Iterable[str], url: str | None = None, urls: Mapping[str, str] | None = None,
@@ -138,8 +140,8 @@ def extract_paths(paths: Iterable[str], url: str | None = None, urls: Mapping[st
     for path in paths:
         given = urls.get(path) or urls.get(os.path.normpath(path)) or url
         try:
-            for doc_url, headers, data in iter_documents(path, given):
-                article = extract(data, doc_url, headers)
+            for doc_url, headers, data, fetched in iter_documents(path, given):
+                article = extract(data, doc_url, headers, fetched)
                 record = {"path": path, **article.to_dict()}
                 if record.get("url") is None:
                     record.pop("url")

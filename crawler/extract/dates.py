@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_tz
+from email.utils import parsedate_to_datetime, parsedate_tz
 
 from crawler.extract.meta_patterns import patterns
 
@@ -21,8 +21,10 @@ _ISO = re.compile(
     r"\s*(?P<tz>Z|UTC|GMT|[+-][01]\d(?::?[0-5]\d)?)?)?(?!\d)")
 _SLASH_YMD = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[/.](?P<m>[01]?\d)[/.](?P<d>[0-3]?\d)(?!\d)")
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>[0-2]\d)(?P<M>[0-5]\d)(?P<S>[0-5]\d)?)?(?P<tz>Z)?$")
-_NUMERIC = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[01]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d])")
+_NUMERIC = re.compile(r"(?<![\d./])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d])")
 _NUMERIC_SHORT = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)\.(?P<b>[01]?\d)\.(?P<y>\d\d)(?![\d.]|\.\d)")
+_YEAR_MONTH_DAY = re.compile(r"^(?P<y>(?:19|20)\d\d)\s+(?P<mon>[^\W\d_]{3,9})\.?\s+(?P<d>[0-3]?\d)$")
+_TEXTUAL = re.compile(r"[^\W\d_]{4,}")  # a word beside the date: "Thu" is fine, a sentence is not
 _EPOCH = re.compile(r"^1[0-9]{9}(?:[0-9]{3})?$")
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:/|[-_]|\.html?|$)")
@@ -136,8 +138,16 @@ def parse_date(value, *, month_first: bool = False, with_text: bool = True) -> s
         day = _valid(int(m["y"]), int(m["m"]), int(m["d"]))
         if day:
             return day.isoformat()
+    m = _YEAR_MONTH_DAY.match(text)  # "2023 Jan 7": how scholarly metadata (citation_*) writes dates
+    if m:
+        mon = patterns().month_of.get(m["mon"].casefold().rstrip("."))
+        day = _valid(int(m["y"]), mon, int(m["d"])) if mon else None
+        if day:
+            return day.isoformat()
     if not with_text:
-        return None
+        m = _NUMERIC.search(text)  # a field that holds a date, written "Thu, 09/25/2025 - 11:38"
+        if not m or m["sep"] == "-" or _TEXTUAL.search(text[:m.start()] + text[m.end():]):
+            return None
     return _text_date(text, month_first)
 
 
@@ -206,6 +216,58 @@ def day_of(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
+def capture_instant(value: str | None) -> datetime | None:
+    """When a page was captured, from a WARC-Date ("2026-03-12T08:15:00Z") or an HTTP ``Date``
+    header ("Thu, 12 Mar 2026 08:15:00 GMT"), as an aware UTC datetime; None when unreadable."""
+    if not value:
+        return None
+    text = str(value).strip()
+    try:
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            instant = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(timezone.utc)
+
+
+# A day written without a time may be a day ahead of UTC (UTC+14 at most); a local time without an
+# offset likewise; an instant with its offset gets a few minutes for the publisher's clock.
+_LOCAL_SLACK = timedelta(hours=14)
+_CLOCK_SLACK = timedelta(minutes=10)
+
+
+def later_than(value: str | None, bound: datetime | None) -> bool:
+    """True when the ISO date/time ``value`` is certainly later than the instant ``bound``."""
+    if not value or bound is None:
+        return False
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value) > (bound + _LOCAL_SLACK).date()
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    if instant.tzinfo is None:
+        return instant > (bound + _LOCAL_SLACK).replace(tzinfo=None)
+    return instant > bound + _CLOCK_SLACK
+
+
+def later(a: str | None, b: str | None) -> bool:
+    """True when ISO date ``a`` is certainly later than ``b``: as instants when both carry an
+    offset, else by more than a day (a day, or a time without offset, is somebody's local day)."""
+    if not a or not b:
+        return False
+    try:
+        if len(a) > 19 and len(b) > 19:
+            return datetime.fromisoformat(a) > datetime.fromisoformat(b)
+        return date.fromisoformat(a[:10]) > date.fromisoformat(b[:10]) + timedelta(days=1)
+    except ValueError:
+        return False
+
+
 # The same match as (?<!\d)(?:19|20)\d\d(?!\d), but with the look-behind after the literal prefix:
 # a leading look-behind is tried at every character of the page's text (4x slower on a long page).
 _YEAR = re.compile(r"(?:19|20)(?<!\d..)\d\d(?!\d)")
@@ -224,6 +286,23 @@ def _year_windows(text: str) -> list[tuple[int, int]]:
         windows.append((max(prev, m.start() - _BEFORE_YEAR), m.end()))
         prev = m.end()
     return windows
+
+
+def numeric_order(text: str) -> str | None:
+    """"mdy" or "dmy" when the numeric dates written in ``text`` settle the order by themselves
+    (a "25/04/2024" elsewhere on the page says how its "03/04/2024" reads); None when none does or
+    they disagree. Dotted dates are left out: they are day-first everywhere."""
+    votes = set()
+    for lo, hi in _year_windows(text):
+        for m in _NUMERIC.finditer(text, lo, hi):
+            if m["sep"] == ".":
+                continue
+            a, b = int(m["a"]), int(m["b"])
+            if a > 12 >= b >= 1:
+                votes.add("dmy")
+            elif b > 12 >= a >= 1:
+                votes.add("mdy")
+    return votes.pop() if len(votes) == 1 else None
 
 
 def find_dates(text: str, month_first: bool = False, limit: int = 200) -> list[tuple[int, date]]:

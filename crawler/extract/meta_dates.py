@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -22,48 +23,135 @@ PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:pub
                   "publish-date", "publish_date", "publication_date", "dc.date.issued", "dcterms.issued",
                   "dc.date.created", "dcterms.created", "dc.date", "dcterms.date", "date", "sailthru.date",
                   "parsely-pub-date", "originalpublicationdate", "cxenseparse:recs:publishtime", "datecreated",
-                  "created", "article:published", "displaydate", "dc.created", "dateline", "live_date")
+                  "created", "article:published", "displaydate", "dc.created", "dateline", "live_date",
+                  "citation_publication_date", "citation_online_date", "citation_date", "published-date")
 MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time", "modified_time",
                  "datemodified", "article.updated", "lastmod", "last-modified", "dc.date.modified",
                  "dcterms.modified", "updated_time", "article:modified", "revised")
 
 
-def _month_first(meta, doc) -> bool:
-    lang = (doc.get("lang") or dom.first(meta, "og:locale", "content-language") or "").casefold()
-    return lang.startswith("en") and not lang.startswith(("en-gb", "en_gb", "en-au", "en-in", "en-ie", "en-nz"))
+# Countries whose English writes the day first; US English (and a page that says nothing more than
+# "en" on a generic domain) writes the month first. Other languages write the day first.
+_DAY_FIRST_REGIONS = frozenset(("gb", "uk", "au", "nz", "ie", "in", "za", "sg", "my", "pk", "ng", "ke", "hk",
+                                "mt", "cy", "gh", "lk", "bd", "jm", "tt", "zw", "ug", "tz"))
+_MONTH_FIRST_REGIONS = frozenset(("us", "ph", "ca"))
 
 
-def published_modified(doc, meta, art, url, date_nodes, has_author=True):
-    """(published, modified, source of published); the source lets callers weigh the evidence."""
-    mf = _month_first(meta, doc)
+def _month_first(meta, doc, url=None) -> bool:
+    """How the page writes ambiguous numeric dates ("03/04/2024"): from its own unambiguous numeric
+    dates first, then its language and region (``lang``, ``og:locale``), then its country domain."""
+    order = dates.numeric_order(dom.visible_text(doc)[:100_000])
+    if order:
+        return order == "mdy"
+    langs = [v.replace("_", "-").casefold() for v in (doc.get("lang"), dom.first(meta, "og:locale"),
+                                                     dom.first(meta, "content-language")) if v]
+    lang = langs[0] if langs else ""
+    if lang and not lang.startswith("en"):
+        return False
+    region = next((v.split("-")[1] for v in langs if v.startswith("en-") and len(v.split("-")[1]) == 2), None)
+    if region:
+        return region not in _DAY_FIRST_REGIONS
+    host = (urlsplit(url).hostname or "") if url else ""
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    if tld in _DAY_FIRST_REGIONS:
+        return False
+    return bool(lang) or tld in _MONTH_FIRST_REGIONS
+
+
+class _Sanity:
+    """The checks every candidate date passes before it is stored: never after the capture, and a
+    publication date never after a modification date the page's structured data states. A date
+    that fails is not stored; the warning says which and why, once."""
+
+    def __init__(self, fetched, warnings):
+        self.bound = dates.capture_instant(fetched)
+        self.warnings = warnings
+        self.modified = None  # the structured modification date, once known
+
+    def _drop(self, value, why):
+        note = f"date {value} dropped: {why}"
+        if self.warnings is not None and note not in self.warnings:
+            self.warnings.append(note)
+        return None
+
+    def modified_ok(self, value):
+        if value and dates.later_than(value, self.bound):
+            return self._drop(value, "later than the capture")
+        return value
+
+    def published_ok(self, value, structured=False):
+        """``structured``: the page's own structured data, which a structured modification date
+        does not overrule (when the two disagree, the modification date goes)."""
+        if not value:
+            return None
+        if dates.later_than(value, self.bound):
+            return self._drop(value, "later than the capture")
+        if not structured and dates.later(value, self.modified):
+            return self._drop(value, f"later than the modification date {self.modified}")
+        return value
+
+
+def _live_blog_start(art) -> str | None:
+    """A live blog's first post: its coverage start or its earliest update, when earlier than the
+    datePublished that some CMSs move with every update."""
+    found = []
+    for value in (art.get("coverageStartTime"), art.get("datePublished")):
+        d = dates.parse_date(text_of(value), with_text=False)
+        if d:
+            found.append(d)
+    updates = art.get("liveBlogUpdate")
+    for update in (updates if isinstance(updates, list) else [updates])[:500]:
+        if isinstance(update, dict):
+            d = dates.parse_date(text_of(update.get("datePublished")), with_text=False)
+            if d:
+                found.append(d)
+    if not found:
+        return None
+    first = found[0]
+    for d in found[1:]:
+        if dates.later(first, d):
+            first = d
+    return first
+
+
+def published_modified(doc, meta, art, url, date_nodes, has_author=True, fetched=None, warnings=None):
+    """(published, modified, source of published); the source lets callers weigh the evidence.
+    ``fetched`` (the capture's time) bounds every date; ``warnings`` receives what sanity dropped."""
+    mf = _month_first(meta, doc, url)
+    sane = _Sanity(fetched, warnings)
     published = modified = None
     source = None
     if art:
-        published = dates.parse_date(text_of(art.get("datePublished")), with_text=False) or \
-            dates.parse_date(text_of(art.get("dateCreated")), with_text=False)
-        modified = dates.parse_date(text_of(art.get("dateModified")), with_text=False)
+        modified = sane.modified_ok(dates.parse_date(text_of(art.get("dateModified")), with_text=False))
+    if not modified:
+        for k in MODIFIED_META:
+            for v in meta.get(k, []):
+                modified = sane.modified_ok(dates.parse_date(v, month_first=mf, with_text=False))
+                if modified:
+                    break
+            if modified:
+                break
+    sane.modified = modified
+    if art:
+        if "liveblogposting" in types_of(art):
+            published = sane.published_ok(_live_blog_start(art), True)
+        published = published or sane.published_ok(
+            dates.parse_date(text_of(art.get("datePublished")), with_text=False), True) or sane.published_ok(
+            dates.parse_date(text_of(art.get("dateCreated")), with_text=False), True)
         if published:
             source = "jsonld:" + ",".join(types_of(art))
     if not published:
         for k in PUBLISHED_META:
             for v in meta.get(k, []):
-                published = dates.parse_date(v, month_first=mf, with_text=False)
+                published = sane.published_ok(dates.parse_date(v, month_first=mf, with_text=False), True)
                 if published:
                     source = "meta:" + k
                     break
             if published:
                 break
-    if not modified:
-        for k in MODIFIED_META:
-            for v in meta.get(k, []):
-                modified = dates.parse_date(v, month_first=mf, with_text=False)
-                if modified:
-                    break
-            if modified:
-                break
     if not published or not modified:
         for el in dom.TIME_NODES(doc):
-            if dom.skippable(el) or _of_other_item(el):
+            if _not_this_page(el) or _of_other_item(el):
                 continue
             prop = (el.get("itemprop") or "").casefold()
             value = el.get("datetime") or el.get("content") or el.get("title")
@@ -73,42 +161,46 @@ def published_modified(doc, meta, art, url, date_nodes, has_author=True):
             if not d:
                 continue
             if prop == "datemodified" or (prop != "datepublished" and _is_modified_label(el)):
-                modified = modified or d
+                modified = modified or sane.modified_ok(d)
             elif not published:
-                published = d
-                source = "time"
+                published = sane.published_ok(d)
+                source = "time" if published else None
             if published and modified:
                 break
     if not published:
-        published = _visible_date(date_nodes, mf)
+        published = sane.published_ok(_visible_date(date_nodes, mf))
         source = "visible" if published else None
     if not published:
-        published = dates.date_from_url(url)
+        published = sane.published_ok(dates.date_from_url(url))
         source = "url" if published else None
-    return _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, has_author)
+    published, modified, source = _cross_check(doc, meta, url, mf, published, modified, source, date_nodes,
+                                               has_author, sane)
+    if published and modified and dates.later(published, modified):
+        # the modification date came from a weaker witness (a time element, a label) than this one
+        sane._drop(modified, f"earlier than the publication date {published}")
+        modified = None
+    return published, modified, source
 
 
-def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, has_author):
+def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, has_author, sane):
     """Check a structured publication date against what the page shows.
 
     Pages republished or "updated" often keep the original date only in metadata while showing
     the newer one; pages (not articles) carry CMS dates nobody sees. A date the reader never sees
-    and the URL does not carry is weak evidence.
+    and the URL does not carry is weak evidence. Every date this step brings in passes ``sane``.
     """
+    ok = sane.published_ok
     if not source or not source.startswith(("jsonld", "meta")):
         url_day = dates.date_from_url(url)
         if published and url_day and url_day != published[:10] and source in ("visible", "time") and url_day in {
-                d.isoformat() for _, d in dates.find_dates(dom.visible_text(doc)[:100_000], mf)}:
+                d.isoformat() for _, d in dates.find_dates(dom.visible_text(doc)[:100_000], mf)} and ok(url_day):
             return url_day, modified, "url-shown"  # the URL's day, also printed on the page, over a dateline
-        if published is None:
-            published = _labelled_date(doc, mf)
-            source = "labelled" if published else None
-        if published is None:
-            published = _date_near_headline(doc, mf)
-            source = "headline-area" if published else None
-        if published is None:
-            published = _dateline(doc, mf)
-            source = "dateline" if published else None
+        for find, name in ((_labelled_date, "labelled"), (_date_near_headline, "headline-area"),
+                           (_dateline, "dateline")):
+            if published is not None:
+                break
+            published = ok(find(doc, mf))
+            source = name if published else None
         return published, modified, source
     url_day = dates.date_from_url(url)
     if url_day and url_day == published[:10]:
@@ -120,7 +212,7 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
     shown = {d.isoformat() for _, d in dates.find_dates(dom.visible_text(doc)[:100_000], mf)}
     if published[:10] in shown:
         if len(published) == 10:  # a day without time: two visible witnesses agreeing on another day win
-            visible = _visible_date(date_nodes, mf)
+            visible = ok(_visible_date(date_nodes, mf))
             if visible and visible != published and visible == _date_near_headline(doc, mf) \
                     and not _swapped(visible, published):
                 return visible, modified, "visible-over-" + source
@@ -128,18 +220,20 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
     if not _can_read_dates(doc, meta):
         # the page writes dates in a language or script we cannot read: "not shown" is no evidence
         return published, modified, source
-    if modified and modified[:10] in shown and modified[:10] > published[:10]:
-        return modified, modified, source + "+shown-modified"
-    visible = _visible_date(date_nodes, mf)
+    visible = ok(_visible_date(date_nodes, mf))
     if visible and visible in shown and visible != published[:10] and not _swapped(visible, published):
         return visible, modified, "visible-over-" + source
-    if not shown and not has_author and "news" not in source and "reportage" not in source:
-        # a generic page (no news type) showing no date and no author: the reader sees no date
-        return None, modified, None
-    if source.startswith("jsonld") and "webpage" in source and not any(
-            t in source for t in ("article", "posting")) and not meta.get("article:published_time"):
+    if _unseen_on_generic_page(meta, source, shown, has_author):
         return None, modified, None
     return published, modified, source
+
+
+def _unseen_on_generic_page(meta, source, shown, has_author) -> bool:
+    """A structured date on a page that is no article and shows no date: a CMS stamp nobody reads."""
+    if not shown and not has_author and not any(t in source for t in ("article", "posting", "reportage")):
+        return True  # a generic page (no article type, no article:published_time) showing no date and no author
+    return source.startswith("jsonld") and "webpage" in source and not any(
+        t in source for t in ("article", "posting")) and not meta.get("article:published_time")
 
 
 def _can_read_dates(doc, meta) -> bool:
@@ -154,6 +248,27 @@ def _can_read_dates(doc, meta) -> bool:
     sample = dom.visible_text(doc)[:3000]
     letters = [c for c in sample if c.isalpha()]
     return not letters or sum(c < "\u0250" for c in letters) >= 0.8 * len(letters)
+
+
+_CHROME = re.compile(r"masthead|site-?header|top-?bar|navbar|ticker|breadcrumb|today|current-?date|weather", re.I)
+
+
+def _not_this_page(el) -> bool:
+    """A date element that belongs to something else: comments, related teasers and sidebars
+    (``skippable``), or the site's header and its widgets (a today's-date line above the page)."""
+    if dom.skippable(el):
+        return True
+    ancestors = list(el.iterancestors())
+    in_article = any(anc.tag in ("article", "main") for anc in ancestors)
+    for anc in ancestors:
+        tag = anc.tag if isinstance(anc.tag, str) else ""
+        if tag in ("body", "html"):
+            break
+        if anc.get("role") == "banner" or _CHROME.search((anc.get("class") or "") + " " + (anc.get("id") or "")):
+            return not in_article
+        if tag == "header" and not in_article and not anc.xpath("descendant::h1"):
+            return True  # the site's header, not the article's (which holds the headline)
+    return False
 
 
 def _of_other_item(el) -> bool:
@@ -180,9 +295,9 @@ def _labelled_date(doc, mf) -> str | None:
     text = dom.visible_text(doc)
     low = text.lower()
     if len(low) == len(text):  # offsets carry over (true unless a letter lower-cases to two)
-        scans = (p.published_label_lc.finditer(low), p.modified_label_lc.finditer(low))
+        scans = (p.published_label_lc.finditer(low),)
     else:
-        scans = (p.published_label.finditer(text), p.modified_label.finditer(text))
+        scans = (p.published_label.finditer(text),)
     for kind, matches in enumerate(scans):
         for m in matches:
             if kind and m.start() > len(text) - _FOOTER_CHARS:
@@ -195,19 +310,44 @@ def _labelled_date(doc, mf) -> str | None:
     return None
 
 
+def _headline_text(doc) -> str | None:
+    """The text of the page's headline ``<h1>``: the longest one the ``<title>`` contains (pages
+    carry empty or site-name h1s in their chrome), else the longest one."""
+    heads = [t for t in (dom.clean(h.text_content()) for h in dom.H1(doc)) if len(t) >= 3]
+    if not heads:
+        return None
+    titles = dom.TITLE(doc)
+    title = dom.norm_cmp(titles[0].text_content()) if titles else ""
+    in_title = [t for t in heads if dom.norm_cmp(t) and dom.norm_cmp(t) in title]
+    return max(in_title or heads, key=len)
+
+
 def _date_near_headline(doc, mf) -> str | None:
     """A date written just before or after the headline: where bylines and datelines sit."""
-    h1 = dom.H1(doc)
-    if not h1:
+    head = _headline_text(doc)
+    if not head:
         return None
     text = dom.visible_text(doc)
-    head = dom.clean(h1[0].text_content())
-    pos = text.find(head) if head else -1
+    pos = text.find(head)
     if pos < 0:
         return None
-    window = text[max(0, pos - 200): pos + len(head) + 600]
-    found = dates.find_dates(window, mf, limit=5)
-    return found[0][1].isoformat() if found else None
+    start = max(0, pos - 200)
+    window = text[start: pos + len(head) + 600]
+    chrome = " ".join(dom.clean(el.text_content()) for el in _SITE_HEADERS(doc))
+    for offset, day in dates.find_dates(window, mf, limit=5):
+        if start + offset < pos and chrome and _written_in(day, window[offset:offset + 40], chrome):
+            continue  # the site header's today's-date line, just above the headline
+        return day.isoformat()
+    return None
+
+
+_SITE_HEADERS = etree.XPath("/descendant::header[not(descendant::h1) and not(ancestor::article or ancestor::main)]"
+                            " | /descendant::*[@role='banner'][not(descendant::h1)]")
+
+
+def _written_in(day, written: str, chrome: str) -> bool:
+    """True when the date written at the start of ``written`` appears in the ``chrome`` text."""
+    return any(d == day and written[:o + 12].strip()[:10] in chrome for o, d in dates.find_dates(written, limit=1)[:1])
 
 
 _TEXT_NODES = etree.XPath(
@@ -242,7 +382,7 @@ def _dateline(doc, mf) -> str | None:
         if rest and not p.published_label.fullmatch(rest):
             continue  # "Created Jan 25, 2008", "Start 27/02/2022": some other event's date
         parent = node.getparent()
-        if parent is not None and dom.skippable(parent):
+        if parent is not None and _not_this_page(parent):
             continue
         return found[0][1].isoformat()
     return None
@@ -260,7 +400,7 @@ def _visible_date(nodes, mf) -> str | None:
     p = patterns()
     for el in nodes:
         text = dom.clean(el.text_content())
-        if not text or len(text) > 200 or dom.skippable(el):
+        if not text or len(text) > 200 or _not_this_page(el):
             continue
         cls = (el.get("class") or "").casefold()
         if "update" in cls or "modif" in cls:

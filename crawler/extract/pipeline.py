@@ -50,15 +50,30 @@ def parse(html: bytes | str, headers: Mapping[str, str] | None = None,
 
 
 def extract(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None,
-            *, repair_text: bool = True) -> Article:
+            fetched: str | None = None, *, repair_text: bool = True) -> Article:
     """Never raises: bad input gives an ``Article`` with empty fields and a warning saying why.
-    ``repair_text=False`` keeps text as the page has it (garbled or not): for measuring repair."""
+    ``repair_text=False`` keeps text as the page has it (garbled or not): for measuring repair.
+    ``fetched`` is when the page was captured (ISO 8601, the WARC-Date): no date on the page can be
+    later. Without it the response's HTTP ``Date`` header stands in; without either, dates are
+    bounded by nothing but the calendar (never by this machine's clock: re-extracting an old
+    capture must give what extracting it at capture time gave)."""
     doc, warnings = parse(html, headers, repair_text=repair_text)
-    return extract_parsed(doc, url, warnings, source=(html, headers), repair_text=repair_text)
+    return extract_parsed(doc, url, warnings, source=(html, headers), repair_text=repair_text,
+                          fetched=fetched or capture_time(headers))
+
+
+def capture_time(headers: Mapping[str, str] | None) -> str | None:
+    """The response's own ``Date`` header: the server's clock when it answered."""
+    if not headers:
+        return None
+    for name, value in headers.items():
+        if name.lower() == "date" and value:
+            return value
+    return None
 
 
 def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = (),
-                   source: tuple | None = None, *, repair_text: bool = True) -> Article:
+                   source: tuple | None = None, *, repair_text: bool = True, fetched: str | None = None) -> Article:
     """``extract`` on a document from ``parse`` (which it prunes: parse again to reuse a page).
 
     ``source``, the ``(html, headers)`` the document was parsed from: when libxml2's tree gives
@@ -66,18 +81,19 @@ def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()
     gives one. libxml2 builds trees no browser builds (a stray tag can put ``<main>`` inside a
     header ``<button>``, pruned with the header); the HTML5 parse costs a second parse, so only
     pages that need it pay (``bench/parsers.py`` measures both ways)."""
-    article = _extract_tree(doc, url, warnings, repair_text)
+    article = _extract_tree(doc, url, warnings, repair_text, fetched)
     if source is not None and doc is not None and not article.body:
         doc5, warnings5 = parse(*source, html5=True, repair_text=repair_text)
         if doc5 is not None:
             second = _extract_tree(doc5, url, [*warnings5, "no body in libxml2's tree: parsed again as HTML5"],
-                                   repair_text)
+                                   repair_text, fetched)
             if second.body:
                 return second
     return article
 
 
-def _extract_tree(doc, url: str | None, warnings: list[str] | tuple, repair_text: bool = True) -> Article:
+def _extract_tree(doc, url: str | None, warnings: list[str] | tuple, repair_text: bool = True,
+                  fetched: str | None = None) -> Article:
     article = Article(url=url)
     article.warnings.extend(warnings)
     if doc is None:
@@ -93,7 +109,8 @@ def _extract_tree(doc, url: str | None, warnings: list[str] | tuple, repair_text
     try:
         meta_dom.shared_elements = (doc, list(meta_dom.all_elements(doc)))  # until the body stage prunes
         try:
-            meta = structured.extract_metadata(doc, url) or {}
+            meta = structured.extract_metadata(doc, url, fetched) or {}
+            article.warnings.extend(meta.pop("warnings", ()))
             for key, value in meta.items():
                 setattr(article, key, value)
         except Exception as exc:
@@ -128,6 +145,7 @@ def _judge(article: Article, signals) -> None:
         article.headline, article.description, article.body, signals)
 
 
-def extract_dict(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None) -> dict:
+def extract_dict(html: bytes | str, url: str | None = None, headers: Mapping[str, str] | None = None,
+                 fetched: str | None = None) -> dict:
     """``extract(...).to_dict()``: what a process-pool worker returns (a plain dict pickles cheaply)."""
-    return extract(html, url, headers).to_dict()
+    return extract(html, url, headers, fetched).to_dict()

@@ -47,8 +47,9 @@ def _tags(meta, art) -> list[str]:
     return out
 
 
-def extract_metadata(doc, url):
-    """Every metadata field of ``Article`` except captions and body, as a dict of field -> value."""
+def extract_metadata(doc, url, fetched=None):
+    """Every metadata field of ``Article`` except captions and body, as a dict of field -> value,
+    plus ``warnings`` (what was found and dropped). ``fetched``: the capture's time, which bounds dates."""
     dom.visible_cache.clear()
     meta = dom.collect_meta(doc)
     objects = jsonld_objects(doc)
@@ -68,7 +69,8 @@ def extract_metadata(doc, url):
 
     byline_nodes, date_nodes = dom.candidates(doc)
     authors, byline, named = find_authors(doc, meta, art, byline_nodes, index, site_name, url)
-    published, modified, _source = published_modified(doc, meta, art, url, date_nodes, named)
+    warnings: list[str] = []
+    published, modified, _source = published_modified(doc, meta, art, url, date_nodes, named, fetched, warnings)
 
     section = (text_of(art.get("articleSection")) if art else None) or \
         dom.first(meta, "article:section", "section", "parsely-section", "article.section", "category")
@@ -96,4 +98,5 @@ def extract_metadata(doc, url):
         "site_name": dom.clean(site_name) or None,
         "canonical_url": canonical_url,
         "top_image": dom.absolute(image, url),
+        "warnings": warnings,
     }

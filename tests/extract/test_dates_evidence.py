@@ -1,0 +1,122 @@
+"""Publication dates from the right evidence, checked for sanity (issue 13).
+
+Each page is small and written for the shape it tests: the day/month order of a British and a US
+page, a today's-date widget in the site header, teaser dates, JSON-LD with an ItemList of teasers,
+a live blog, a dateless page, and a date later than the capture.
+"""
+
+from __future__ import annotations
+
+from crawler.extract import extract
+
+
+def page(body: str, head: str = "", lang: str = "en") -> str:
+    return f"<html lang='{lang}'><head><title>Council votes on the harbour plan</title>{head}</head><body>{body}</body></html>"
+
+
+ARTICLE = ("<article><h1>Council votes on the harbour plan</h1><p class='byline'>By Jane Doe</p>{date}"
+           "<p>The council voted on Tuesday to approve the harbour plan after a long debate about costs.</p>"
+           "<p>Residents had asked for more time to study the proposal and its effect on fishing.</p></article>")
+
+
+def test_british_page_reads_day_first():
+    html = page(ARTICLE.format(date="<p class='date'>12/03/2026</p>"), lang="en-GB")
+    assert extract(html, "https://news.example.co.uk/harbour").published == "2026-03-12"
+
+
+def test_british_country_domain_reads_day_first_without_a_region():
+    html = page(ARTICLE.format(date="<p class='date'>12/03/2026</p>"))
+    assert extract(html, "https://news.example.co.uk/harbour").published == "2026-03-12"
+
+
+def test_us_page_reads_month_first():
+    html = page(ARTICLE.format(date="<p class='date'>12/03/2026</p>"), lang="en-US")
+    assert extract(html, "https://news.example.com/harbour").published == "2026-12-03"
+
+
+def test_another_date_on_the_page_settles_the_order():
+    body = ARTICLE.format(date="<p class='date'>04/03/2026</p>") + "<p>Consultation closed 25/02/2026.</p>"
+    html = page(body, lang="en-US")  # the page's own "25/02" outweighs the declared US locale
+    assert extract(html, "https://news.example.com/harbour").published == "2026-03-04"
+
+
+def test_todays_date_widget_in_the_site_header_is_not_the_date():
+    header = "<header class='site-header'><nav><a href='/'>Home</a></nav><div>Thursday, December 3, 2026</div></header>"
+    html = page(header + ARTICLE.format(date=""), head="<meta property='article:published_time' content='2026-03-11T09:00:00Z'>"
+                "<meta property='article:modified_time' content='2026-03-11T12:00:00Z'>")
+    art = extract(html, "https://news.example.com/harbour")
+    assert art.published == "2026-03-11T09:00:00+00:00"
+    assert art.modified == "2026-03-11T12:00:00+00:00"
+
+
+def test_header_widget_alone_gives_no_date():
+    header = "<header><div class='today'>Thursday, December 3, 2026</div></header>"
+    art = extract(page(header + ARTICLE.format(date="")), "https://news.example.com/harbour")
+    assert art.published is None
+
+
+def test_related_teaser_dates_are_not_the_date():
+    related = ("<aside class='related'><h2>More</h2><ul><li><a href='/a'>Old story</a> <time datetime='2025-01-02'>"
+               "Jan 2, 2025</time></li></ul></aside>")
+    html = page(ARTICLE.format(date="<time datetime='2026-02-20T08:00:00Z'>20 Feb 2026</time>") + related)
+    assert extract(html, "https://news.example.com/harbour").published == "2026-02-20T08:00:00+00:00"
+
+
+def test_jsonld_itemlist_of_teasers_does_not_date_the_article():
+    ld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"ItemList","itemListElement":['
+          '{"@type":"ListItem","position":1,"item":{"@type":"NewsArticle","headline":"Old story",'
+          '"datePublished":"2024-05-01T10:00:00Z"}}]}</script>'
+          '<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",'
+          '"headline":"Council votes on the harbour plan","datePublished":"2026-02-19T07:30:00Z"}</script>')
+    html = page(ARTICLE.format(date=""), head=ld)
+    assert extract(html, "https://news.example.com/harbour").published == "2026-02-19T07:30:00+00:00"
+
+
+def test_live_blog_published_is_its_first_post():
+    ld = ('<script type="application/ld+json">{"@context":"https://schema.org","@type":"LiveBlogPosting",'
+          '"headline":"Storm live","datePublished":"2026-02-19T18:45:00Z","dateModified":"2026-02-19T18:45:00Z",'
+          '"coverageStartTime":"2026-02-19T06:00:00Z","liveBlogUpdate":['
+          '{"@type":"BlogPosting","headline":"Latest","datePublished":"2026-02-19T18:45:00Z"},'
+          '{"@type":"BlogPosting","headline":"First","datePublished":"2026-02-19T06:10:00Z"}]}</script>')
+    art = extract(page(ARTICLE.format(date=""), head=ld), "https://news.example.com/storm-live")
+    assert art.published == "2026-02-19T06:00:00+00:00"
+    assert art.modified == "2026-02-19T18:45:00+00:00"
+
+
+def test_dateless_page_has_no_date():
+    art = extract(page(ARTICLE.format(date="")), "https://news.example.com/harbour")
+    assert art.published is None and art.modified is None
+
+
+def test_date_after_the_capture_is_dropped_with_a_warning():
+    head = "<meta property='article:published_time' content='2026-06-01T09:00:00Z'>"
+    art = extract(page(ARTICLE.format(date=""), head=head), "https://news.example.com/harbour",
+                  fetched="2026-03-01T12:00:00Z")
+    assert art.published is None
+    assert any("2026-06-01" in w and "later than the capture" in w for w in art.warnings)
+    # the same page captured after that day keeps it
+    assert extract(page(ARTICLE.format(date=""), head=head), "https://news.example.com/harbour",
+                   fetched="2026-06-02T00:00:00Z").published == "2026-06-01T09:00:00+00:00"
+
+
+def test_http_date_header_bounds_dates_without_a_capture_time():
+    head = "<meta property='article:published_time' content='2026-06-01T09:00:00Z'>"
+    art = extract(page(ARTICLE.format(date=""), head=head).encode(), "https://news.example.com/harbour",
+                  headers={"Content-Type": "text/html; charset=utf-8", "Date": "Sun, 01 Mar 2026 12:00:00 GMT"})
+    assert art.published is None
+
+
+def test_visible_date_later_than_the_modification_date_is_dropped():
+    head = "<meta property='article:modified_time' content='2026-03-10T12:00:00Z'>"
+    html = page(ARTICLE.format(date="<p class='date'>Published: 20 March 2026</p>"), head=head)
+    art = extract(html, "https://news.example.com/harbour")
+    assert art.published is None
+    assert any("2026-03-20" in w and "modification date" in w for w in art.warnings)
+
+
+def test_updated_date_does_not_replace_the_publication_date():
+    head = ("<meta property='article:published_time' content='2026-03-02T08:00:00Z'>"
+            "<meta property='article:modified_time' content='2026-03-14T08:00:00Z'>")
+    html = page(ARTICLE.format(date="<p>Last updated: 14 March 2026</p>"), head=head)
+    art = extract(html, "https://news.example.com/harbour")  # the page shows only its update
+    assert (art.published, art.modified) == ("2026-03-02T08:00:00+00:00", "2026-03-14T08:00:00+00:00")
