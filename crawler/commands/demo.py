@@ -52,8 +52,9 @@ def run_demo(archive: str, edition: int = 1, overrides: dict | None = None, verb
             progress=sys.stderr.isatty() and not verbose,
             log_level="INFO" if verbose else "WARNING",
         )
-    if result.stats.get("news/http_error/404") == result.errors == 1:
-        click.echo("(the one error is the demo site's deliberate 404 page)")
+    if result.stats.get("failed/page/http_4xx") == result.errors == 1:
+        click.echo("(the one error is the demo site's deliberate dead link; the missing requisite is its "
+                   "home page's deliberately missing image)")
     cmd = _command_name()
     arch = shlex.quote(str(archive))
     click.echo("\nLook at the result:")
