@@ -39,8 +39,12 @@ def _parent(pid: int) -> int:
         return 0
 
 
-def leftovers(mark: str, session_pid: int | None = None) -> dict[int, str]:
-    """pid -> command line of every live process of this session but the session itself."""
+def leftovers(mark: str, session_pid: int | None = None, helpers: bool = False) -> dict[int, str]:
+    """pid -> command line of every live process of this session but the session itself.
+
+    multiprocessing's helpers that still descend from the session (its resource tracker, a fork
+    server and its workers started in the session's own process) end with it, reading EOF from
+    it; they are left out unless ``helpers``. Orphaned ones, of a crawl that is gone, count."""
     session_pid = session_pid or os.getpid()
     needle = f"{MARK}={mark}".encode()
     found = {}
@@ -51,15 +55,15 @@ def leftovers(mark: str, session_pid: int | None = None) -> dict[int, str]:
         state = _read(pid, "stat").decode(errors="replace").rsplit(")", 1)[-1].split()[:1]
         if state == ["Z"]:
             continue  # exited, only not yet reaped
-        ours = needle in _read(pid, "environ").split(b"\0")
-        ancestor, hops = _parent(pid), 0
-        while not ours and ancestor > 1 and hops < 64:
-            ours, ancestor, hops = ancestor == session_pid, _parent(ancestor), hops + 1
-        if not ours:
+        marked = needle in _read(pid, "environ").split(b"\0")
+        descends, ancestor, hops = False, _parent(pid), 0
+        while not descends and ancestor > 1 and hops < 64:
+            descends, ancestor, hops = ancestor == session_pid, _parent(ancestor), hops + 1
+        if not (marked or descends):
             continue
         cmd = _read(pid, "cmdline").replace(b"\0", b" ").decode(errors="replace").strip()
-        if "multiprocessing.resource_tracker" in cmd and _parent(pid) == session_pid:
-            continue  # the session's own, ends with it (it reads EOF when the session exits)
+        if descends and not helpers and "multiprocessing." in cmd:
+            continue
         found[pid] = cmd
     return found
 
