@@ -11,6 +11,7 @@ and scripts written without spaces (Chinese, Japanese, Thai...) are compared as 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+")
 # Characters of a word compared: long enough to tell words apart, short enough to merge inflections.
@@ -34,10 +35,14 @@ para como pero más esta este sobre entre desde cuando también porque sido tien
 
 def terms(text: str | None) -> set[str]:
     """The comparable terms of a text: stemmed long words, and character pairs of unspaced scripts."""
-    out: set[str] = set()
     if not text:
-        return out
-    for word in _WORD.findall(text.casefold()):
+        return set()
+    folded = text.casefold()
+    if _UNSPACED.search(folded) is None:  # the common case, as one set comprehension (whole bodies pass here)
+        return {word[:STEM_CHARS] for word in _WORD.findall(folded)
+                if len(word) >= MIN_WORD_CHARS and word not in _COMMON and not word.isdigit()}
+    out: set[str] = set()
+    for word in _WORD.findall(folded):
         if _UNSPACED.search(word):
             chars = [c for c in word if _UNSPACED.match(c)]
             out.update(a + b for a, b in zip(chars, chars[1:]))
@@ -48,6 +53,7 @@ def terms(text: str | None) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=16)  # the body stage and the verdict ask the same question of the same body
 def topic_overlap(headline: str | None, description: str | None, text: str | None) -> float | None:
     """Share of the headline's and description's terms that ``text`` contains (0..1); None when
     the headline and description together have too few terms to judge anything by."""
