@@ -95,20 +95,19 @@ def classify(url: str, html=None, headers: dict | None = None) -> Classification
     if declared is not None and declared.label == "listing":
         return declared
 
-    score = article_score(sig)
     if url_kind:
         # /tag/, /topic/, /author/...: a listing unless the page says and shows it is one story.
-        if score >= STRONG_ARTICLE_SCORE:
+        if scores_at_least(sig, STRONG_ARTICLE_SCORE):
             return Classification("article", f"content+url:{url_kind}")
         return Classification("listing", f"url:{url_kind}")
-    if score >= ARTICLE_SCORE:
+    if scores_at_least(sig, ARTICLE_SCORE):
         if declared is not None:
             return declared
         return Classification("article", "url+content" if sig["url_article"] else "content")
     return _not_article(sig, declared)
 
 
-def _not_article(sig: dict, declared: Classification | None) -> Classification:
+def _not_article(sig, declared: Classification | None) -> Classification:
     """The main reason a page scored too low, for the crawl stats."""
     if sig["links"] >= LISTING_LINKS and (sig["paragraph_chars"] < LISTING_MAX_TEXT or sig["link_share"] >= 0.45):
         return Classification("listing", "content:links")
@@ -126,7 +125,7 @@ def _not_article(sig: dict, declared: Classification | None) -> Classification:
     return Classification("other", "no-signal")
 
 
-def _article_content(sig: dict) -> bool:
+def _article_content(sig) -> bool:
     return sig["h1"] and sig["long_paragraphs"] >= ARTICLE_PARAGRAPHS
 
 
@@ -137,7 +136,7 @@ COMMENT_TYPES = frozenset({"comment", "usercomments"})
 PRODUCT_TYPES = frozenset({"product", "productgroup"})
 
 
-def other_page_kind(sig: dict) -> Classification | None:
+def other_page_kind(sig) -> Classification | None:
     """A forum thread, a product page or a documentation page, which may carry long prose (posts,
     a description, explanations) but are not articles: what the page declares, or code blocks."""
     types, og = sig["types"], sig["og_type"]
@@ -181,35 +180,61 @@ DATED_ITEMS = 5      # <time> elements: posts or teasers, each dated
 MANY_PRICES = 5
 
 
-def article_features(sig: dict) -> dict[str, bool]:
-    return {
-        "article_types": bool(sig["article_types"]),
-        "og_article": sig["og_type"] == "article",
-        "published_meta": sig["published_meta"],
-        "author_meta": sig["author_meta"],
-        "url_article": sig["url_article"],
-        # the old rule alone: a headline and three paragraphs at a story-shaped URL (a short story)
-        "story_url_and_text": sig["url_article"] and _article_content(sig),
-        "story_classes": sig["story_classes"] >= 2,
-        "many_story_classes": sig["story_classes"] >= 4,
-        "long_average_paragraph": sig["paragraph_chars"] >= 200 * max(sig["long_paragraphs"], 1),
-        "one_text_block": sig["block_paragraphs"] >= 5,
-        "long_text_block": sig["block_chars"] >= 3000,
-        "prose": sig["long_paragraphs"] >= ARTICLE_PARAGRAPHS and sig["paragraph_chars"] >= 1000,
-        "much_prose": sig["paragraph_chars"] >= 4000,
-        "shop_classes": sig["shop_classes"] >= 3,
-        "mostly_links": sig["link_share"] >= 0.45,
-        "sections_not_text": sig["h2"] >= 8 and sig["block_paragraphs"] < 5,
-        "teasers": sig["teasers"] >= TEASER_CARDS,
-        "prices": sig["prices"] >= MANY_PRICES,
-        "cart": bool(sig["cart"]),
-        "few_paragraphs": sig["long_paragraphs"] < ARTICLE_PARAGRAPHS,
-        "dated_items": sig["times"] >= DATED_ITEMS,
-    }
+# Each feature, cheapest signals first: ``scores_at_least`` stops reading the page as soon as the
+# points already won, plus the most the unread features could still add or take, decide the label.
+FEATURES = (
+    ("article_types", lambda s: bool(s["article_types"])),
+    ("og_article", lambda s: s["og_type"] == "article"),
+    ("url_article", lambda s: s["url_article"]),
+    ("published_meta", lambda s: s["published_meta"]),
+    ("author_meta", lambda s: s["author_meta"]),
+    ("teasers", lambda s: s["teasers"] >= TEASER_CARDS),
+    ("dated_items", lambda s: s["times"] >= DATED_ITEMS),
+    ("story_classes", lambda s: s["story_classes"] >= 2),
+    ("many_story_classes", lambda s: s["story_classes"] >= 4),
+    ("shop_classes", lambda s: s["shop_classes"] >= 3),
+    # the old rule alone: a headline and three paragraphs at a story-shaped URL (a short story)
+    ("story_url_and_text", lambda s: s["url_article"] and _article_content(s)),
+    ("long_average_paragraph", lambda s: s["paragraph_chars"] >= 200 * max(s["long_paragraphs"], 1)),
+    ("one_text_block", lambda s: s["block_paragraphs"] >= 5),
+    ("long_text_block", lambda s: s["block_chars"] >= 3000),
+    ("prose", lambda s: s["long_paragraphs"] >= ARTICLE_PARAGRAPHS and s["paragraph_chars"] >= 1000),
+    ("much_prose", lambda s: s["paragraph_chars"] >= 4000),
+    ("few_paragraphs", lambda s: s["long_paragraphs"] < ARTICLE_PARAGRAPHS),
+    ("sections_not_text", lambda s: s["h2"] >= 8 and s["block_paragraphs"] < 5),
+    ("mostly_links", lambda s: s["link_share"] >= 0.45),
+    ("prices", lambda s: s["prices"] >= MANY_PRICES),
+    ("cart", lambda s: bool(s["cart"])),
+)
 
 
-def article_score(sig: dict) -> int:
+def article_features(sig) -> dict[str, bool]:
+    """Every feature, on or off (for diagnosis: the classifier itself reads only what it needs)."""
+    return {name: test(sig) for name, test in FEATURES}
+
+
+def article_score(sig) -> int:
     return sum(WEIGHTS[name] for name, on in article_features(sig).items() if on)
+
+
+def scores_at_least(sig, threshold: int) -> bool:
+    """``article_score(sig) >= threshold``, reading features only until the answer is certain."""
+    score = 0
+    gain = sum(w for w in WEIGHTS.values() if w > 0)  # the most the unread features can add ...
+    loss = sum(w for w in WEIGHTS.values() if w < 0)  # ... and take
+    for name, test in FEATURES:
+        if score + loss >= threshold:
+            return True
+        if score + gain < threshold:
+            return False
+        weight = WEIGHTS[name]
+        if weight > 0:
+            gain -= weight
+        else:
+            loss -= weight
+        if test(sig):
+            score += weight
+    return score >= threshold
 
 
 # --- declared types ---------------------------------------------------------------------------
@@ -357,14 +382,41 @@ _PUBLISHED = ("//meta[@property='article:published_time' or @name='article:publi
 _AUTHOR = "//meta[@name='author' or @property='article:author'] | //a[@rel='author'] | //link[@rel='author']"
 
 
-def page_signals(doc, url: str = "") -> dict:
-    """Everything the classifier weighs, read from one parsed page.
+class PageSignals:
+    """Everything the classifier weighs, read from one parsed page on first use (``sig["name"]``):
+    most pages are decided by a few cheap signals, and the paragraph and text scans are the dear ones.
 
     A paragraph is a ``<p>`` with at least LONG_PARAGRAPH characters, mostly not link text, or,
     for sites that write their text as ``<div>`` and ``<br>``, a text run of that length. A main
     text keeps its paragraphs side by side in one container (``block_*``); a page of sections or
     cards spreads short ones over many.
     """
+
+    def __init__(self, doc, url: str = ""):
+        self.doc, self.url = doc, url
+        self._values: dict = {}
+
+    def __getitem__(self, name: str):
+        values = self._values
+        if name not in values:
+            reader = _READERS[name]
+            got = reader(self)
+            if isinstance(got, dict):
+                values.update(got)
+            else:
+                values[name] = got
+        return values[name]
+
+    def as_dict(self) -> dict:
+        return {name: self[name] for name in _READERS}
+
+
+def page_signals(doc, url: str = "") -> PageSignals:
+    return PageSignals(doc, url)
+
+
+def _paragraphs(sig: PageSignals) -> dict:
+    doc = sig.doc
     long_p = p_chars = 0
     blocks: dict = {}
     # The length test comes first: it is cheap, and most nodes fail it before the ancestor tests.
@@ -380,41 +432,67 @@ def page_signals(doc, url: str = "") -> dict:
                              doc.xpath(f"//body//text()[string-length(normalize-space()) >= {LONG_PARAGRAPH}]"
                                        f"[not({_NOT_TEXT} or {_BOILER} or ancestor::p)]"))
             if len(t) >= LONG_PARAGRAPH]
+    return {
+        "long_paragraphs": long_p + len(runs),
+        "paragraph_chars": p_chars + sum(runs),
+        "block_paragraphs": max((n for n, _ in blocks.values()), default=0),
+        "block_chars": max((c for _, c in blocks.values()), default=0),
+    }
+
+
+def _text(sig: PageSignals) -> dict:
+    doc = sig.doc
     text = doc.xpath("string(//body)")
     for code in doc.xpath("//body//script/text() | //body//style/text()", smart_strings=False):
         text = text.replace(code, " ", 1)
     text_len = len("".join(text.split()))
     link_len = len("".join("".join(doc.xpath("//body//a//text()")).split()))
-    tokens = set(_TOKEN.findall(" ".join(set(doc.xpath("//@class", smart_strings=False))).lower()))
     lowered = text.lower()
-    types, article_types, dated = _all_types(doc)
-    og = doc.xpath("//meta[@property='og:type' or @name='og:type']/@content")
-    published = bool(doc.xpath(_PUBLISHED))
     return {
-        "h1": bool(doc.xpath("//h1[normalize-space()]")),
-        "long_paragraphs": long_p + len(runs),
-        "paragraph_chars": p_chars + sum(runs),
-        "block_paragraphs": max((n for n, _ in blocks.values()), default=0),
-        "block_chars": max((c for _, c in blocks.values()), default=0),
-        "links": int(doc.xpath("count(//a[@href])")),
         "link_share": link_len / max(text_len, 1),
-        "h2": int(doc.xpath("count(//h2)")),
-        "code_blocks": int(doc.xpath("count(//pre)")),
-        "teasers": int(doc.xpath("count(//article)")),
-        "times": int(doc.xpath("count(//time)")),
         "prices": len(_PRICE.findall(text)),
         "cart": any(words in lowered for words in _CART),
-        "story_classes": len(tokens & STORY_CLASSES),
-        "shop_classes": len(tokens & SHOP_CLASSES),
-        "types": types,
-        "article_types": article_types,
-        "og_type": og[0].strip().lower() if og else "",
-        "published_meta": published,
-        "dated": published or dated,
-        "author_meta": bool(doc.xpath(_AUTHOR)),
-        "url_article": bool(url) and url_looks_like_article(url),
-        "url_section": bool(url) and url_looks_like_section(url),
     }
+
+
+def _classes(sig: PageSignals) -> dict:
+    tokens = set(_TOKEN.findall(" ".join(set(sig.doc.xpath("//@class", smart_strings=False))).lower()))
+    return {"story_classes": len(tokens & STORY_CLASSES), "shop_classes": len(tokens & SHOP_CLASSES)}
+
+
+def _types(sig: PageSignals) -> dict:
+    types, article_types, dated = _all_types(sig.doc)
+    return {"types": types, "article_types": article_types, "jsonld_dated": dated}
+
+
+def _og_type(sig: PageSignals) -> str:
+    og = sig.doc.xpath("//meta[@property='og:type' or @name='og:type']/@content")
+    return og[0].strip().lower() if og else ""
+
+
+def _count(xpath: str):
+    return lambda sig: int(sig.doc.xpath(xpath))
+
+
+_READERS = {
+    "h1": lambda sig: bool(sig.doc.xpath("//h1[normalize-space()]")),
+    "long_paragraphs": _paragraphs, "paragraph_chars": _paragraphs,
+    "block_paragraphs": _paragraphs, "block_chars": _paragraphs,
+    "links": _count("count(//a[@href])"),
+    "link_share": _text, "prices": _text, "cart": _text,
+    "h2": _count("count(//h2)"),
+    "code_blocks": _count("count(//pre)"),
+    "teasers": _count("count(//article)"),
+    "times": _count("count(//time)"),
+    "story_classes": _classes, "shop_classes": _classes,
+    "types": _types, "article_types": _types, "jsonld_dated": _types,
+    "og_type": _og_type,
+    "published_meta": lambda sig: bool(sig.doc.xpath(_PUBLISHED)),
+    "dated": lambda sig: sig["published_meta"] or sig["jsonld_dated"],
+    "author_meta": lambda sig: bool(sig.doc.xpath(_AUTHOR)),
+    "url_article": lambda sig: bool(sig.url) and url_looks_like_article(sig.url),
+    "url_section": lambda sig: bool(sig.url) and url_looks_like_section(sig.url),
+}
 
 
 def _all_types(doc) -> tuple[set[str], set[str], bool]:
