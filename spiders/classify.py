@@ -86,7 +86,7 @@ def classify(url: str, html=None, headers: dict | None = None) -> Classification
     kind = other_page_kind(sig)
     if kind is not None:
         return kind
-    declared = declared_types(doc)
+    declared = declared_types(doc, sig)
     if declared is not None and declared.reason.endswith(":many-articles"):
         # Several typed articles: a listing of teasers, or one story with typed "related" boxes.
         if _article_content(sig) and sig["url_article"] and not url_kind:
@@ -239,7 +239,7 @@ def scores_at_least(sig, threshold: int) -> bool:
 
 # --- declared types ---------------------------------------------------------------------------
 
-def declared_types(doc) -> Classification | None:
+def declared_types(doc, sig: PageSignals | None = None) -> Classification | None:
     """The publisher's own statement (JSON-LD, then microdata, then OpenGraph), or ``None``."""
     article, listing = _jsonld_types(doc)
     if len(article) >= 3:
@@ -259,8 +259,7 @@ def declared_types(doc) -> Classification | None:
     if any(t in LISTING_TYPES for t in micro):
         return Classification("listing", f"microdata:{next(t for t in micro if t in LISTING_TYPES)}")
 
-    og = doc.xpath("//meta[@property='og:type' or @name='og:type']/@content")
-    if og and og[0].strip().lower() == "article":
+    if (sig or PageSignals(doc))["og_type"] == "article":
         return Classification("article", "og:article")
     return None
 
@@ -377,9 +376,6 @@ _TOKEN = re.compile(r"[a-z]+")
 _PRICE = re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d|\d\s?(?:\u20ac|\$|USD|EUR|GBP)\b")
 _CART = ("add to cart", "add to bag", "add to basket", "buy now", "in den warenkorb", "ajouter au panier",
          "a\u00f1adir al carrito")
-_PUBLISHED = ("//meta[@property='article:published_time' or @name='article:published_time' or "
-              "@itemprop='datePublished' or @name='date' or @name='pubdate' or @name='publish-date']")
-_AUTHOR = "//meta[@name='author' or @property='article:author'] | //a[@rel='author'] | //link[@rel='author']"
 
 
 class PageSignals:
@@ -465,9 +461,25 @@ def _types(sig: PageSignals) -> dict:
     return {"types": types, "article_types": article_types, "jsonld_dated": dated}
 
 
-def _og_type(sig: PageSignals) -> str:
-    og = sig.doc.xpath("//meta[@property='og:type' or @name='og:type']/@content")
-    return og[0].strip().lower() if og else ""
+_PUBLISHED_NAMES = frozenset({"article:published_time", "date", "pubdate", "publish-date"})
+
+
+def _metas(sig: PageSignals) -> dict:
+    """og:type, a publication date and an author, from one pass over the ``<meta>`` elements."""
+    og, published, author = None, False, False
+    for meta in sig.doc.iter("meta"):
+        get = meta.get
+        prop, name = get("property"), get("name")
+        if og is None and (prop == "og:type" or name == "og:type") and get("content") is not None:
+            og = get("content").strip().lower()
+        published = published or (prop == "article:published_time" or name in _PUBLISHED_NAMES
+                                   or get("itemprop") == "datePublished")
+        author = author or name == "author" or prop == "article:author"
+    return {"og_type": og or "", "published_meta": published, "meta_author": author}
+
+
+def _author(sig: PageSignals) -> bool:
+    return sig["meta_author"] or any(el.get("rel") == "author" for el in sig.doc.iter("a", "link"))
 
 
 def _count(xpath: str):
@@ -486,10 +498,9 @@ _READERS = {
     "times": _count("count(//time)"),
     "story_classes": _classes, "shop_classes": _classes,
     "types": _types, "article_types": _types, "jsonld_dated": _types,
-    "og_type": _og_type,
-    "published_meta": lambda sig: bool(sig.doc.xpath(_PUBLISHED)),
+    "og_type": _metas, "published_meta": _metas, "meta_author": _metas,
     "dated": lambda sig: sig["published_meta"] or sig["jsonld_dated"],
-    "author_meta": lambda sig: bool(sig.doc.xpath(_AUTHOR)),
+    "author_meta": _author,
     "url_article": lambda sig: bool(sig.url) and url_looks_like_article(sig.url),
     "url_section": lambda sig: bool(sig.url) and url_looks_like_section(sig.url),
 }
