@@ -154,7 +154,11 @@ def authors(doc, meta, art, byline_nodes, index, site_name, url=None):
         authors = authors + [a for a in agencies if a.casefold() not in have]
     if authors:
         if not _publisher_is_person(art, index):  # a personal blog is published by its author
-            authors = _without_site(authors, site_name, url)
+            # so is a personal site named after its owner: a Person in structured data whom a
+            # visible byline also shows is that person, even when the site bears the same name
+            owners = {n.casefold() for n, kind in jl if kind == "person"} \
+                & {n.casefold() for names, _ in visible for n in names}
+            authors = _without_site(authors, site_name, url, keep=owners)
         if not authors:  # the author fields name only the publication: that is the publisher
             return [], byline, False
     else:
@@ -175,7 +179,7 @@ def _squash(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
-def _without_site(authors: list[str], site_name: str | None, url: str | None) -> list[str]:
+def _without_site(authors: list[str], site_name: str | None, url: str | None, keep=frozenset()) -> list[str]:
     """Authors minus the publication itself: its name or its domain in an author field is the
     publisher, not a person ("Auto Zeitung" on autozeitung.de); it returns only as a credit that a
     visible byline confirms. "Adam Aaronson PhillyVoice" loses the publication glued after the name."""
@@ -195,7 +199,8 @@ def _without_site(authors: list[str], site_name: str | None, url: str | None) ->
         if len(words) > 2 and _squash(words[-1]) in keys:
             a = " ".join(words[:-1])
         key = _squash(a.rsplit(".", 1)[0] if "." in a and " " not in a else a)
-        if key in keys and (" " not in a or key in site_keys) and not people.is_agency(a):
+        if key in keys and (" " not in a or key in site_keys) and not people.is_agency(a) \
+                and a.casefold() not in keep:
             continue
         out.append(a)
     return out

@@ -63,6 +63,9 @@ def is_person_name(name: str) -> bool:
     words = name.split()
     if _has_legal_form(words):
         return False
+    # labels printed side by side ("Property Tourism", "Staff Editor") join into no name
+    if all(w.casefold() in p.non_persons or w.casefold() in p.roles for w in words):
+        return False
     if len(words) > p.max_words:
         return False
     if any(w.casefold() in p.weekdays for w in words):
