@@ -105,7 +105,7 @@ def test_xml_declaration_and_xhtml():
 def test_a_failing_stage_costs_only_its_own_fields(monkeypatch):
     from crawler.extract import structured
 
-    def broken(doc, url):
+    def broken(doc, url, fetched=None):
         raise RuntimeError("metadata bug")
 
     monkeypatch.setattr(structured, "extract_metadata", broken)
