@@ -8,6 +8,7 @@ arrival at a named point and the test kills its process group then, never after 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -147,13 +148,15 @@ def small_disk(tmp_path):
 
 
 def fill(directory) -> None:
-    with open(directory / "filler", "wb") as fh:
-        try:
+    """Fill the file system; one that is already full is what this is for, not a failure."""
+    try:
+        with open(directory / "filler", "wb") as fh:
             while True:
                 fh.write(b"\0" * 65536)
                 fh.flush()
-        except OSError:
-            pass
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
 
 
 @pytest.mark.parametrize("failure", ["disk full", "file size limit"])
@@ -174,10 +177,14 @@ def test_a_write_error_mid_crawl_stops_it_cleanly_and_the_next_run_recovers(fail
     marker = tmp_path / "frozen"
     with DemoServer() as server:
         proc = start_paused(crawl_args(server, archive), "response:10", marker)
-        if failure == "disk full":
-            fill(small_disk)
-        else:
-            resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (1, 1))
+        try:
+            if failure == "disk full":
+                fill(small_disk)
+            else:
+                resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (1, 1))
+        except BaseException:
+            kill_group(proc)  # a frozen crawl must not outlive the test
+            raise
         marker.unlink()  # let it go on
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 1, stderr
