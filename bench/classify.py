@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/classify.py [--wcxb DIR] [--limit N] [--misses]
 
-Every page goes through ``spiders.page.analyse`` (the crawl's own entry point: one parse, then
-``spiders.classify.classify``) with its raw bytes, its URL and ``Content-Type: text/html``; links,
+Every page goes through ``crawler.analysis.page.analyse`` (the crawl's own entry point: one parse, then
+``crawler.analysis.classify.classify``) with its raw bytes, its URL and ``Content-Type: text/html``; links,
 embeds and extraction are switched off, so the CPU figure is parse + classification.
 
 Figures, on ``wcxb-dev`` (the page type is ``_internal.page_type.primary`` of each ground truth):
@@ -42,7 +42,7 @@ LABELS = ("article", "listing", "other")
 
 def label_page(html: bytes, url: str) -> tuple[str, str]:
     """(label, reason) as the crawl gets them."""
-    from spiders.page import analyse
+    from crawler.analysis.page import analyse
 
     result = analyse(html, url, HEADERS, links=False)
     return result["label"], result["reason"]

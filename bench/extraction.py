@@ -324,7 +324,7 @@ def main(argv=None) -> int:
     if not args.no_classify:
         import classify  # bench/classify.py: the crawl's article/listing/other labels
 
-        print("\nClassification (spiders.page.analyse, as the crawl):")
+        print("\nClassification (crawler.analysis.page.analyse, as the crawl):")
         print(classify.format_table(classify.run(args.wcxb_corpus, args.extraction_corpus,
                                                  args.metadata_corpus, args.limit)))
     return 0

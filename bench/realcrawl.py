@@ -20,7 +20,7 @@ dataset against the ground truth:
 - crawl path = offline path: every row against ``newsarchive extract`` run on the served bytes.
 
 Article pages without a row are explained by classifying their bytes offline with the crawl's own
-``spiders.page.analyse`` (the reason it gives), or by their capture's status when they were not
+``crawler.analysis.page.analyse`` (the reason it gives), or by their capture's status when they were not
 fetched. ``--details FILE`` writes one JSON line per page for digging.
 
     .venv/bin/python bench/realcrawl.py [--limit N] [--details .bench-cache/realcrawl.jsonl]
@@ -236,14 +236,14 @@ def differences(row: dict, record: dict | None) -> list[str]:
 
 def miss_cause(page: dict, capture: dict | None) -> str:
     """Why an article page has no row: not fetched (status/error), or the crawl's own page
-    analysis (``spiders.page.analyse`` on the same bytes) says what it took the page for."""
+    analysis (``crawler.analysis.page.analyse`` on the same bytes) says what it took the page for."""
     if capture is None:
         return "not fetched"
     if capture.get("error"):
         return f"fetch failed: {capture['error']}"
     if capture.get("status") != 200:
         return f"HTTP {capture.get('status')}"
-    from spiders.page import analyse
+    from crawler.analysis.page import analyse
 
     data = loopback.gzip.decompress(page["file"].read_bytes())
     result = analyse(data, page["url"], {"content-type": "text/html"}, links=False)

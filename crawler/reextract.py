@@ -17,8 +17,8 @@ from pathlib import Path
 from archive.reader import RecordNotFound, iter_file, warc_files
 from crawler.accounting import verdict_keys, verdict_summary
 from crawler.store.writer import StoreWriter
-from spiders.discovery import sniff
-from spiders.page import analyse
+from crawler.analysis.discovery import sniff
+from crawler.analysis.page import analyse
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -130,7 +130,7 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
             headers = _headers(record)
             if sniff(body, headers.get("content-type")) != "html":
                 continue
-            # one parse, classified and extracted as the crawl does it (spiders.page)
+            # one parse, classified and extracted as the crawl does it (crawler.analysis.page)
             article = analyse(body, capture["url"], headers, article=True, links=False,
                               fetched=capture["fetched_at"])["article"]
             if article is None:

@@ -115,7 +115,7 @@ def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str 
     if not (seeds or sitemaps or feeds):
         raise CrawlError("nothing to crawl: give at least one URL, --sitemap or --feed")
     try:
-        from spiders.scope import Scope
+        from crawler.analysis.scope import Scope
 
         Scope(include=list(include), exclude=list(exclude))
     except ValueError as exc:

@@ -43,11 +43,11 @@ from scrapy.utils.response import get_base_url
 from crawler.accounting import http_kind, what_of
 from crawler.items import PageItem
 from crawler.workers import PagePool, WorkerCrashed
-from spiders.discovery import (maybe_gunzip, parse_feed, parse_sitemap, parse_text_sitemap,
+from crawler.analysis.discovery import (maybe_gunzip, parse_feed, parse_sitemap, parse_text_sitemap,
                                 robots_sitemaps, sniff)
 from spiders.failures import failure_reason, quiet_robots_errors
-from spiders.page import analyse, joiner
-from spiders.scope import Scope, clean_url, split_list
+from crawler.analysis.page import analyse, joiner
+from crawler.analysis.scope import Scope, clean_url, split_list
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class NewsSpider(scrapy.Spider):
         # Scrapy's OffsiteMiddleware reads this too, so redirects out of scope are dropped alike.
         self.allowed_domains = list(self.scope.domains)
         self.unzip_max = setting("getint", "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024)
-        # extracted where the page is parsed anyway (spiders.page); ExtractPipeline uses the result
+        # extracted where the page is parsed anyway (crawler.analysis.page); ExtractPipeline uses the result
         self.extract_articles = setting("getbool", "EXTRACT_ENABLED", True)
         self._robots_origins = set()
         if self.use_robots_sitemaps:
@@ -284,7 +284,7 @@ class NewsSpider(scrapy.Spider):
                 logger.warning("seed is not an HTML page, sitemap or feed: %s (%s)", response.url, ctype)
 
     async def _parse_html(self, response, hints):
-        """The page is parsed once, in the crawl's worker pool (``spiders.page.analyse``): the
+        """The page is parsed once, in the crawl's worker pool (``crawler.analysis.page.analyse``): the
         reactor thread only turns what came back into requests and, for an article, an item that
         already carries its extraction."""
         headers = {k.decode("latin-1").lower(): ", ".join(v.decode("latin-1") for v in vs)

@@ -11,7 +11,7 @@ import sys
 from cli_helpers import FAST, run_cli
 from crawler.workers import PagePool
 from leftovers import end, leftovers, mark_session
-from spiders.page import analyse
+from crawler.analysis.page import analyse
 
 SESSION_MARK = mark_session()  # the session's, set by conftest before any test ran
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from crawler.extract import extract
 from crawler.extract.pipeline import extract_parsed, parse
-from spiders.page import analyse
+from crawler.analysis.page import analyse
 
 URL = "https://coastline.example/news/2026/harbour-ferry-returns"
 PARAGRAPHS = (

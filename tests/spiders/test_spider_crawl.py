@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from spiders.classify import classify
+from crawler.analysis.classify import classify
 from spider_site import A1, A2, A3, A4, A5, A6, A7, ARTICLES, SiteServer
 
 HERE = Path(__file__).resolve().parent

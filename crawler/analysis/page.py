@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from crawler.extract.pipeline import capture_time, extract_parsed, parse
-from spiders.classify import classify
+from crawler.analysis.classify import classify
 
 _PAGE_LINKS = "//a/@href | //area/@href"
 _FEED_LINKS = ("//link[contains(concat(' ', normalize-space(@rel), ' '), ' alternate ')]"
@@ -56,7 +56,7 @@ def base_url(doc, url: str) -> str:
 
 def analyse(body: bytes, url: str, headers: dict, embeds: bool = False, article: bool = False,
             links: bool = True, fetched: str | None = None) -> dict:
-    """``label``/``reason`` (``spiders.classify``); ``links``: (absolute URL, "page"|"feed") in page
+    """``label``/``reason`` (``crawler.analysis.classify``); ``links``: (absolute URL, "page"|"feed") in page
     order; ``embeds``: absolute URLs of images, scripts and stylesheets; ``article``:
     ``Article.to_dict()`` for a page classified as an article, else None (each only when asked);
     ``unreadable``: why there was no document to read, for a non-empty body lxml could not parse.

@@ -1,5 +1,5 @@
 """Page classification on small pages of each kind (written for these tests) and, as a floor, on
-every page of wcxb-dev, classified exactly as the crawl does (``spiders.page.analyse``)."""
+every page of wcxb-dev, classified exactly as the crawl does (``crawler.analysis.page.analyse``)."""
 
 import gzip
 import json
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spiders.classify import classify
-from spiders.page import analyse
+from crawler.analysis.classify import classify
+from crawler.analysis.page import analyse
 
 WCXB = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "wcxb-dev"
 HTML = {"content-type": "text/html"}

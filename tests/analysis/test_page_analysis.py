@@ -1,4 +1,4 @@
-"""spiders.page.analyse: what the spider learns from one parse, and the pool that runs it."""
+"""crawler.analysis.page.analyse: what the spider learns from one parse, and the pool that runs it."""
 
 import asyncio
 import json
@@ -10,8 +10,8 @@ import pytest
 
 from crawler.extract import extract_dict
 from crawler.workers import PagePool
-from spiders.classify import classify
-from spiders.page import analyse, base_url, joiner
+from crawler.analysis.classify import classify
+from crawler.analysis.page import analyse, base_url, joiner
 
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "seed"
 HTML = {"content-type": "text/html; charset=utf-8"}

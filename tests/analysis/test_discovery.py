@@ -2,7 +2,7 @@
 
 import gzip
 
-from spiders.discovery import (maybe_gunzip, normalize_date, parse_feed, parse_sitemap, parse_text_sitemap,
+from crawler.analysis.discovery import (maybe_gunzip, normalize_date, parse_feed, parse_sitemap, parse_text_sitemap,
                                robots_sitemaps, sniff)
 
 NEWS_SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>

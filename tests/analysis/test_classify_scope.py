@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spiders.classify import classify, url_listing_kind, url_looks_like_article
-from spiders.scope import Scope, clean_url, split_list
+from crawler.analysis.classify import classify, url_listing_kind, url_looks_like_article
+from crawler.analysis.scope import Scope, clean_url, split_list
 
 PARAS = "".join(f"<p>Paragraph {i}: a full sentence of reporting that runs well past eighty characters "
                 "so it reads like a real article paragraph.</p>" for i in range(10))
