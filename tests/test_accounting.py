@@ -12,9 +12,13 @@ import json
 import re
 import sqlite3
 
+import pytest
+
 from cli_helpers import FAST, run_cli
 from crawler.demo.manifest import manifest
 from crawler.demo.stories import DEAD_LINKS, MISSING_ASSETS
+
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 
 def summary_value(out: str, label: str) -> str:

@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from archive.index import unindexed_warcs
 from archive.verify import verify_archive
+
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import loopback  # noqa: E402
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 STORY = b"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>Council votes to reopen the pier</title>
 <meta property="og:type" content="article"></head><body><article><h1>Council votes to reopen the pier</h1>
 <p>The town council voted on Tuesday night to reopen the Victorian pier after three years of repairs,

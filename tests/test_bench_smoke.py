@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import sitegen  # noqa: E402
 import throughput  # noqa: E402
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 PAGES = 50
 
 

@@ -8,11 +8,14 @@ import signal
 import subprocess
 import time
 
+import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.verify import verify_file
 from cli_helpers import NEWSARCHIVE, ROOT, run_cli, warcio_check
 from crawler.demo.manifest import manifest
+
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 
 def test_sigkill_then_repair_then_resume(tmp_path):

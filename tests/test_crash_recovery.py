@@ -24,6 +24,8 @@ from archive.verify import verify_file
 from cli_helpers import FAST, NEWSARCHIVE, ROOT, run_cli, warcio_check
 from crawler.demo.manifest import manifest
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 
 def crawl_args(server, archive, *extra) -> list[str]:
     return [*NEWSARCHIVE, "crawl", server.url + "/", "--sitemap", server.url + "/sitemap.xml",

@@ -17,6 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 from cli_helpers import reachable_paths, warcio_check
 from crawler.demo.manifest import manifest
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 
 def warc_records(archive: Path):
     for path in sorted((archive / "warcs").glob("*.warc.gz")):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cli_helpers import FAST, free_port, run_cli
+
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 
 def assert_one_clear_error(proc, *words):

@@ -99,6 +99,7 @@ def test_every_internal_link_is_served():
 
 
 # --- HTTP ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_every_path_answers_as_the_manifest_says(server):
     for m in manifest():
         status, hdrs, wire = raw_request(server.port, m["path"], headers={"Accept-Encoding": "gzip, deflate"})
@@ -129,6 +130,7 @@ def test_every_path_answers_as_the_manifest_says(server):
     assert server.hits[TODAY] >= 1
 
 
+@pytest.mark.slow
 def test_gzip_is_negotiated_and_deterministic(server):
     gz = next(m["path"] for m in manifest_articles() if m["transfer"] == "gzip")
     status, hdrs, plain = raw_request(server.port, gz)  # no Accept-Encoding
@@ -139,6 +141,7 @@ def test_gzip_is_negotiated_and_deterministic(server):
     assert hdrs1["vary"] == "Accept-Encoding"
 
 
+@pytest.mark.slow
 def test_non_utf8_page_declares_and_uses_its_charset(server):
     page = next(m for m in manifest_articles() if m["charset"] != "utf-8")
     _, hdrs, body = raw_request(server.port, page["path"])
@@ -150,6 +153,7 @@ def test_non_utf8_page_declares_and_uses_its_charset(server):
     assert any(ord(ch) > 127 for ch in page["headline"])
 
 
+@pytest.mark.slow
 def test_keep_alive_head_404_and_405(server):
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
     try:
@@ -173,6 +177,7 @@ def test_keep_alive_head_404_and_405(server):
         conn.close()
 
 
+@pytest.mark.slow
 def test_http10_gets_a_close_delimited_body_instead_of_chunks(server):
     chunked = next(m["path"] for m in manifest_articles() if m["transfer"] == "chunked")
     status, hdrs, body = raw_request(server.port, chunked, version="HTTP/1.0")
@@ -181,6 +186,7 @@ def test_http10_gets_a_close_delimited_body_instead_of_chunks(server):
 
 
 # --- content -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_today_page_is_byte_identical_to_the_seed(server):
     assert fetch_decoded(server.port, TODAY) == (SEED / "today-office-first-kiss.html").read_bytes()
     expected = (SEED / "today-office-first-kiss.expected.json").read_bytes()
@@ -190,6 +196,7 @@ def test_today_page_is_byte_identical_to_the_seed(server):
     assert today["headline"] == "The story behind Jim and Pam's first kiss on 'The Office' is so romantic"
 
 
+@pytest.mark.slow
 def test_robots_txt_disallows_the_private_page(server):
     body = fetch_decoded(server.port, "/robots.txt").decode()
     robots = Protego.parse(body)
@@ -205,6 +212,7 @@ def _locs(tree, xpath):
     return [el.text for el in tree.findall(xpath, NS)]
 
 
+@pytest.mark.slow
 def test_sitemaps_and_feeds_list_articles_on_this_host(server):
     index = ET.fromstring(fetch_decoded(server.port, "/sitemap.xml"))
     children = _locs(index, "sm:sitemap/sm:loc")
@@ -236,6 +244,7 @@ def test_sitemaps_and_feeds_list_articles_on_this_host(server):
     assert set().union(*listed.values()) <= served
 
 
+@pytest.mark.slow
 def test_urls_follow_the_requested_host(server):
     body = raw_request(server.port, "/robots.txt", headers={})[2]
     assert f"Sitemap: {server.url}/sitemap.xml".encode() in body
@@ -248,6 +257,7 @@ def test_urls_follow_the_requested_host(server):
 
 
 # --- editions ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_edition_two_changes_exactly_three_articles(server):
     with DemoServer(edition=2) as second:
         paths = [m["path"] for m in manifest(1)]
@@ -269,6 +279,7 @@ def test_edition_two_changes_exactly_three_articles(server):
             assert m["headline"].replace("'", "&#x27;") in html
 
 
+@pytest.mark.slow
 def test_stop_closes_the_port():
     srv = DemoServer().start()
     port = srv.port
@@ -318,6 +329,7 @@ process.start()
 '''
 
 
+@pytest.mark.slow
 def test_a_polite_scrapy_crawl_reaches_every_linked_page_once(tmp_path):
     import json
     import subprocess
@@ -359,6 +371,7 @@ def serve_cmd(port: int, edition: int) -> list[str]:
     return [sys.executable, "-m", "crawler.cli", "demo", "--serve", "--port", str(port), "--edition", str(edition)]
 
 
+@pytest.mark.slow
 def test_serve_forever_prints_its_url_and_stops_on_sigterm():
     import signal
     import subprocess
@@ -380,6 +393,7 @@ def test_serve_forever_prints_its_url_and_stops_on_sigterm():
     assert "Traceback" not in proc.stderr.read()
 
 
+@pytest.mark.slow
 def test_serve_forever_on_a_busy_port_is_one_clear_error(server):
     import subprocess
 
@@ -406,6 +420,7 @@ def test_article_answer_key_matches_the_pages():
     assert {m["language"] for m in manifest_articles()} == {"en", "de"}
 
 
+@pytest.mark.slow
 def test_edition_can_change_on_a_running_server():
     edited = next(m for m in manifest_articles(2) if m["edited"])
     with DemoServer() as srv:
@@ -416,6 +431,7 @@ def test_edition_can_change_on_a_running_server():
         assert srv.hits[edited["path"]] == 2
 
 
+@pytest.mark.slow
 def test_malformed_requests_get_400_and_the_server_survives(server):
     for junk in (b"NONSENSE\r\n\r\n", b"GET / HTTP/1.1 extra\r\n\r\n", b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n"):
         with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:

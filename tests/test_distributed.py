@@ -19,6 +19,8 @@ import pytest
 from cli_helpers import FAST, NEWSARCHIVE, ROOT, free_port, reachable_paths, run_cli
 from crawler.demo.manifest import manifest
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 PASSWORD = "test-only-password"
 
 

@@ -19,6 +19,8 @@ from crawler.demo.stories import MISSING_ASSETS
 from cli_helpers import NEWSARCHIVE, ROOT, reachable_paths, run_cli
 from crawler.demo.manifest import manifest
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 
 def jobs_toml(server, jobs: dict) -> str:
     """A jobs file crawling the demo site, one [jobs.NAME] per entry: {name: (schedule, extra)}."""

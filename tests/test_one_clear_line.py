@@ -16,6 +16,8 @@ import pytest
 from cli_helpers import NEWSARCHIVE, ROOT, free_port, run_cli
 from leftovers import _parent
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 EDITED = "/news/2026/11/23/water-main-break-closes-elm-street"
 RED, GREEN = "\x1b[31m", "\x1b[32m"
 

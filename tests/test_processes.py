@@ -8,10 +8,14 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from cli_helpers import FAST, run_cli
 from crawler.workers import PagePool
 from leftovers import end, leftovers, mark_session
 from crawler.analysis.page import analyse
+
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 SESSION_MARK = mark_session()  # the session's, set by conftest before any test ran
 

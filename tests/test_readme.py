@@ -69,6 +69,7 @@ interval = "1d"
 """
 
 
+@pytest.mark.slow
 def test_readme_commands_run_as_written(tmp_path, demo_server):
     shutil.copy(ROOT / "jobs.example.toml", tmp_path / "jobs.example.toml")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

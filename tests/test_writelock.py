@@ -18,6 +18,8 @@ from crawler.recovery import recover, writing
 from crawler.store.writer import StoreWriter
 from crawler.writelock import ArchiveBusy, WriterLock, is_locked
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 HOLD = """
 import sys, time
 from crawler.writelock import WriterLock

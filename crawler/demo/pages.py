@@ -14,6 +14,8 @@ import zlib
 from html import escape
 from urllib.parse import quote
 
+from crawler.demo.stories import HOME_EXTRA_LINKS, MISSING_ASSETS, SECTIONS, section_by_slug
+
 SITE_NAME = "The Riverbend Courier"
 SITE_TWITTER = "@RiverbendCourier"
 
@@ -357,8 +359,6 @@ def _time(iso: str, label: str, cls: str) -> str:
 # --- article skins -----------------------------------------------------------------------
 def article(art, all_articles) -> str:
     by_path = {a["path"]: a for a in all_articles}
-    from crawler.demo.stories import section_by_slug, SECTIONS
-
     section = section_by_slug(art["section"])
     skin = art.get("skin", "courier")
     lang = art.get("lang", "en")
@@ -500,8 +500,6 @@ def _teaser(art, with_dek: bool = True) -> str:
 
 
 def home(all_articles) -> str:
-    from crawler.demo.stories import HOME_EXTRA_LINKS, MISSING_ASSETS, SECTIONS
-
     lead = all_articles[0]
     blocks = []
     for section in SECTIONS:
@@ -530,8 +528,6 @@ def home(all_articles) -> str:
 
 def section_pages(section, listed, per_page: int | None = None) -> list[str]:
     """One page per ``section["per_page"]`` articles; more than one page means ``?page=N`` links."""
-    from crawler.demo.stories import SECTIONS
-
     per_page = per_page or section.get("per_page", 50)
     chunks = [listed[i:i + per_page] for i in range(0, len(listed), per_page)] or [[]]
     out = []
@@ -564,8 +560,6 @@ def moved(new_path: str) -> str:
 
 
 def not_found() -> str:
-    from crawler.demo.stories import SECTIONS
-
     return (_head(f"Page not found | {SITE_NAME}", '<meta name="robots" content="noindex">\n')
             + '<body class="error-404">\n' + _masthead(SECTIONS)
             + '<main id="main"><h1>Sorry, we couldn\'t find that page</h1>\n'
@@ -579,3 +573,33 @@ def private_draft() -> str:
             "<h1>Embargoed: council budget leak</h1>\n"
             "<p>This page is an unpublished draft. robots.txt disallows it, so a polite crawler never fetches it; "
             "if you are reading it in an archive, the crawler ignored robots.txt.</p></main>\n</body>\n</html>\n")
+
+
+def manifest_info(art: dict) -> dict:
+    """What a rendered article shows, for the manifest: its metadata and the boilerplate sentences
+    tests check extraction leaves out (the texts above, so they live with the markup)."""
+    chrome = set(art.get("chrome", ()))
+    boilerplate = [LABELS[art.get("lang", "en")]["related"]] if art.get("related") else []
+    for flag, text in (("cookie", LABELS[art.get("lang", "en")]["cookie"]), ("ie11", IE11_TEXT),
+                       ("ads", LABELS[art.get("lang", "en")]["ad"]),
+                       ("newsletter", LABELS[art.get("lang", "en")]["newsletter"]),
+                       ("paywall", PAYWALL_TEXT), ("comments", LABELS[art.get("lang", "en")]["comments"]),
+                       ("share", LABELS[art.get("lang", "en")]["share"])):
+        if flag in chrome:
+            boilerplate.append(text)
+    first = next((b for b in art["body"] if not b.startswith(("#", ">", "-", "1.", "["))), None)
+    return {
+        "headline": art["headline"],
+        "section": art["section"],
+        "section_name": section_by_slug(art["section"])["name"],
+        "published": art["published"],
+        "modified": art["modified"],
+        "authors": art.get("byline_names", art["authors"]),
+        "language": art.get("lang", "en"),
+        "shape": f"{art.get('skin', 'courier')}/{art.get('meta', 'jsonld')}",
+        "first_paragraph": first,
+        "boilerplate": boilerplate,
+        "in_news_sitemap": art.get("in_news_sitemap", True),
+        "in_feeds": art.get("in_feeds", True),
+        "edited": art["edited"],
+    }

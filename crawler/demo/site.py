@@ -90,7 +90,7 @@ def get_site(edition: int = 1) -> Site:
                      body=pages.article(art, arts).encode(charset), charset=charset,
                      headers=[("Cache-Control", "public, max-age=300"),
                               ("X-Article-Id", str(article_ids[art["path"]]))],
-                     info=stories.manifest_info(art)))
+                     info=pages.manifest_info(art)))
     expected = today_expected()
     add(Resource(TODAY_PATH, "article",
                  body=site_file("popculture", "story-behind-jim-pam-s-first-kiss-office-so-romantic-t118932.html"),

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import copy
 
-from crawler.demo import pages
-
 SECTIONS = [
     {"slug": "news", "name": "Local News", "per_page": 6,
      "description": "City hall, schools, roads and public safety in Riverbend."},
@@ -670,31 +668,3 @@ def articles(edition: int = 1) -> list[dict]:
             if other["section"] == art["section"] and other["path"] not in art["related"] + [art["path"]]:
                 art["related"].append(other["path"])
     return out
-
-
-def manifest_info(art: dict) -> dict:
-    chrome = set(art.get("chrome", ()))
-    boilerplate = [pages.LABELS[art.get("lang", "en")]["related"]] if art.get("related") else []
-    for flag, text in (("cookie", pages.LABELS[art.get("lang", "en")]["cookie"]), ("ie11", pages.IE11_TEXT),
-                       ("ads", pages.LABELS[art.get("lang", "en")]["ad"]),
-                       ("newsletter", pages.LABELS[art.get("lang", "en")]["newsletter"]),
-                       ("paywall", pages.PAYWALL_TEXT), ("comments", pages.LABELS[art.get("lang", "en")]["comments"]),
-                       ("share", pages.LABELS[art.get("lang", "en")]["share"])):
-        if flag in chrome:
-            boilerplate.append(text)
-    first = next((b for b in art["body"] if not b.startswith(("#", ">", "-", "1.", "["))), None)
-    return {
-        "headline": art["headline"],
-        "section": art["section"],
-        "section_name": section_by_slug(art["section"])["name"],
-        "published": art["published"],
-        "modified": art["modified"],
-        "authors": art.get("byline_names", art["authors"]),
-        "language": art.get("lang", "en"),
-        "shape": f"{art.get('skin', 'courier')}/{art.get('meta', 'jsonld')}",
-        "first_paragraph": first,
-        "boilerplate": boilerplate,
-        "in_news_sitemap": art.get("in_news_sitemap", True),
-        "in_feeds": art.get("in_feeds", True),
-        "edited": art["edited"],
-    }

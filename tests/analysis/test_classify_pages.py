@@ -133,6 +133,7 @@ ARTICLE_RECALL_FLOOR = 0.942
 OTHERS_AS_ARTICLE_CEILING = 0.209
 
 
+@pytest.mark.slow
 def test_wcxb_dev_classification_floor():
     if not WCXB.exists():
         pytest.skip("shared corpus not present")

@@ -93,6 +93,7 @@ def test_the_seed_page_extracts_exactly_as_the_extractor_alone():
     assert page["article"] == extract_dict(html, url, HTML)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [0, 1])
 def test_the_pool_runs_the_analysis_inline_or_in_a_worker_with_the_same_result(workers):
     pool = PagePool(workers)
@@ -118,6 +119,7 @@ def _die_once(marker: str) -> str:
     return "survived"
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_is_replaced_and_the_pool_goes_on(tmp_path):
     import os
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from archive.dedup import rebuild_digest_index
@@ -19,6 +20,7 @@ WARCIO = str(Path(sys.executable).with_name("warcio"))
 UNCHANGED = ("/robots.txt", "/", "/gzip", "/chunked", "/plain", "/missing", "/big")
 
 
+@pytest.mark.slow
 def test_second_crawl_writes_revisits_for_unchanged_pages(first_crawl, second_crawl):
     base = second_crawl["url"]
     first = {c["url"]: c for c in first_crawl["result"]["captures"] if c["status"] is not None}
@@ -46,6 +48,7 @@ def test_second_crawl_writes_revisits_for_unchanged_pages(first_crawl, second_cr
     assert proc.returncode == 0, proc.stdout
 
 
+@pytest.mark.slow
 def test_index_lists_every_response_and_revisit(second_crawl):
     archive = second_crawl["archive"]
     count = rebuild_index(str(archive))
@@ -64,6 +67,7 @@ def test_index_lists_every_response_and_revisit(second_crawl):
     assert verify_archive(str(archive)).ok
 
 
+@pytest.mark.slow
 def test_show_prints_the_body_even_of_a_revisit(second_crawl):
     archive = str(second_crawl["archive"])
     runner = CliRunner()
@@ -93,6 +97,7 @@ def test_show_prints_the_body_even_of_a_revisit(second_crawl):
     assert res.exit_code == 0 and "Indexed 18 captures" in res.output
 
 
+@pytest.mark.slow
 def test_digest_index_rebuilds_from_the_warcs(second_crawl, tmp_path):
     db = tmp_path / "rebuilt.db"
     rows = rebuild_digest_index(str(second_crawl["archive"]), db_path=str(db))
@@ -104,6 +109,7 @@ def test_digest_index_rebuilds_from_the_warcs(second_crawl, tmp_path):
     assert live == crawled
 
 
+@pytest.mark.slow
 def test_wire_capture_dedups_against_rebuilt_captures(first_crawl, warc_site, tmp_path):
     """The payload digest is over the de-chunked entity, so the chunked page matches across modes."""
     import shutil

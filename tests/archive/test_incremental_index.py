@@ -25,6 +25,8 @@ from archive.verify import verify_archive
 from cli_helpers import run_cli
 from warc_site import HERE, ROOT, run_crawl
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 POST_CHECKS = {"crawler.extensions.PostCrawlChecks": 900}
 
 SPY = '''

@@ -14,7 +14,7 @@ from archive.index import iter_index
 from archive.replay import start_replay
 from warc_site import Site, run_crawl
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(90)]
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from archive.index import iter_index
 from archive.replay import start_replay
 from crawler.demo.site import TODAY_PATH, get_site
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from archive.replay import ReplayError, find_replay_venv, start_replay
 from cli_helpers import NEWSARCHIVE, ROOT, run_cli
 from test_replay_support import HTML, OriginServer, record_archive, wire_body
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(60)]
 
 
 def fetch(server, path: str, headers: dict | None = None):

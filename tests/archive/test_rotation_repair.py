@@ -15,6 +15,8 @@ from archive.verify import verify_archive
 from crawler.cli import main
 from warc_site import run_crawl
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 WARCIO = str(Path(sys.executable).with_name("warcio"))
 
 

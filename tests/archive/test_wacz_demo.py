@@ -10,7 +10,7 @@ import pytest
 from archive.wacz import package_wacz, pages_in_wacz
 from crawler.demo.site import get_site
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
 
 def test_demo_wacz_validates_and_lists_every_article(demo_crawl, tmp_path):

@@ -17,7 +17,7 @@ from archive.wacz import PackageError, package_wacz, pages_in_wacz
 from cli_helpers import run_cli
 from test_replay_support import HTML, OriginServer, record_archive
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(60)]
 
 COLUMNS = ("url TEXT PRIMARY KEY, headline TEXT, body TEXT, fetched_at TEXT, warc_filename TEXT, "
            "warc_offset INTEGER, warc_record_id TEXT, payload_digest TEXT")

@@ -8,8 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from archive.reader import iter_records, read_record
 from archive.verify import verify_archive
+
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 WARCIO = str(Path(sys.executable).with_name("warcio"))
 NAME = re.compile(r"^newsarchive-\d{17}-\d{5}-[A-Za-z0-9._]+\.warc\.gz$")

@@ -22,6 +22,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from archive.index import iter_index
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")

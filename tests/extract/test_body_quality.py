@@ -27,6 +27,7 @@ def dev_scores(extraction_dev):
     return score(pairs), pairs
 
 
+@pytest.mark.slow  # extracts the whole extraction-dev corpus
 def test_body_f1_and_precision_floor(dev_scores):
     result, _ = dev_scores
     assert result["pages"] == 114
@@ -34,6 +35,7 @@ def test_body_f1_and_precision_floor(dev_scores):
     assert result["precision"] >= PRECISION_FLOOR, result
 
 
+@pytest.mark.slow  # extracts the whole extraction-dev corpus
 def test_most_pages_are_nearly_perfect(dev_scores):
     _, pairs = dev_scores
     good = sum(1 for truth, pred in pairs if min(page_scores(truth, pred)) >= 0.9)

@@ -19,6 +19,8 @@ from crawler.extract import extract
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import wcxb  # noqa: E402
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 ARTICLE_F1_FLOOR = 0.941
 
 

@@ -15,6 +15,8 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.extract import Article
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = set(Article.__dataclass_fields__)
 

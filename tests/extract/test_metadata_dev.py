@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from bench.metadata import DEFAULT_CORPUS, load_corpus, run  # noqa: E402
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 FLOORS = {
     "headline": 0.786,
     "authors_f1": 0.703,

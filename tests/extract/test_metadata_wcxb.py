@@ -24,6 +24,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import metadata as md  # noqa: E402
 from dates import SHARED, load_wcxb  # noqa: E402
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 CORPUS = SHARED / "wcxb-dev"
 DAY_FLOOR = 0.834
 ALL_NAMES_FLOOR = 0.583

@@ -108,6 +108,7 @@ def _candidate(data: bytes) -> bool:
     return any(sign.search(data) for sign in _BYTE_SIGNS)
 
 
+@pytest.mark.slow
 def test_no_wcxb_dev_output_holds_mojibake():
     """All 1,497 pages: every page whose text could hold mojibake is extracted, and none of its
     text fields does."""
@@ -155,6 +156,7 @@ def _texts(doc):
         yield from (value for _, value in sorted(el.items()))
 
 
+@pytest.mark.slow
 def test_text_that_was_right_stays_byte_identical_on_extraction_and_metadata_dev():
     """On every page of extraction-dev and a third of metadata-dev that shows a sign repair could act on
     (the others cannot change), repair alters only garbled text: in the parsed page (every text

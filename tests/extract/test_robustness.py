@@ -57,7 +57,11 @@ def test_no_article_on_the_page():
 def test_ten_thousand_deep_nesting():
     data = b"<html><body>" + b"<div>" * 10_000 + b"<p>deep text</p>" + b"</div>" * 10_000 + ARTICLE + b"</body></html>"
     article = check(data)
-    assert article.warnings or article.body
+    # libxml2 stops parsing at 256 levels, so the prose after the nesting may be lost; then the
+    # Article must say so, not offer the nested fragment (or nothing) as the body in silence.
+    prose = article.body.startswith("A sentence of real article prose")
+    assert prose or (article.body == "" and "no article body found" in article.warnings), article
+    assert "deep text" not in article.body
 
 
 def test_deep_nesting_of_inline_tags():
@@ -65,6 +69,7 @@ def test_deep_nesting_of_inline_tags():
     check(data)
 
 
+@pytest.mark.slow  # a page of tens of megabytes
 def test_fifty_megabyte_page_keeps_its_article():
     # Modern pages carry megabytes of inline state JSON; libxml2 alone would truncate the page at it.
     data = (b"<html><head><script>window.__STATE__='" + b"a" * (50 * 2**20) + b"';</script></head><body>"
@@ -75,6 +80,7 @@ def test_fifty_megabyte_page_keeps_its_article():
     assert article.body.startswith("A sentence of real article prose")
 
 
+@pytest.mark.slow  # a page of tens of megabytes
 def test_millions_of_elements_are_refused_quickly():
     data = b"<html><body>" + b"<div><span>x</span></div>" * 400_000 + b"</body></html>"
     article = check(data)

@@ -15,6 +15,8 @@ import pytest
 from crawler.analysis.classify import classify
 from spider_site import A1, A2, A3, A4, A5, A6, A7, ARTICLES, SiteServer
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 

@@ -22,6 +22,8 @@ from crawler.commands.dataset import browse as browse_command
 from crawler.store.browse import start_browse
 from store_helpers import DEMO_HOST, TODAY_PATH
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 

@@ -8,8 +8,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from crawler.store.search import search
 from crawler.store.writer import StoreWriter
+
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 HERE = Path(__file__).resolve().parent
 PER_PROCESS = 300

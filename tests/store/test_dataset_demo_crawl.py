@@ -10,6 +10,8 @@ import pytest
 
 from cli_helpers import crawl_demo, run_cli
 
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
+
 TODAY = "/popculture/story-behind-jim-pam-s-first-kiss-office-so-romantic-t118932"
 PORT_STORY = "/business/2026/11/21/port-authority-cargo-report"
 

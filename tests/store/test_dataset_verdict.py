@@ -71,6 +71,7 @@ def test_verdict_and_reasons_round_trip_through_the_writer(judged):
     assert [(u, v, json.loads(r)) for u, v, r in versions] == [(u, *rows[u]) for u in sorted(rows)]
 
 
+@pytest.mark.slow
 def test_search_and_export_filter_on_verdict_and_reason(judged):
     archive, _ = judged
     db = archive / "archive.db"

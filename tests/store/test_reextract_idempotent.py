@@ -9,7 +9,11 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
+
 from cli_helpers import run_cli
+
+pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 # Columns that say when or by which run a row was written, not what the archive holds.
 RUN_COLUMNS = {"id", "crawl_id", "created_at", "current_version_id", "article_id", "capture_id",
