@@ -28,6 +28,7 @@ COMMANDS = {
     "export": "crawler.commands.dataset:export",
     "diff": "crawler.commands.dataset:diff",
     "browse": "crawler.commands.dataset:browse",
+    "report": "crawler.commands.report:report",
     "jobs": "crawler.commands.jobs:jobs",
     "scheduler": "crawler.commands.jobs:scheduler",
     "status": "crawler.commands.jobs:status",

@@ -7,6 +7,7 @@ way users do.  A Twisted reactor runs once per process, so ``run_crawl`` runs on
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class CrawlResult:
     stats: dict
     warc_files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    report: Path | None = None
 
     @property
     def pages(self) -> int:
@@ -60,6 +62,8 @@ class CrawlResult:
         if self.stats.get("extract/verdict/ok") or self.stats.get("extract/verdict/suspect"):
             after = next(i for i, line in enumerate(lines) if line.startswith("articles extracted"))
             lines.insert(after + 1, f"verdicts           {verdict_summary(self.stats)}")
+        if self.report:
+            lines.append(f"report             {self.report}")
         return "\n".join(lines)
 
     def _article_outcomes(self) -> str:
@@ -167,7 +171,24 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
     result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,
                          warc_files=[Path(p) for p in warc_writer.paths_written()] if warc_writer else [])
     result.problems.extend(stats.get("archive/problems") or [])
+    if settings.getbool("NEWSARCHIVE_REPORT") and not overrides.get("STORE_DB"):
+        result.report = _write_report(archive, stats.get("store/crawl_id"))
     return result
+
+
+def _write_report(archive: Path, crawl_id) -> Path | None:
+    """This crawl's report (``ARCHIVE/reports/crawl-N.html``). The crawl is done and its data
+    safe whatever happens here, so a report that cannot be written costs one warning line."""
+    if crawl_id is None:
+        return None
+    from crawler.report import write_report
+    from crawler.store.errors import StoreError
+
+    try:
+        return write_report(archive, crawl=int(crawl_id))
+    except StoreError as exc:
+        logging.getLogger(__name__).warning("no report: %s", exc)
+        return None
 
 
 def _check_seeds(result: CrawlResult) -> None:

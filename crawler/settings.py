@@ -116,6 +116,7 @@ REFRESH_ENABLED = False                       # jobs turn it on; a plain `crawl`
 REFRESH_BACKOFF = "1h,6h,1d,7d"               # wait after the 1st, 2nd, ... capture; then never again
 NEWSARCHIVE_MAX_BYTES = 0                     # close the crawl after this many response bytes (0: no limit)
 NEWSARCHIVE_POST_CRAWL_CHECKS = True          # index this crawl's WARCs and verify them at the end
+NEWSARCHIVE_REPORT = True                     # write ARCHIVE/reports/crawl-N.html after each crawl
 NEWSARCHIVE_INDEX_MERGE_AT = 16               # merge this many CDXJ files of one tier into one (0: never)
 NEWSARCHIVE_PROGRESS = False                  # the CLI draws a live progress line on terminals
 

@@ -28,10 +28,22 @@ def job_status(jobs: dict) -> list[str]:
     return lines
 
 
-def archive_status(archive: Path) -> list[str]:
+def warc_totals(archive: Path) -> tuple[int, int]:
+    """WARC files (finished and still open) and their bytes on disk."""
     warcs = sorted((archive / "warcs").glob("*.warc.gz*")) if (archive / "warcs").is_dir() else []
-    lines = [f"archive    {archive}",
-             f"WARC files {len(warcs)} ({human_bytes(sum(p.stat().st_size for p in warcs))})"]
+    return len(warcs), sum(p.stat().st_size for p in warcs)
+
+
+def dataset_totals(conn) -> dict[str, int]:
+    """The dataset's row counts, as ``status`` and the report print them."""
+    count = lambda table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: E731
+    return {"articles": count("articles"), "versions": count("article_versions"),
+            "captures": count("captures"), "crawls": count("crawls")}
+
+
+def archive_status(archive: Path) -> list[str]:
+    files, size = warc_totals(archive)
+    lines = [f"archive    {archive}", f"WARC files {files} ({human_bytes(size)})"]
     db = archive / "archive.db"
     if not db.exists():
         return lines + ["dataset    none yet"]
@@ -40,9 +52,9 @@ def archive_status(archive: Path) -> list[str]:
     except StoreError as exc:
         return lines + [f"dataset    {exc}"]
     try:
-        count = lambda table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: E731
-        lines.append(f"dataset    {db}: {count('articles')} articles, {count('article_versions')} versions, "
-                     f"{count('captures')} captures, {count('crawls')} crawls")
+        totals = dataset_totals(conn)
+        lines.append(f"dataset    {db}: {totals['articles']} articles, {totals['versions']} versions, "
+                     f"{totals['captures']} captures, {totals['crawls']} crawls")
         verdicts = dataset_verdicts(conn)
         if verdicts:
             lines.append(f"verdicts   {verdicts}")

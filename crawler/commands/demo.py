@@ -61,6 +61,7 @@ def run_demo(archive: str, edition: int = 1, overrides: dict | None = None, verb
     click.echo(f"  {cmd} search 'Pam first kiss' --archive {arch}")
     click.echo(f"  {cmd} query 'select headline, published from articles order by published desc' --archive {arch}")
     click.echo(f"  {cmd} verify --archive {arch}     (then: {cmd} replay / browse --archive {arch})")
+    click.echo(f"  {cmd} report --archive {arch}     (charts of the whole archive: {arch}/reports/report.html)")
     return result
 
 

@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from click.testing import CliRunner
@@ -88,6 +88,19 @@ def test_search_metadata_and_facets_over_http(datasette):
     assert "JSON array" in columns["authors"]
     changed = _get_json(base + "/archive/changed_articles.json?_shape=array")
     assert len(changed) == 3 and all(r["version_count"] == 2 for r in changed)
+    # the report's figures are browse's canned queries: the same rows over HTTP as in the report
+    import sqlite3
+
+    from crawler.report.figures import run
+
+    conn = sqlite3.connect(datasette["db"])
+    try:
+        for name, params in [("report_hosts", {"crawl": ""}), ("report_mime", {"crawl": "2"}),
+                             ("report_verdicts", {"crawl": ""}), ("report_activity", {"crawl": "", "bucket": "13"})]:
+            over_http = _get_json(f"{base}/archive/{name}.json?_shape=array&" + urlencode(params))
+            assert over_http == run(conn, name, **params) and over_http, name
+    finally:
+        conn.close()
     # Datasette is read-only here: writes through its SQL box are refused
     with pytest.raises(urllib.error.HTTPError):
         _get_json(base + "/archive.json?sql=" + quote("delete from articles"))
