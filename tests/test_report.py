@@ -27,6 +27,7 @@ def _status(archive) -> str:
     return run_cli("status", "--archive", archive, check=True).stdout
 
 
+@pytest.mark.slow  # crawls of the demo site, CLI processes, Chromium
 def test_crawl_summary_ends_with_its_report(demo_crawl):
     out = demo_crawl["proc"].stdout
     line = [l for l in out.splitlines() if l.startswith("report ")]
@@ -37,6 +38,7 @@ def test_crawl_summary_ends_with_its_report(demo_crawl):
     assert "(crawl #1)" in html and "<svg" in html
 
 
+@pytest.mark.slow  # crawls of the demo site, CLI processes, Chromium
 def test_report_numbers_match_status_and_dataset(demo_editions):
     archive = demo_editions["archive"]
     out = run_cli("report", "--archive", archive, check=True).stdout
@@ -70,6 +72,7 @@ def test_report_numbers_match_status_and_dataset(demo_editions):
     assert re.search(rf"<td>127\.0\.0\.1:\d+</td><td class=\"n\">{second}</td>", hosts)
 
 
+@pytest.mark.slow  # crawls of the demo site, CLI processes, Chromium
 def test_report_is_self_contained_and_draws_in_chromium(demo_editions, tmp_path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -105,6 +108,7 @@ def test_report_is_self_contained_and_draws_in_chromium(demo_editions, tmp_path)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 30_000
 
 
+@pytest.mark.slow  # crawls of the demo site, CLI processes, Chromium
 def test_report_errors_are_one_line(tmp_path, demo_crawl):
     missing = run_cli("report", "--archive", tmp_path / "nothing")
     assert missing.returncode == 1 and missing.stderr.strip().startswith("Error: no dataset at")
