@@ -285,7 +285,7 @@ def worker_settings(redis_url: str, keys: Keys, worker_id: str, archive) -> dict
         "WARC_JOB_NAME": keys.job,
         "STORE_DB": str(shard),
         "WARC_DEDUP_DB": str(shard),
-        "EXTENSIONS": {"crawler.distributed.FrontierDrainedCloser": 200},
+        # no EXTENSIONS here: FrontierDrainedCloser is in crawler/settings.py, on by NEWSARCHIVE_REDIS_JOB
     }
 
 

@@ -83,6 +83,9 @@ EXTENSIONS = {
     "crawler.extensions.CrawlProgress": 100,
     "crawler.extensions.ByteLimit": 110,
     "crawler.extensions.PostCrawlChecks": 900,
+    # scale-out workers only (NotConfigured without NEWSARCHIVE_REDIS_JOB); declared here so that a
+    # worker keeps the extensions above: a worker setting EXTENSIONS would replace this dict
+    "crawler.distributed.FrontierDrainedCloser": 200,
 }
 
 # --- archive (WARC_*) --------------------------------------------------------

@@ -134,3 +134,25 @@ def test_wrong_password_and_unseeded_job_give_one_clear_line(redis_url, tmp_path
     assert proc.stderr.strip().startswith("Error:") and "password" in proc.stderr
     proc = run_cli("worker", "--redis", redis_url, "--job", "never-seeded", "--archive", tmp_path)
     assert proc.returncode == 1 and "newsarchive seed" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_worker_keeps_the_crawls_extensions_byte_limit_progress_and_post_crawl_checks(redis_url, tmp_path):
+    """The worker's own extension is merged into EXTENSIONS, not put in place of it (issue 16)."""
+    from crawler.demo.server import DemoServer
+
+    limit = 30_000
+    with DemoServer() as server:
+        run_cli("seed", "--redis", redis_url, "--job", "limited", server.url + "/", check=True)
+        proc = subprocess.run([*NEWSARCHIVE, "worker", "--redis", redis_url, "--job", "limited", "--archive",
+                               str(tmp_path), "--worker-id", "solo", *FAST, "-s", "CONCURRENT_REQUESTS=1",
+                               "-s", f"NEWSARCHIVE_MAX_BYTES={limit}", "-s", "NEWSARCHIVE_PROGRESS=1",
+                               "-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0.05"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        fetched = sum(server.hits.values())
+    # ByteLimit: the worker stopped soon after the limit, far short of the site
+    assert 2 <= fetched < len(reachable_paths(manifest())) // 2, fetched
+    # CrawlProgress: the live line, ended by a newline when the spider closed
+    assert re.search(r"pages \d+  articles \d+  WARC [\d.]+ [KMG]?B  errors \d+", proc.stderr), proc.stderr
+    # PostCrawlChecks: the worker's WARCs are indexed as soon as it ends
+    assert list((tmp_path / "indexes" / "cdxj").glob("*.cdxj")), sorted(p.name for p in tmp_path.rglob("*"))
