@@ -85,6 +85,26 @@ def summary_lines(stats: dict) -> list[str]:
         f" (pages not archived: {describe(errs)})" if errors else "")
 
 
+# why a URL was kept out of the crawl (``news/skipped/REASON``), as the summary says it
+SCOPE_LABELS = {"depth": "too deep", "offsite": "offsite", "excluded": "excluded",
+                "not_included": "not included", "extension": "file type",
+                "article_feed": "article feeds"}
+
+
+def scope_skips(stats: dict) -> dict[str, int]:
+    """reason -> URLs skipped by scope (each URL once per reason), in the summary's order."""
+    return {r: stats[f"news/skipped/{r}"] for r in SCOPE_LABELS if stats.get(f"news/skipped/{r}")}
+
+
+def scope_line(stats: dict) -> str:
+    """"skipped by scope   12 (too deep 8, offsite 3, article feeds 1)", or "" when none."""
+    skips = scope_skips(stats)
+    if not skips:
+        return ""
+    return (f"skipped by scope   {sum(skips.values())} ("
+            + ", ".join(f"{SCOPE_LABELS[r]} {n}" for r, n in skips.items()) + ")")
+
+
 def run_line(stats: dict) -> str:
     """One run's numbers, for ``status`` and ``jobs history``."""
     return (f"pages {pages_fetched(stats):<6} requisites {fetched(stats, 'requisite'):<6} "

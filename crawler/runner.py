@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.accounting import error_count, pages_fetched, summary_lines, verdict_summary
+from crawler.accounting import error_count, pages_fetched, scope_line, summary_lines, verdict_summary
 from crawler.extensions import human_bytes
 
 
@@ -51,6 +51,7 @@ class CrawlResult:
         fetch_lines, errors_line = summary_lines(self.stats)
         lines = [
             *fetch_lines,
+            *filter(None, [scope_line(self.stats)]),
             f"articles extracted {self.articles}{self._article_outcomes()}",
             f"WARC files         {len(self.warc_files)} ({human_bytes(self.warc_bytes)}) in {self.archive / 'warcs'}",
             f"dataset            {self.archive / 'archive.db'}",
@@ -58,7 +59,8 @@ class CrawlResult:
             f"elapsed            {self.elapsed:.1f} s",
         ]
         if self.stats.get("warc/revisits"):
-            lines.insert(4, f"revisit records    {self.stats['warc/revisits']} (unchanged since the last capture)")
+            warc_line = next(i for i, line in enumerate(lines) if line.startswith("WARC files"))
+            lines.insert(warc_line, f"revisit records    {self.stats['warc/revisits']} (unchanged since the last capture)")
         if self.stats.get("extract/verdict/ok") or self.stats.get("extract/verdict/suspect"):
             after = next(i for i, line in enumerate(lines) if line.startswith("articles extracted"))
             lines.insert(after + 1, f"verdicts           {verdict_summary(self.stats)}")

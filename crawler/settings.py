@@ -132,6 +132,7 @@ NEWSARCHIVE_REDIS_HEARTBEAT = 1.0             # seconds between a worker's busy/
 NEWS_MAX_PAGES = 0                            # pages answered (not requisites, robots.txt, sitemaps, feeds); 0: no limit
 NEWS_MAX_DEPTH = 3                            # link hops from the seeds
 NEWS_FOLLOW_LINKS = True                      # follow in-scope <a> links
+NEWS_FOLLOW_ARTICLE_FEEDS = False             # feeds of one article (its comment feed), found on it: not followed
 NEWS_FETCH_EMBEDS = True                      # fetch in-scope images, scripts, stylesheets (for replay)
 NEWS_ROBOTS_SITEMAPS = False                  # also read the Sitemap: lines of robots.txt
 NEWS_ALLOWED_DOMAINS = []                     # empty: the seeds' domains (subdomains included)

@@ -18,7 +18,8 @@ NEWS_EXCLUDE, regexes searched in the URL); ``max_depth`` (NEWS_MAX_DEPTH, 3); `
 (NEWS_MAX_PAGES, 0 = no limit: pages answered, error statuses included; requisites and
 discovery fetches are not counted; the crawl then ends, once those pages' requisites are in, with
 reason "max_pages"); ``follow_links``
-(NEWS_FOLLOW_LINKS, true); ``fetch_embeds`` (NEWS_FETCH_EMBEDS, true: a page's own images, scripts
+(NEWS_FOLLOW_LINKS, true); ``follow_article_feeds`` (NEWS_FOLLOW_ARTICLE_FEEDS, false: the feeds
+of a single article, such as its comment feed, found on that article); ``fetch_embeds`` (NEWS_FETCH_EMBEDS, true: a page's own images, scripts
 and stylesheets, for replay); ``use_robots_sitemaps`` (NEWS_ROBOTS_SITEMAPS, false).
 
 Usage::
@@ -47,7 +48,7 @@ from crawler.analysis.discovery import (maybe_gunzip, parse_feed, parse_sitemap,
                                 robots_sitemaps, sniff)
 from spiders.failures import failure_reason, quiet_robots_errors
 from crawler.analysis.page import analyse, joiner
-from crawler.analysis.scope import Scope, clean_url, split_list
+from crawler.analysis.scope import Scope, clean_url, is_article_feed, split_list
 
 logger = logging.getLogger(__name__)
 
@@ -95,16 +96,18 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, start_urls=None, sitemap_urls=None, feed_urls=None, allowed_domains=None,
                  include=None, exclude=None, max_depth=None, max_pages=None, follow_links=None,
-                 use_robots_sitemaps=None, fetch_embeds=None, *args, **kwargs):
+                 use_robots_sitemaps=None, fetch_embeds=None, follow_article_feeds=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._args = {
             "start_urls": start_urls, "sitemap_urls": sitemap_urls, "feed_urls": feed_urls,
             "allowed_domains": allowed_domains, "include": include, "exclude": exclude,
             "max_depth": max_depth, "max_pages": max_pages, "follow_links": follow_links,
             "use_robots_sitemaps": use_robots_sitemaps, "fetch_embeds": fetch_embeds,
+            "follow_article_feeds": follow_article_feeds,
         }
         self._pending: dict[str, dict] = {}   # url -> hints of requests not yet answered
         self._seen: set[str] = set()          # every URL requested: no Request built twice
+        self._out_of_scope: set[int] = set()  # hashes of URLs skipped by scope: each counted once
         self._pages = 0          # page requests answered (what max_pages counts)
         self._open_pages = 0     # page requests issued and not yet answered or failed
         self._seed_failures: list[str] = []
@@ -148,6 +151,9 @@ class NewsSpider(scrapy.Spider):
         self.use_robots_sitemaps = (
             _as_bool(a["use_robots_sitemaps"], "use_robots_sitemaps") if a["use_robots_sitemaps"] is not None
             else setting("getbool", "NEWS_ROBOTS_SITEMAPS", False))
+        self.follow_article_feeds = (
+            _as_bool(a["follow_article_feeds"], "follow_article_feeds") if a["follow_article_feeds"] is not None
+            else setting("getbool", "NEWS_FOLLOW_ARTICLE_FEEDS", False))
         self.fetch_embeds = (_as_bool(a["fetch_embeds"], "fetch_embeds") if a["fetch_embeds"] is not None
                              else setting("getbool", "NEWS_FETCH_EMBEDS", True))
         include = split_list(a["include"]) if a["include"] is not None else setting("getlist", "NEWS_INCLUDE", [])
@@ -235,17 +241,23 @@ class NewsSpider(scrapy.Spider):
         url = clean_url(raw)
         if url is None:
             return None
-        if expect == "page":
-            if hints["depth"] > self.max_depth:
-                self._inc("news/skipped/depth")
-                return None
-            why = self.scope.check(url)
+        if expect == "page" or hints["source"] == "link":
+            # pages, and feeds or sitemaps a page links to: depth, domains, include/exclude
+            why = "depth" if hints["depth"] > self.max_depth else self.scope.check(url)
         else:  # sitemaps named by an index or robots.txt: only the host matters
             why = None if self.scope.host_allowed(url) else "offsite"
         if why:
-            self._inc(f"news/skipped/{why}")
+            self._skip(url, why)
             return None
         return self._request(url, hints, expect)
+
+    def _skip(self, url: str, why: str) -> None:
+        """Counted once per URL and reason (``news/skipped/REASON``), however many pages link it:
+        the summary says how many URLs scope kept out, not how many links."""
+        key = hash((url, why))
+        if key not in self._out_of_scope:
+            self._out_of_scope.add(key)
+            self._inc(f"news/skipped/{why}")
 
     # --- responses -----------------------------------------------------------------------------
 
@@ -322,6 +334,10 @@ class NewsSpider(scrapy.Spider):
         depth = (hints.get("depth") or 0) + 1
         if self.follow_links:
             for url, expect in links:
+                if (expect == "feed" and page["label"] == "article" and not self.follow_article_feeds
+                        and is_article_feed(url, response.url)):
+                    self._skip(url, "article_feed")
+                    continue
                 request = self._follow(url, make_hints("link", depth, response.url), expect)
                 if request is not None:
                     yield request

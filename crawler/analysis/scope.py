@@ -93,6 +93,21 @@ def _compile(pattern: str, what: str) -> re.Pattern:
         raise ValueError(f"invalid {what} pattern {pattern!r}: {exc}") from None
 
 
+def is_article_feed(feed_url: str, page_url: str) -> bool:
+    """A feed of one article (its comments, mostly), found on that article's page: the feed's
+    path lies under the article's path (WordPress ``/2026/11/slug/feed/``), or its query names a
+    single post (``?feed=rss2&p=123``). Following such feeds doubles a crawl's requests and
+    brings no new articles; a section's feed, under a listing page, is not one of them."""
+    feed, page = urlsplit(feed_url), urlsplit(page_url)
+    if (feed.hostname or "").lower() != (page.hostname or "").lower():
+        return False
+    base = page.path.rstrip("/")
+    if base and feed.path.startswith(base + "/") and feed.path != page.path:
+        return True
+    params = {p.partition("=")[0].lower() for p in feed.query.split("&") if p}
+    return "feed" in params and bool(params & {"p", "page_id", "post", "withcomments"})
+
+
 @dataclass
 class Scope:
     """Allowed domains (with subdomains, ports ignored) plus include/exclude regexes on the URL."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.analysis.classify import classify, url_listing_kind, url_looks_like_article
-from crawler.analysis.scope import Scope, clean_url, split_list
+from crawler.analysis.scope import Scope, clean_url, is_article_feed, split_list
 
 PARAS = "".join(f"<p>Paragraph {i}: a full sentence of reporting that runs well past eighty characters "
                 "so it reads like a real article paragraph.</p>" for i in range(10))
@@ -124,3 +124,20 @@ def test_clean_url_and_split_list():
     assert split_list(r"/\d{4,8}/,x") == [r"/\d{4,8}/", "x"]
     assert split_list(["a", " "]) == ["a"]
     assert split_list(None) == []
+
+
+@pytest.mark.parametrize("feed, page, expected", [
+    # WordPress: the article's comment feed lies under the article's path
+    ("https://n.example/2026/11/24/storm-hits/feed/", "https://n.example/2026/11/24/storm-hits/", True),
+    ("https://n.example/news/storm-hits/comments/feed", "https://n.example/news/storm-hits", True),
+    # WordPress without pretty permalinks: the query names one post
+    ("https://n.example/?feed=rss2&p=123", "https://n.example/?p=123", True),
+    # the site's feeds, a section's feed, another host: not the article's own
+    ("https://n.example/feed/", "https://n.example/2026/11/24/storm-hits/", False),
+    ("https://n.example/comments/feed/", "https://n.example/2026/11/24/storm-hits/", False),
+    ("https://n.example/news/feed/", "https://n.example/news/2026/storm-hits", False),
+    ("https://other.example/2026/11/24/storm-hits/feed/", "https://n.example/2026/11/24/storm-hits/", False),
+    ("https://n.example/feed/", "https://n.example/", False),
+])
+def test_article_feed(feed, page, expected):
+    assert is_article_feed(feed, page) is expected
