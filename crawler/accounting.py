@@ -19,7 +19,7 @@ WHATS = ("page", "requisite", "discovery")
 # stats reason -> how people read it, in the order the summary lists them
 KIND_LABELS = {"dns": "DNS", "refused": "refused", "timeout": "timeout", "tls": "TLS",
                "http_4xx": "HTTP 4xx", "http_5xx": "HTTP 5xx", "too_large": "too large",
-               "robots": "robots-denied"}
+               "robots": "robots-denied", "paused": "host paused"}
 NOT_ERRORS = ("robots",)  # the crawl chose not to fetch these
 _OLD_NOT_ERRORS = ("news/failed/robots", "news/failed/offsite")
 
@@ -103,6 +103,26 @@ def scope_line(stats: dict) -> str:
         return ""
     return (f"skipped by scope   {sum(skips.values())} ("
             + ", ".join(f"{SCOPE_LABELS[r]} {n}" for r, n in skips.items()) + ")")
+
+
+def politeness_lines(stats: dict) -> list[str]:
+    """The summary's lines on what hosts asked of the crawl: Crawl-delay as applied (capped
+    ones with what they asked), Retry-After waits, hosts paused for failing."""
+    lines = []
+    delays = stats.get("politeness/crawl_delay") or {}
+    if delays:
+        asked = stats.get("politeness/crawl_delay_asked") or {}
+        lines.append("crawl delays       " + ", ".join(
+            f"{host} {delay:g} s" + (f" (asked {asked[host]:g} s)" if host in asked else "")
+            for host, delay in sorted(delays.items())) + " (robots.txt Crawl-delay)")
+    if stats.get("politeness/retry_after"):
+        lines.append(f"retry-after        {stats['politeness/retry_after']} response(s) asked to wait; "
+                     f"longest wait {stats.get('politeness/retry_after_max_wait', 0):g} s")
+    paused = stats.get("politeness/paused_hosts") or []
+    if paused:
+        lines.append(f"hosts paused       {', '.join(paused)} (failing; "
+                     f"{stats.get('politeness/paused_requests', 0)} request(s) not sent)")
+    return lines
 
 
 def run_line(stats: dict) -> str:

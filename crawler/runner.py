@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.accounting import error_count, pages_fetched, scope_line, summary_lines, verdict_summary
+from crawler.accounting import (error_count, pages_fetched, politeness_lines, scope_line, summary_lines,
+                                verdict_summary)
 from crawler.extensions import human_bytes
 
 
@@ -52,6 +53,7 @@ class CrawlResult:
         lines = [
             *fetch_lines,
             *filter(None, [scope_line(self.stats)]),
+            *politeness_lines(self.stats),
             f"articles extracted {self.articles}{self._article_outcomes()}",
             f"WARC files         {len(self.warc_files)} ({human_bytes(self.warc_bytes)}) in {self.archive / 'warcs'}",
             f"dataset            {self.archive / 'archive.db'}",

@@ -33,6 +33,11 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # our spider yields one item per page, so 100 tasks per page were pure overhead (bench/throughput.py: -1.4 ms CPU/page).
 CONCURRENT_ITEMS = 4
 DOWNLOAD_DELAY = 0.5
+NEWSARCHIVE_CRAWL_DELAY = True                # honour robots.txt Crawl-delay per host (with ROBOTSTXT_OBEY)
+NEWSARCHIVE_MAX_CRAWL_DELAY = 30.0            # ...up to this many seconds; longer ones are capped and logged once per host
+NEWSARCHIVE_RETRY_AFTER = True                # a 429/503 with Retry-After holds that host's next request (and the retry)
+NEWSARCHIVE_MAX_RETRY_AFTER = 120.0           # ...for at most this many seconds
+NEWSARCHIVE_HOST_MAX_FAILURES = 20            # a host failing this many times in a row is paused for the run (0: never)
 
 STATS_CLASS = "crawler.stats.StatsCollector"  # Scrapy's, without the per-call deprecation shim
 
@@ -70,6 +75,9 @@ DOWNLOAD_HANDLERS = {
 DOWNLOADER_MIDDLEWARES = {
     # Known articles not due for a refresh are skipped before robots.txt or the network.
     "crawler.refresh.RefreshPolicyMiddleware": 80,
+    # Crawl-delay, Retry-After and hosts that keep failing, through the downloader's slots:
+    # after robots.txt (100), and before RetryMiddleware (550) reschedules a 429/503.
+    "crawler.politeness.PolitenessMiddleware": 560,
     # P1/P3: above redirects (600), compression (590) and cookies (700) so the raw response is stored.
     "archive.middleware.WarcWriterMiddleware": 950,
 }

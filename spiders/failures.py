@@ -59,6 +59,8 @@ def failure_reason(exc: BaseException) -> tuple[str, str]:
             return "offsite", message
         if message.startswith("refresh policy"):
             return "refresh", message  # a known article not due again: skipped on purpose
+        if message.startswith("host paused"):
+            return "paused", message  # the host kept failing; said once, by crawler.politeness
         if message.startswith("not archived:"):
             return "not_archived", message  # the archive failed; said once, by the WARC middleware
         return "ignored", message or "ignored"

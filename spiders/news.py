@@ -439,7 +439,7 @@ class NewsSpider(scrapy.Spider):
             return
         self._inc(f"news/failed/{reason}")
         self._inc(f"failed/{what}/{reason}")
-        if reason in ("robots", "not_archived"):  # not_archived: said once, by the WARC middleware
+        if reason in ("robots", "not_archived", "paused"):  # said once, by the middleware that refused
             logger.debug("not fetched: %s %s", url, text)
         else:
             self._log_failure(what, meta, "fetch failed: %s %s", url, text)

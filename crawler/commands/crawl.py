@@ -58,7 +58,18 @@ def run_and_report(**kwargs):
     return result
 
 
-@click.command()
+POLITENESS_HELP = """\b
+Politeness and policy (set with -s NAME=VALUE; defaults in crawler/settings.py, see docs/politeness.md):
+  NEWSARCHIVE_CRAWL_DELAY=true        honour robots.txt Crawl-delay per host
+  NEWSARCHIVE_MAX_CRAWL_DELAY=30      longest Crawl-delay honoured (s); longer ones are capped, logged once
+  NEWSARCHIVE_RETRY_AFTER=true        a 429/503 Retry-After holds that host's next request and the retry
+  NEWSARCHIVE_MAX_RETRY_AFTER=120     longest Retry-After waited (s)
+  NEWSARCHIVE_HOST_MAX_FAILURES=20    pause a host after this many failures in a row (0: never)
+  NEWS_FOLLOW_ARTICLE_FEEDS=false     follow an article's own feeds (its comment feed) found on it
+"""
+
+
+@click.command(epilog=POLITENESS_HELP)
 @click.argument("urls", nargs=-1)
 @click.option("--sitemap", "sitemaps", multiple=True, metavar="URL", help="A sitemap or sitemap index (repeatable).")
 @click.option("--feed", "feeds", multiple=True, metavar="URL", help="An RSS or Atom feed (repeatable).")

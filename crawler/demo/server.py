@@ -12,15 +12,18 @@ import collections
 import signal
 import sys
 import threading
+import time
 from email.utils import formatdate
 
+from crawler.demo.policies import MODES, policy_resource
 from crawler.demo.site import Resource, get_site
 
 MAX_HEADER_BYTES = 64 * 1024
 CHUNK_SIZE = 4096
 IDLE_TIMEOUT = 30.0
 REASONS = {200: "OK", 301: "Moved Permanently", 400: "Bad Request", 404: "Not Found",
-           405: "Method Not Allowed", 505: "HTTP Version Not Supported"}
+           405: "Method Not Allowed", 429: "Too Many Requests", 503: "Service Unavailable",
+           505: "HTTP Version Not Supported"}
 
 
 class DemoServer:
@@ -28,13 +31,18 @@ class DemoServer:
 
     ``hits`` counts requested targets (path plus query, GET and HEAD alike, unknown paths
     too) so tests can assert what a crawl fetched; ``request_log`` keeps one dict per request. ``edition`` may be
-    changed while running to re-crawl the edited site on the same host:port.
+    changed while running to re-crawl the edited site on the same host:port. ``policies``
+    ("polite" or "down") serves the policy corner of ``crawler/demo/policies.py``.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, edition: int = 1):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, edition: int = 1,
+                 policies: str | None = None):
+        if policies not in MODES:
+            raise ValueError(f"policies must be one of {MODES}, not {policies!r}")
         self.host = host
         self.port = port
         self.edition = edition
+        self.policies = policies
         self.hits: collections.Counter[str] = collections.Counter()
         self.request_log: list[dict] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -167,6 +175,8 @@ class DemoServer:
         host = headers.get("host") or f"{self.host}:{self.port}"
         site = get_site(self.edition)
         resource = site.get(path)
+        if self.policies:
+            resource = policy_resource(self.policies, path, self.hits[path], resource)
         if method not in ("GET", "HEAD"):
             status = 405
         else:
@@ -174,7 +184,7 @@ class DemoServer:
                 resource = site.not_found
             status = resource.status
             self.hits[path] += 1
-        self.request_log.append({"method": method, "path": path, "status": status,
+        self.request_log.append({"method": method, "path": path, "status": status, "time": time.monotonic(),
                                  "user_agent": headers.get("user-agent"),
                                  "accept_encoding": headers.get("accept-encoding")})
         if status == 405:
