@@ -30,6 +30,7 @@ def polite_crawl(tmp_path_factory):
                 "hits": dict(polite.hits), "down_log": list(down.request_log)}
 
 
+@pytest.mark.slow
 def test_crawl_delay_from_robots_txt_spaces_every_request(polite_crawl):
     log = polite_crawl["log"]
     assert log[0]["path"] == "/robots.txt" and len(log) >= 6
@@ -40,6 +41,7 @@ def test_crawl_delay_from_robots_txt_spaces_every_request(polite_crawl):
     assert "crawl delays       127.0.0.1 2 s (robots.txt Crawl-delay)" in polite_crawl["proc"].stdout
 
 
+@pytest.mark.slow
 def test_retry_after_holds_the_retry(polite_crawl):
     busy = [r for r in polite_crawl["log"] if r["path"] == P.BUSY]
     assert [r["status"] for r in busy] == [429, 200]
@@ -47,6 +49,7 @@ def test_retry_after_holds_the_retry(polite_crawl):
     assert "retry-after        1 response(s) asked to wait; longest wait 3 s" in polite_crawl["proc"].stdout
 
 
+@pytest.mark.slow
 def test_failing_host_is_paused_with_one_line(polite_crawl):
     # robots.txt, its retry and the first page: MAX_FAILURES answers of 503, then nothing more
     # (one request may already be on its way), against 2 * (DOWN_SEEDS + 1) without pausing
@@ -58,6 +61,7 @@ def test_failing_host_is_paused_with_one_line(polite_crawl):
     assert "Traceback" not in stderr
 
 
+@pytest.mark.slow
 def test_feeds_found_on_pages_obey_scope(polite_crawl):
     # the WordPress article (depth 1) links the site feed (depth 2 > --depth 1) and its own
     # comment feed: neither is fetched, and the summary says why
