@@ -19,6 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive import records as R
 from archive.dedup import DigestIndex
+from archive.location import archive_location
 from archive.signals import capture_archived
 from archive.testpoints import testpoint
 from archive.writer import WarcFileWriter
@@ -100,7 +101,7 @@ class WarcWriterMiddleware:
             raise NotConfigured("WARC_ENABLED is off")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.archive_dir = settings.get("NEWSARCHIVE_ARCHIVE_DIR", "archive") or "archive"
+        self.archive_dir = str(archive_location(settings.get("NEWSARCHIVE_ARCHIVE_DIR")))
         self.warc_dir = settings.get("WARC_DIR") or os.path.join(self.archive_dir, "warcs")
         self.capture_mode = (settings.get("WARC_CAPTURE", "wire") or "wire").lower()
         if self.capture_mode not in ("rebuilt", "wire"):

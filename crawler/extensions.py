@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from archive.location import archive_location
 from crawler.accounting import error_count, pages_fetched  # noqa: F401 - also imported from here
 
 
@@ -127,7 +128,7 @@ class PostCrawlChecks:
         if not files:
             return
         problems = []
-        archive = self.crawler.settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive"
+        archive = archive_location(self.crawler.settings.get("NEWSARCHIVE_ARCHIVE_DIR"))
         try:
             if not warc_writer.failed:  # else nothing can be written there: the next run indexes
                 update_index(archive, merge_at=self.crawler.settings.getint("NEWSARCHIVE_INDEX_MERGE_AT", 16))

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
+from archive.location import DEFAULT_ARCHIVE_DIR, ArchiveLocationError, archive_location
+
 DEFAULT_BACKOFF = ("1h", "6h", "1d", "7d")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)?\s*$", re.I)
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$", re.I)
@@ -66,7 +68,7 @@ class Job:
     concurrency_per_domain: int | None = None
     robots: str = "obey"
     schedule: Schedule | None = None
-    archive: str = "archive"
+    archive: str = DEFAULT_ARCHIVE_DIR
     warc_prefix: str | None = None
     operator: str | None = None
     contact: str | None = None
@@ -262,6 +264,10 @@ def _job(path: Path, name: str, table: dict, defaults: dict) -> Job:
             setattr(job, key, value.strip())
     if job.archive and not Path(job.archive).is_absolute():
         job.archive = str((path.parent / job.archive).resolve())
+    try:
+        archive_location(job.archive)
+    except ArchiveLocationError as exc:
+        r.fail("archive", str(exc))
     if sched:
         job.schedule = _schedule(r, sched)
     if "article_backoff" in refresh:

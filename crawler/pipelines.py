@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
+from archive.location import archive_location
 from crawler.accounting import verdict_keys
 from crawler.extract import extract_dict
 from crawler.store.errors import StoreError
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def archive_dir(settings) -> Path:
-    return Path(settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive")
+    return archive_location(settings.get("NEWSARCHIVE_ARCHIVE_DIR"))
 
 
 class ExtractPipeline:

@@ -18,6 +18,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from archive.location import archive_location
 from crawler.jobs import parse_duration
 from crawler.store.connection import connect_ro
 from crawler.store.errors import StoreError
@@ -119,7 +120,7 @@ class RefreshPolicyMiddleware:
         settings = crawler.settings
         if not settings.getbool("REFRESH_ENABLED", False):
             raise NotConfigured
-        archive = Path(settings.get("NEWSARCHIVE_ARCHIVE_DIR") or "archive")
+        archive = archive_location(settings.get("NEWSARCHIVE_ARCHIVE_DIR"))
         db_path = Path(settings.get("STORE_DB") or archive / "archive.db")
         mw = cls(crawler, db_path, parse_backoff(settings.get("REFRESH_BACKOFF", "1h,6h,1d,7d")))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)

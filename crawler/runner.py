@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archive.location import DEFAULT_ARCHIVE_DIR, ArchiveLocationError, archive_location
 from crawler.accounting import (error_count, pages_fetched, politeness_lines, scope_line, summary_lines,
                                 verdict_summary)
 from crawler.extensions import human_bytes
@@ -86,7 +87,12 @@ def check_url(url: str) -> str:
 
 
 def check_archive_dir(archive: Path) -> Path:
-    """Fail before crawling when the archive cannot be written, not after fetching pages."""
+    """Fail before crawling when the archive cannot be written (or would be inside newsarchive's
+    own source), not after fetching pages."""
+    try:
+        archive = archive_location(archive)
+    except ArchiveLocationError as exc:
+        raise CrawlError(str(exc)) from None
     try:
         (archive / "warcs").mkdir(parents=True, exist_ok=True)
         probe = archive / f".write-test-{uuid.uuid4().hex}"
@@ -113,7 +119,7 @@ def build_settings(archive: Path, overrides: dict | None = None, progress: bool 
     return settings
 
 
-def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str = "archive",
+def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str = DEFAULT_ARCHIVE_DIR,
               max_pages: int | None = None, depth: int | None = None, allow_domains=(),
               include=(), exclude=(), settings_overrides: dict | None = None,
               progress: bool = False, log_level: str | None = None) -> CrawlResult:

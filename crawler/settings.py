@@ -10,6 +10,7 @@ from __future__ import annotations
 import scrapy.downloadermiddlewares.cookies as _cookies
 from tldextract import TLDExtract
 
+import archive.location as _location
 from crawler import __version__
 
 # P7: Scrapy's cookie middleware would download the Public Suffix List on first use.
@@ -97,7 +98,7 @@ EXTENSIONS = {
 }
 
 # --- archive (WARC_*) --------------------------------------------------------
-NEWSARCHIVE_ARCHIVE_DIR = "archive"           # holds archive.db, warcs/, indexes/
+NEWSARCHIVE_ARCHIVE_DIR = _location.DEFAULT_ARCHIVE_DIR  # "archive": archive.db, warcs/, indexes/; never in the source
 WARC_ENABLED = True
 WARC_DIR = None                               # default: <archive>/warcs
 WARC_PREFIX = "newsarchive"
@@ -130,11 +131,13 @@ NEWSARCHIVE_POST_CRAWL_CHECKS = True          # index this crawl's WARCs and ver
 NEWSARCHIVE_REPORT = True                     # write ARCHIVE/reports/crawl-N.html after each crawl
 NEWSARCHIVE_INDEX_MERGE_AT = 16               # merge this many CDXJ files of one tier into one (0: never)
 NEWSARCHIVE_PROGRESS = False                  # the CLI draws a live progress line on terminals
+NEWSARCHIVE_PROGRESS_INTERVAL = 1.0           # seconds between redraws of that line
 
 # --- scale-out (scrapy-redis; the `worker` command sets these) ----------------
 NEWSARCHIVE_REDIS_JOB = None                  # job whose shared frontier this worker serves
 NEWSARCHIVE_REDIS_RUN = 0                     # run number of that job (see crawler/distributed.py)
 NEWSARCHIVE_REDIS_HEARTBEAT = 1.0             # seconds between a worker's busy/idle heartbeats
+REDIS_URL = None                              # scrapy-redis's: set by `newsarchive worker --redis`
 
 # --- spider (NEWS_*) ---------------------------------------------------------
 NEWS_MAX_PAGES = 0                            # pages answered (not requisites, robots.txt, sitemaps, feeds); 0: no limit

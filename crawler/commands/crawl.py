@@ -7,9 +7,9 @@ from contextlib import ExitStack, contextmanager
 
 import click
 
-ARCHIVE_OPTION = click.option("--archive", "archive", default="archive", show_default=True,
-                              type=click.Path(file_okay=False),
-                              help="Archive directory (archive.db, warcs/, indexes/).")
+from crawler.commands import archive_option
+
+ARCHIVE_OPTION = archive_option()
 
 
 def parse_setting_overrides(pairs) -> dict:

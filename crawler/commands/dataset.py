@@ -12,12 +12,11 @@ import sys
 
 import click
 
+from crawler.commands import archive_option
 from crawler.store.connection import db_path_for
 from crawler.store.errors import StoreError
 
-ARCHIVE_OPTION = click.option("--archive", "archive", default="archive", show_default=True,
-                              type=click.Path(file_okay=False),
-                              help="Archive directory holding archive.db.")
+ARCHIVE_OPTION = archive_option("Archive directory holding archive.db.")
 
 
 def _filters(func):

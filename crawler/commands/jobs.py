@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from crawler.commands import archive_option
+
 JOBS_OPTION = click.option("--jobs", "jobs_file", default=lambda: os.environ.get("NEWSARCHIVE_JOBS", "jobs.toml"),
                            show_default="jobs.toml or $NEWSARCHIVE_JOBS", type=click.Path(dir_okay=False),
                            help="The jobs file (TOML; see jobs.example.toml).")
@@ -158,7 +160,7 @@ def scheduler(jobs_file, once, now_text, max_parallel):
 
 
 @click.command()
-@click.option("--archive", default="archive", show_default=True, type=click.Path(file_okay=False))
+@archive_option()
 @click.option("--jobs", "jobs_file", default=None, type=click.Path(dir_okay=False),
               help="Also summarise the jobs of this file (default: jobs.toml when present).")
 def status(archive, jobs_file):

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
+from crawler.commands import archive_option
+
 
 @click.command()
-@click.option("--archive", default="archive", show_default=True, type=click.Path(file_okay=False),
-              help="Archive directory holding warcs/.")
+@archive_option("Archive directory holding warcs/.")
 @click.option("--db", "db_path", default=None, type=click.Path(dir_okay=False),
               help="Dataset to build or update (default: ARCHIVE/archive.db).")
 @click.option("--new", "only_new", is_flag=True,

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import click
 
+from crawler.commands import archive_option
+
 REDIS_OPTION = click.option("--redis", "redis_url", required=True, envvar="NEWSARCHIVE_REDIS_URL",
                             metavar="redis://[:PASSWORD@]HOST:PORT/DB",
                             help="The Redis holding the shared frontier (or $NEWSARCHIVE_REDIS_URL).")
@@ -63,8 +65,7 @@ def seed(redis_url, job, urls, sitemaps, feeds, allow_domains, include, exclude,
 @click.command()
 @REDIS_OPTION
 @JOB_OPTION
-@click.option("--archive", default="archive", show_default=True, type=click.Path(file_okay=False),
-              help="Where this worker writes warcs/ and shards/WORKER.db.")
+@archive_option("Where this worker writes warcs/ and shards/WORKER.db.")
 @click.option("--worker-id", default=None, help="Name in WARC file names and the shard (default HOST-PID).")
 @click.option("-s", "--set", "setting", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's INFO log.")
