@@ -94,7 +94,7 @@ EXTENSIONS = {
     "crawler.extensions.PostCrawlChecks": 900,
     # scale-out workers only (NotConfigured without NEWSARCHIVE_REDIS_JOB); declared here so that a
     # worker keeps the extensions above: a worker setting EXTENSIONS would replace this dict
-    "crawler.distributed.FrontierDrainedCloser": 200,
+    "crawler.scaleout.worker.FrontierDrainedCloser": 200,
 }
 
 # --- archive (WARC_*) --------------------------------------------------------
@@ -135,7 +135,7 @@ NEWSARCHIVE_PROGRESS_INTERVAL = 1.0           # seconds between redraws of that 
 
 # --- scale-out (scrapy-redis; the `worker` command sets these) ----------------
 NEWSARCHIVE_REDIS_JOB = None                  # job whose shared frontier this worker serves
-NEWSARCHIVE_REDIS_RUN = 0                     # run number of that job (see crawler/distributed.py)
+NEWSARCHIVE_REDIS_RUN = 0                     # run number of that job (see crawler/scaleout/frontier.py)
 NEWSARCHIVE_REDIS_HEARTBEAT = 1.0             # seconds between a worker's busy/idle heartbeats
 REDIS_URL = None                              # scrapy-redis's: set by `newsarchive worker --redis`
 

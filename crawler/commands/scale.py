@@ -21,7 +21,7 @@ def _frontier_errors(fn):
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
-        from crawler.distributed import FrontierError
+        from crawler.scaleout.frontier import FrontierError
         from crawler.runner import CrawlError
 
         try:
@@ -46,7 +46,7 @@ def _frontier_errors(fn):
 @_frontier_errors
 def seed(redis_url, job, urls, sitemaps, feeds, allow_domains, include, exclude, depth, continue_run):
     """Start a run of JOB on the shared frontier with these seeds."""
-    from crawler.distributed import connect, seed as push
+    from crawler.scaleout.frontier import connect, seed as push
     from crawler.runner import check_url
 
     seeds = [check_url(u) for u in urls]
@@ -73,7 +73,7 @@ def seed(redis_url, job, urls, sitemaps, feeds, allow_domains, include, exclude,
 def worker(redis_url, job, archive, worker_id, setting, verbose):
     """Crawl from JOB's shared frontier until it is empty and no worker is busy."""
     from crawler.commands.crawl import parse_setting_overrides
-    from crawler.distributed import run_worker
+    from crawler.scaleout.worker import run_worker
 
     result = run_worker(redis_url, job, archive, worker_id, parse_setting_overrides(setting),
                         progress=sys.stderr.isatty() and not verbose, log_level="INFO" if verbose else "WARNING")
@@ -89,7 +89,7 @@ def worker(redis_url, job, archive, worker_id, setting, verbose):
 @_frontier_errors
 def frontier(redis_url, job):
     """Progress of JOB's current run: queued requests, seen URLs, workers."""
-    from crawler.distributed import connect, current_run, frontier_status
+    from crawler.scaleout.frontier import connect, current_run, frontier_status
 
     server = connect(redis_url)
     status = frontier_status(server, current_run(server, job))
@@ -105,7 +105,7 @@ def frontier(redis_url, job):
               help="The archive directory whose archive.db receives the shards.")
 def merge(shards, into):
     """Merge worker shards (ARCHIVE/shards/*.db) into INTO/archive.db; merging twice adds nothing."""
-    from crawler.merge import merge_shards
+    from crawler.scaleout.merge import merge_shards
     from crawler.store.errors import StoreError
 
     from crawler.commands.crawl import writing_or_exit
