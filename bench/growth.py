@@ -256,6 +256,14 @@ def measure(archive: Path, conn, round_no: int, args) -> dict:
     return {"post": post, "index": index, "show": show, "status": status, "search": search, "pywb": pywb}
 
 
+def kept_progress(conn) -> tuple[int, int]:
+    """Bulk captures and measured crawls already in a kept archive (0, 0 for a new one)."""
+    bulk = conn.execute("SELECT count(*) FROM captures WHERE warc_filename LIKE 'bulk-%'").fetchone()[0]
+    crawls = conn.execute("SELECT count(DISTINCT warc_filename) FROM captures "
+                          "WHERE warc_filename LIKE 'crawl%'").fetchone()[0]
+    return bulk, crawls
+
+
 def captures_in(conn) -> int:
     return conn.execute("SELECT max(id) FROM captures").fetchone()[0] or 0
 
@@ -305,25 +313,34 @@ def main(argv=None) -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--merge-at", type=int, default=16, help="NEWSARCHIVE_INDEX_MERGE_AT")
     ap.add_argument("--no-pywb", action="store_true")
-    ap.add_argument("--keep", action="store_true", help="keep the archive afterwards")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the archive afterwards, and grow on one an earlier --keep run left")
     args = ap.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     archive = Path(args.dir) / "archive"
-    shutil.rmtree(archive, ignore_errors=True)
-    (archive / "warcs").mkdir(parents=True)
+    if not (args.keep and (archive / "archive.db").exists()):
+        shutil.rmtree(archive, ignore_errors=True)
+    (archive / "warcs").mkdir(parents=True, exist_ok=True)
     conn = open_dataset(archive)
     results = []
-    bulk = 0
+    bulk, earlier = kept_progress(conn)
+    if bulk:
+        print(f"# reusing the kept archive: {bulk:,} bulk captures, {earlier} measured crawls", flush=True)
     try:
-        for round_no, size in enumerate(sizes):
+        round_no = earlier
+        for size in sizes:
             t0 = time.perf_counter()
             target = size - (round_no + 1) * args.crawl_pages  # the measured crawls add the rest
+            if target < bulk:
+                print(f"# {size:,}: the kept archive is larger already, skipped", flush=True)
+                continue
             grow_bulk(archive, conn, bulk, target, args.merge_at)
             bulk = max(bulk, target)
             grown = time.perf_counter() - t0
             m = measure(archive, conn, round_no, args)
             entry = {"captures": captures_in(conn), "disk_mb": disk_mb(archive), "grow_s": grown, "m": m}
             results.append(entry)
+            round_no += 1
             print(f"# {entry['captures']:,} captures (grown in {grown:.0f} s, {entry['disk_mb']:.0f} MB): "
                   + json.dumps({k: {kk: round(vv, 3) for kk, vv in v.items() if isinstance(vv, (int, float))}
                                 for k, v in m.items()}), flush=True)
