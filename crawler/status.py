@@ -8,6 +8,7 @@ from pathlib import Path
 
 from crawler.accounting import format_verdicts, run_line
 from crawler.extensions import human_bytes
+from crawler.store import schema
 from crawler.store.connection import connect_ro
 from crawler.store.errors import StoreError
 
@@ -36,9 +37,9 @@ def warc_totals(archive: Path) -> tuple[int, int]:
 
 def dataset_totals(conn) -> dict[str, int]:
     """The dataset's row counts, as ``status`` and the report print them."""
-    count = lambda table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: E731
-    return {"articles": count("articles"), "versions": count("article_versions"),
-            "captures": count("captures"), "crawls": count("crawls")}
+    counts = dataset_counts(conn)
+    return {"articles": counts.get("articles", 0), "versions": counts.get("article_versions", 0),
+            "captures": counts.get("captures", 0), "crawls": counts.get("crawls", 0)}
 
 
 def archive_status(archive: Path) -> list[str]:
@@ -80,15 +81,24 @@ def archive_status(archive: Path) -> list[str]:
     return lines
 
 
+def dataset_counts(conn) -> dict[str, int]:
+    """The totals status shows: the rows of the ``counts`` table its triggers keep (migration 5),
+    one indexed read however large the archive; counted row by row in a file status found older
+    (status never upgrades a file)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                    (schema.COUNTS_TABLE,)).fetchone():
+        return dict(conn.execute(f"SELECT name, n FROM [{schema.COUNTS_TABLE}]").fetchall())
+    if "verdict" in {c[1] for c in conn.execute("PRAGMA table_info(articles)")}:  # migration 4
+        return dict(conn.execute(f"SELECT name, sum(n) FROM ({schema.ACTUAL_COUNTS}) GROUP BY name").fetchall())
+    return {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in schema.COUNTED_TABLES}
+
+
 def dataset_verdicts(conn) -> str | None:
     """The current versions' extraction verdicts over the whole dataset; None before migration 4
-    (status never upgrades a file) or without articles."""
-    if "verdict" not in {c[1] for c in conn.execute("PRAGMA table_info(articles)")}:
+    or without articles."""
+    counts = dataset_counts(conn)
+    verdicts = {k.split(":", 1)[1]: n for k, n in counts.items() if k.startswith("verdict:") and n}
+    if not verdicts:
         return None
-    counts = dict(conn.execute("SELECT coalesce(verdict, ''), count(*) FROM articles GROUP BY 1").fetchall())
-    if not counts:
-        return None
-    reasons = dict(conn.execute(
-        "SELECT r.value, count(*) FROM articles a, json_each(a.verdict_reasons) r "
-        "WHERE a.verdict = 'suspect' GROUP BY r.value").fetchall())
-    return format_verdicts(counts.get("ok", 0), counts.get("suspect", 0), reasons, counts.get("", 0))
+    reasons = {k.split(":", 1)[1]: n for k, n in counts.items() if k.startswith("reason:") and n}
+    return format_verdicts(verdicts.get("ok", 0), verdicts.get("suspect", 0), reasons, verdicts.get("", 0))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from crawler.store import schema
 from crawler.store.connection import connect_ro
 from crawler.store.errors import StoreError
 
@@ -35,6 +36,18 @@ CHECKS = (
      "WHERE v.capture_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM captures c WHERE c.id = v.capture_id)"),
 )
 
+# The totals the triggers of migration 5 keep must be what counting every row gives.
+COUNTER_CHECK = (
+    "counter {0} says {1} but {2} rows are stored",
+    f"WITH actual AS (SELECT name, sum(n) AS n FROM ({schema.ACTUAL_COUNTS}) GROUP BY name), "
+    f"kept AS (SELECT name, n FROM [{schema.COUNTS_TABLE}]), "
+    "pairs AS (SELECT x.name, k.n AS kept, coalesce(a.n, 0) AS stored "
+    "FROM (SELECT name FROM kept UNION SELECT name FROM actual) x "
+    "LEFT JOIN kept k ON k.name = x.name LEFT JOIN actual a ON a.name = x.name) "
+    "SELECT name, coalesce(kept, 'nothing'), stored FROM pairs WHERE coalesce(kept, "
+    f"CASE WHEN name IN ({', '.join(repr(t) for t in schema.COUNTED_TABLES)}) THEN -1 ELSE 0 END) "
+    "IS NOT stored")
+
 
 def dataset_problems(db_path) -> list[str]:
     """One line per breached invariant (empty when the dataset is sound or has no articles yet)."""
@@ -47,7 +60,8 @@ def dataset_problems(db_path) -> list[str]:
         if not {"articles", "article_versions", "captures"} <= tables:
             return []
         problems = []
-        for text, query in CHECKS:
+        checks = CHECKS + ((COUNTER_CHECK,) if schema.COUNTS_TABLE in tables else ())
+        for text, query in checks:
             problems += [text.format(*row) for row in conn.execute(query)]
         return problems
     except sqlite3.Error as exc:

@@ -65,11 +65,18 @@ def _m4_verdict(conn):
         conn.execute(sql)
 
 
+def _m5_counts(conn):
+    """row counts kept by triggers, so status reads its totals instead of counting every row."""
+    for sql in schema.counts_statements():
+        conn.execute(sql)
+
+
 MIGRATIONS = [
     (1, "foundation: crawls and flat articles", _m1_foundation),
     (2, "captures, articles with versions, authors, images, tags", _m2_versions),
     (3, "full-text search over the current version", _m3_search),
     (4, "extraction verdict and its reasons", _m4_verdict),
+    (5, "row counts kept by triggers", _m5_counts),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -193,3 +193,57 @@ def fts_statements() -> list[str]:
         f"  INSERT INTO [{t}] (rowid, {cols}) VALUES (new.rowid, {new});\nEND",
         f"INSERT INTO [{t}] ([{t}]) VALUES ('rebuild')",
     ]
+
+
+# --- migration 5: row counts kept by triggers ------------------------------------------------
+
+# ``status`` reports these totals; COUNT(*) and GROUP BY read every row (seconds at millions of
+# captures), so SQLite's own triggers keep them as rows change, whichever writer changes them
+# (the crawl's StoreWriter, reextract, recovery, merge, or SQL typed by hand).
+COUNTS_TABLE = "counts"
+COUNTED_TABLES = ("crawls", "captures", "articles", "article_versions")
+# Keys besides the table names: "verdict:ok|suspect|" (NULL counted as ""), and
+# "reason:REASON" for each reason of each suspect article, as status shows them.
+VERDICT_KEY = "'verdict:' || coalesce({row}.verdict, '')"
+# The reasons of a suspect row, as a JSON array; unreadable JSON counts as none rather than
+# failing the write that carries it.
+SUSPECT_REASONS = ("CASE WHEN {row}.verdict = 'suspect' AND json_valid({row}.verdict_reasons) "
+                   "THEN {row}.verdict_reasons ELSE '[]' END")
+# What the counters must equal: verify compares them, the migration fills them from it.
+ACTUAL_COUNTS = " UNION ALL ".join(
+    [f"SELECT '{t}' AS name, count(*) AS n FROM [{t}]" for t in COUNTED_TABLES]
+    + [f"SELECT {VERDICT_KEY.format(row='a')}, count(*) FROM articles a GROUP BY 1",
+       f"SELECT 'reason:' || r.value, count(*) FROM articles a, "
+       f"json_each({SUSPECT_REASONS.format(row='a')}) r GROUP BY 1"])
+
+
+def counts_statements() -> list[str]:
+    """The counts table, its triggers, and its rows filled from the rows already stored."""
+    c = COUNTS_TABLE
+    bump = (f"INSERT INTO [{c}] (name, n) {{select}} WHERE true "
+            f"ON CONFLICT(name) DO UPDATE SET n = n + excluded.n;")
+    drop = (f"UPDATE [{c}] SET n = n - (SELECT count(*) FROM json_each({{reasons}}) j "
+            f"WHERE 'reason:' || j.value = [{c}].name) "
+            f"WHERE name IN (SELECT 'reason:' || value FROM json_each({{reasons}}));")
+
+    def verdict_in(row: str) -> str:
+        return (bump.format(select=f"SELECT {VERDICT_KEY.format(row=row)}, 1") + "\n  "
+                + bump.format(select=f"SELECT 'reason:' || value, 1 FROM json_each("
+                                     f"{SUSPECT_REASONS.format(row=row)})"))
+
+    def verdict_out(row: str) -> str:
+        return (f"UPDATE [{c}] SET n = n - 1 WHERE name = {VERDICT_KEY.format(row=row)};\n  "
+                + drop.format(reasons=SUSPECT_REASONS.format(row=row)))
+
+    out = [f"CREATE TABLE [{c}] ([name] TEXT PRIMARY KEY, [n] INTEGER NOT NULL)"]
+    for t in COUNTED_TABLES:
+        out += [f"CREATE TRIGGER [{c}_{t}_ai] AFTER INSERT ON [{t}] BEGIN\n"
+                f"  UPDATE [{c}] SET n = n + 1 WHERE name = '{t}';\nEND",
+                f"CREATE TRIGGER [{c}_{t}_ad] AFTER DELETE ON [{t}] BEGIN\n"
+                f"  UPDATE [{c}] SET n = n - 1 WHERE name = '{t}';\nEND"]
+    out += [f"CREATE TRIGGER [{c}_verdict_ai] AFTER INSERT ON [articles] BEGIN\n  {verdict_in('new')}\nEND",
+            f"CREATE TRIGGER [{c}_verdict_ad] AFTER DELETE ON [articles] BEGIN\n  {verdict_out('old')}\nEND",
+            f"CREATE TRIGGER [{c}_verdict_au] AFTER UPDATE OF verdict, verdict_reasons ON [articles] BEGIN\n"
+            f"  {verdict_out('old')}\n  {verdict_in('new')}\nEND",
+            f"INSERT INTO [{c}] (name, n) SELECT name, sum(n) FROM ({ACTUAL_COUNTS}) GROUP BY name"]
+    return out

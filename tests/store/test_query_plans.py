@@ -115,3 +115,42 @@ def test_the_refresh_policy_looks_up_each_request_by_index(tmp_path):
     before_first = CaptureHistory(db, datetime(2020, 1, 1, tzinfo=timezone.utc))
     assert before_first.state(pairs[0]["url"]) is None  # captures of the run itself do not count
     before_first.close()
+
+
+def test_status_reads_its_totals_without_counting_rows(tmp_path, monkeypatch):
+    """`status` reads the counts its triggers keep (migration 5), not COUNT(*) over captures and
+    articles: its statements scan only the small tables (the counters, the schema, the latest
+    runs through LIMIT), and what it prints is what counting every row gives."""
+    import crawler.status as status
+
+    db = tmp_path / "archive.db"
+    with StoreWriter(db) as writer:
+        crawl_id = writer.begin_crawl(job="plans")
+        for article, capture in demo_articles(1, FIRST):
+            writer.add_capture(capture, crawl_id)
+            writer.add_article(article, capture, crawl_id)
+        writer.end_crawl(crawl_id, "finished", {})
+    statements: set[str] = set()
+    real_connect = status.connect_ro
+
+    def spied(path):
+        conn = real_connect(path)
+        traced(conn, statements)
+        return conn
+
+    monkeypatch.setattr(status, "connect_ro", spied)
+    lines = status.archive_status(tmp_path)
+    conn = sqlite3.connect(db)
+    totals = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("articles", "article_versions", "captures", "crawls")]
+    conn.close()
+    assert totals[0] > 0 and (f"{totals[0]} articles, {totals[1]} versions, {totals[2]} captures, "
+                              f"{totals[3]} crawls") in "\n".join(lines), lines
+    # Any SCAN, through an index or not: COUNT(*) walks a covering index from end to end.
+    conn = sqlite3.connect(db)
+    found = {sql: [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql) if row[3].startswith("SCAN ")]
+             for sql in statements}
+    conn.close()
+    scanned = {detail.split()[1] for details in found.values() for detail in details}
+    assert "counts" in scanned and scanned <= {"counts", "crawls", "sqlite_master"}, found
+    assert all("LIMIT" in sql for sql, details in found.items() if any("crawls" in d for d in details)), found

@@ -57,10 +57,24 @@ def dataset_rows(db) -> dict[str, list[tuple]]:
     return out
 
 
+def counters_and_counts(db) -> tuple[dict, dict]:
+    """What the counts table says, and what counting every row gives (zero counters dropped)."""
+    from crawler.store import schema
+
+    conn = sqlite3.connect(db)
+    kept = {k: n for k, n in conn.execute("SELECT name, n FROM counts") if n}
+    actual = {k: n for k, n in conn.execute(f"SELECT name, sum(n) FROM ({schema.ACTUAL_COUNTS}) GROUP BY name") if n}
+    conn.close()
+    return kept, actual
+
+
 def test_reextract_in_place_three_times_equals_a_fresh_rebuild(demo_editions, tmp_path):
     archive = tmp_path / "archive"
     shutil.copytree(demo_editions["archive"], archive)
     crawled = dataset_rows(archive / "archive.db")
+    kept, actual = counters_and_counts(archive / "archive.db")  # after a crawl and a recrawl
+    assert kept == actual and kept["articles"] == 24 and kept["article_versions"] == 27, kept
+    assert kept["crawls"] == 2 and kept["captures"] == 94 and kept["verdict:ok"] > 0, kept
     assert len(crawled["articles"]) == 24 and len(crawled["article_versions"]) == 27
     summaries = [run_cli("reextract", "--archive", archive, check=True).stdout for _ in range(3)]
     for summary in summaries:  # 27 full responses and 21 revisits of article pages
@@ -71,6 +85,10 @@ def test_reextract_in_place_three_times_equals_a_fresh_rebuild(demo_editions, tm
     for name in fresh:
         assert in_place[name] == fresh[name], name
     assert in_place == crawled  # the crawl itself stored what the WARCs alone give
+    for db in (archive / "archive.db", tmp_path / "fresh.db"):  # reextract keeps them true
+        after, counted = counters_and_counts(db)
+        assert after == counted, db
+        assert {k: n for k, n in after.items() if k != "crawls"} == {k: n for k, n in kept.items() if k != "crawls"}
     assert len(fresh["captures"]) == 94 and len(fresh["search_hits"]) >= 3
     verify = run_cli("verify", "--archive", archive)
     assert verify.returncode == 0 and "problems: 0" in verify.stdout, verify.stdout + verify.stderr
@@ -95,6 +113,8 @@ def test_verify_reports_each_broken_invariant(demo_editions, tmp_path):
         conn.execute("UPDATE captures SET warc_record_id = '<urn:uuid:00000000-0000-0000-0000-000000000000>' "
                      "WHERE id = (SELECT min(id) FROM captures WHERE warc_filename IS NOT NULL)")
         conn.execute("UPDATE articles SET payload_digest = 'sha1:AAAA' WHERE id = ?", (b,))
+        # a counter that drifted from the rows it counts
+        conn.execute("UPDATE counts SET n = n + 2 WHERE name = 'captures'")
     proc = run_cli("verify", "--archive", archive)
     assert proc.returncode == 1 and "Error: " in proc.stderr
     problems = [line[4:] for line in proc.stdout.splitlines() if line.startswith("  - ")]
@@ -104,4 +124,5 @@ def test_verify_reports_each_broken_invariant(demo_editions, tmp_path):
     assert any(url_c in p and "current version 99999 is missing" in p for p in problems), problems
     assert any(p.startswith("capture ") and "record id" in p for p in problems), problems
     assert any(url_b in p and "payload digest differs" in p for p in problems), problems
+    assert "counter captures says 96 but 94 rows are stored" in problems, problems
     assert f"problems: {len(problems)}" in proc.stdout
