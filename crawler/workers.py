@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from scrapy import signals
+
+from crawler.parent_death import exit_with
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,10 @@ class PagePool:
             return fn(*args)
         pool = self._pool
         if pool is None:
-            pool = self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context())
+            # Each worker ends when this process dies, even by SIGKILL to its PID alone; the fork
+            # server and the resource tracker then see their last client gone and end too.
+            pool = self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_worker_context(),
+                                                    initializer=exit_with, initargs=(os.getpid(),))
         try:
             return await asyncio.wrap_future(pool.submit(fn, *args))
         except BrokenProcessPool:

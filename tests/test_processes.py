@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
-from cli_helpers import FAST, run_cli
+from cli_helpers import FAST, NEWSARCHIVE, ROOT, run_cli
 from crawler.workers import PagePool
 from leftovers import end, leftovers, mark_session
 from crawler.analysis.page import analyse
@@ -72,3 +74,36 @@ def test_the_session_check_finds_an_orphan_of_this_session_only():
     finally:
         end([ours, theirs])
     assert ours not in leftovers(SESSION_MARK)
+
+
+def test_a_crawl_killed_by_its_pid_alone_leaves_no_process_behind(demo_server, tmp_path):
+    """SIGKILL to the crawl's main process only, not its group (the OOM killer, `kill -9 PID`):
+    its pool worker, the fork server and the resource tracker end within seconds by themselves.
+    Left running they would be orphans carrying the session mark, which the session check counts."""
+    marker = tmp_path / "frozen"
+    before = set(leftovers(SESSION_MARK, helpers=True))
+    env = {**os.environ, "NEWSARCHIVE_TESTPOINT": "response:12", "NEWSARCHIVE_TESTPOINT_FILE": str(marker)}
+    proc = subprocess.Popen([*NEWSARCHIVE, "crawl", demo_server.url + "/", "--archive", str(tmp_path / "a"),
+                             *FAST, "-s", "EXTRACT_WORKERS=1"], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():  # frozen after its 12th response: pages went through the pool
+            assert proc.poll() is None and time.monotonic() < deadline, "the crawl never got there"
+            time.sleep(0.05)
+        crawl = {pid: cmd for pid, cmd in leftovers(SESSION_MARK, helpers=True).items() if pid not in before}
+        helpers = [cmd for pid, cmd in crawl.items() if pid != proc.pid]
+        assert sum("multiprocessing.forkserver" in c for c in helpers) >= 2, crawl  # the server and a worker
+        assert any("multiprocessing.resource_tracker" in c for c in helpers), crawl
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 5
+        while set(crawl) & set(leftovers(SESSION_MARK, helpers=True)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = set(crawl) & set(leftovers(SESSION_MARK, helpers=True))
+        assert not left, {pid: crawl[pid] for pid in left}
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        end(set(crawl if "crawl" in locals() else ()) & set(leftovers(SESSION_MARK, helpers=True)))
