@@ -77,6 +77,29 @@ print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() -
                   "indexed": len(result.indexed), "merges": result.merges, "files": result.files}))
 """
 
+# The commands' own work, apart from the interpreter start and imports (~0.7-1 s of CPU, the
+# same at every size, and most of each CLI figure): each plain function behind `index`, `show`
+# and `status` called once to warm up (its lazy imports), then timed, CPU, median of reps.
+WORK = """
+import json, statistics, sys, time
+from pathlib import Path
+from crawler.commands.archive import get_capture, run_index
+from crawler.status import archive_status
+archive, url, reps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+calls = {"index": lambda: run_index(archive), "show": lambda: get_capture(archive, url),
+         "status": lambda: archive_status(Path(archive))}
+out = {}
+for name, call in calls.items():
+    call()
+    times = []
+    for _ in range(reps):
+        c0 = time.process_time()
+        call()
+        times.append(time.process_time() - c0)
+    out[name] = statistics.median(times)
+print(json.dumps(out))
+"""
+
 
 # --- building the archive ------------------------------------------------------------------
 
@@ -253,7 +276,10 @@ def measure(archive: Path, conn, round_no: int, args) -> dict:
     status = median_of([*CLI, "status", "--archive", str(archive)], args.reps)
     search = median_of([*CLI, "search", PHRASE_MARK, "--archive", str(archive), "--limit", "20"], args.reps)
     pywb = pywb_lookup(archive, oldest, args.reps) if not args.no_pywb else {"cdx": 0, "replay": 0, "rss_mb": 0}
-    return {"post": post, "index": index, "show": show, "status": status, "search": search, "pywb": pywb}
+    work = json.loads(measure_child([sys.executable, "-c", HWM + WORK, str(archive), oldest,
+                                     str(max(5, args.reps))])["out"])
+    return {"post": post, "index": index, "show": show, "status": status, "search": search, "pywb": pywb,
+            "work": work}
 
 
 def kept_progress(conn) -> tuple[int, int]:
@@ -274,7 +300,8 @@ def disk_mb(path: Path) -> float:
 
 def format_table(results: list[dict]) -> str:
     head = ("| captures | WARC+index MB | post-crawl s (cpu) | index s (cpu) | show s (cpu) | pywb cdx ms | "
-            "pywb replay ms | status s (cpu) | search s (cpu) | index files | peak RSS MB (max of all) |")
+            "pywb replay ms | status s (cpu) | search s (cpu) | work cpu ms: index / show / status | index files | "
+            "peak RSS MB (max of all) |")
     lines = [head, "|" + "|".join("---" for _ in range(head.count("|") - 1)) + "|"]
     for r in results:
         m = r["m"]
@@ -285,6 +312,7 @@ def format_table(results: list[dict]) -> str:
             f"{m['index']['wall']:.2f} ({m['index']['cpu']:.2f}) | {m['show']['wall']:.2f} ({m['show']['cpu']:.2f}) | "
             f"{m['pywb']['cdx'] * 1000:.0f} | {m['pywb']['replay'] * 1000:.0f} | "
             f"{m['status']['wall']:.2f} ({m['status']['cpu']:.2f}) | {m['search']['wall']:.2f} ({m['search']['cpu']:.2f}) | "
+            f"{m['work']['index'] * 1000:.1f} / {m['work']['show'] * 1000:.1f} / {m['work']['status'] * 1000:.1f} | "
             f"{m['post']['files']} | {rss:.0f} (post {m['post']['rss_mb']:.0f}, show {m['show']['rss_mb']:.0f}, "
             f"status {m['status']['rss_mb']:.0f}, pywb {m['pywb']['rss_mb']:.0f}) |")
     return "\n".join(lines)
@@ -299,6 +327,9 @@ def ratios(results: list[dict]) -> str:
         "show cpu": (a["show"]["cpu"], b["show"]["cpu"]), "pywb cdx": (a["pywb"]["cdx"], b["pywb"]["cdx"]),
         "pywb replay": (a["pywb"]["replay"], b["pywb"]["replay"]),
         "status cpu": (a["status"]["cpu"], b["status"]["cpu"]), "search cpu": (a["search"]["cpu"], b["search"]["cpu"]),
+        "index work cpu": (a["work"]["index"], b["work"]["index"]),
+        "show work cpu": (a["work"]["show"], b["work"]["show"]),
+        "status work cpu": (a["work"]["status"], b["work"]["status"]),
         "post-crawl RSS": (a["post"]["rss_mb"], b["post"]["rss_mb"]), "show RSS": (a["show"]["rss_mb"], b["show"]["rss_mb"]),
     }
     parts = [f"{name} {hi / lo:.2f}x" for name, (lo, hi) in figures.items() if lo]
