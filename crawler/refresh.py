@@ -19,7 +19,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from archive.location import archive_location
-from crawler.jobs import parse_duration
+from crawler.jobs.jobfile import parse_duration
 from crawler.store.connection import connect_ro
 from crawler.store.errors import StoreError
 

@@ -14,8 +14,8 @@ from crawler.store.errors import StoreError
 
 
 def job_status(jobs: dict) -> list[str]:
-    from crawler.jobrun import is_running, job_runs
-    from crawler.scheduler import describe_run, next_run, utc_now, utc_text
+    from crawler.jobs.run import is_running, job_runs
+    from crawler.jobs.scheduler import describe_run, next_run, utc_now, utc_text
 
     now = utc_now()
     lines = [f"{'job':20} {'state':8} {'last run':21} {'next run':21} {'result'}"]
@@ -64,8 +64,8 @@ def archive_status(archive: Path) -> list[str]:
         return lines + [f"dataset    unreadable: {exc}"]
     finally:
         conn.close()
-    from crawler.jobrun import COMPLETE
-    from crawler.scheduler import describe_run, utc_text
+    from crawler.jobs.run import COMPLETE
+    from crawler.jobs.scheduler import describe_run, utc_text
 
     lines.append("recent runs:")
     failed = []

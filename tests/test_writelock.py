@@ -99,7 +99,7 @@ def test_recovery_touches_only_its_own_writer_files_and_reads_back_what_was_not_
 
 
 def test_the_scheduler_waits_while_another_process_writes_a_jobs_archive(tmp_path):
-    from crawler.scheduler import Scheduler
+    from crawler.jobs.scheduler import Scheduler
 
     jobs = tmp_path / "jobs.toml"
     jobs.write_text(f'[jobs.one]\nseeds = ["http://127.0.0.1:9/"]\narchive = "{tmp_path / "shared"}"\n'

@@ -22,7 +22,7 @@ class BadJobsFile(click.ClickException):
 
 
 def load(jobs_file):
-    from crawler.jobs import JobsFileError, load_jobs
+    from crawler.jobs.jobfile import JobsFileError, load_jobs
 
     try:
         return load_jobs(jobs_file)
@@ -37,7 +37,7 @@ def pick(jobs: dict, name: str):
 
 
 def _when(dt: datetime | None) -> str:
-    from crawler.scheduler import utc_text
+    from crawler.jobs.scheduler import utc_text
 
     return utc_text(dt)
 
@@ -58,7 +58,7 @@ def jobs():
 @JOBS_OPTION
 def list_jobs(jobs_file):
     """One line per job: schedule, last run, next run."""
-    from crawler.scheduler import last_run, next_run, utc_now
+    from crawler.jobs.scheduler import last_run, next_run, utc_now
 
     now = utc_now()
     for job in load(jobs_file).values():
@@ -90,7 +90,7 @@ def show_job(name, jobs_file):
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's INFO log.")
 def run_job_command(name, jobs_file, verbose):
     """Run one job now (resuming its interrupted run, if any)."""
-    from crawler.jobrun import run_job
+    from crawler.jobs.run import run_job
     from crawler.runner import CrawlError
 
     job = pick(load(jobs_file), name)
@@ -114,8 +114,8 @@ def run_job_command(name, jobs_file, verbose):
 def history(name, jobs_file, limit):
     """Past runs, newest first: when, how they ended, pages, articles, errors."""
     from crawler.accounting import run_line
-    from crawler.jobrun import job_runs
-    from crawler.scheduler import describe_run, utc_text
+    from crawler.jobs.run import job_runs
+    from crawler.jobs.scheduler import describe_run, utc_text
 
     all_jobs = load(jobs_file)
     for job in [pick(all_jobs, name)] if name else all_jobs.values():
@@ -136,7 +136,7 @@ def history(name, jobs_file, limit):
               help="Jobs running at the same time.")
 def scheduler(jobs_file, once, now_text, max_parallel):
     """Run jobs when their schedules say so, until stopped (SIGTERM stops cleanly)."""
-    from crawler.scheduler import Scheduler, parse_time, utc_now
+    from crawler.jobs.scheduler import Scheduler, parse_time, utc_now
 
     load(jobs_file)  # one clear line for a bad file, before anything starts
     if now_text:

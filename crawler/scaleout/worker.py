@@ -108,7 +108,7 @@ def worker_settings(redis_url: str, keys: Keys, worker_id: str, archive) -> dict
 
     shard = Path(archive) / "shards" / f"{worker_id}.db"
     return {
-        "SCHEDULER": "crawler.scaleout.scheduler.Scheduler",
+        "SCHEDULER": "crawler.scaleout.redis_scheduler.Scheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": keys.requests,

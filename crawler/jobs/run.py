@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from crawler.jobs import Job
+from crawler.jobs.jobfile import Job
 from crawler.runner import CrawlError, CrawlResult, run_crawl
 
 logger = logging.getLogger(__name__)

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from crawler.jobrun import COMPLETE as CLEAN
-from crawler.jobrun import is_running, job_runs
-from crawler.jobs import Job, JobsFileError, load_jobs
+from crawler.jobs.jobfile import Job, JobsFileError, load_jobs
+from crawler.jobs.run import COMPLETE as CLEAN
+from crawler.jobs.run import is_running, job_runs
 from crawler.writelock import is_locked
 
 logger = logging.getLogger("newsarchive.scheduler")
