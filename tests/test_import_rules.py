@@ -1,0 +1,60 @@
+"""The import rules of docs/architecture.md, checked on every import statement of the packages
+(module-level and the lazy ones inside functions): data flows one way, and the parts the offline
+rebuild and the `extract` command use never pull in Scrapy."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# what runs only inside a crawl: Scrapy, Twisted, and our modules built on them
+SCRAPY_SIDE = ("scrapy", "twisted", "scrapy_redis", "spiders", "crawler.pipelines", "crawler.extensions",
+               "crawler.refresh", "crawler.runner", "crawler.settings", "crawler.items", "crawler.stats",
+               "crawler.workers", "crawler.scaleout", "crawler.jobs", "crawler.commands", "crawler.cli")
+
+RULES = {
+    # package: (what it must not import, what of ours it may import)
+    "archive": (SCRAPY_SIDE[3:], ("archive",)),
+    "crawler/extract": (SCRAPY_SIDE + ("sqlite3", "sqlite_utils"), ("crawler.extract",)),
+    "crawler/analysis": (SCRAPY_SIDE, ("crawler.analysis", "crawler.extract")),
+    "crawler/store": (SCRAPY_SIDE, ("crawler.store", "crawler.extract", "archive")),
+    "crawler/scaleout/frontier.py": (SCRAPY_SIDE, ()),
+}
+OURS = ("archive", "crawler", "spiders")
+
+
+def imported(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def under(name: str, prefixes) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+@pytest.mark.parametrize("place", sorted(RULES))
+def test_imports_follow_the_rules(place):
+    banned, allowed = RULES[place]
+    target = ROOT / place
+    files = [target] if target.suffix == ".py" else sorted(target.rglob("*.py"))
+    assert files
+    broken = [f"{path.relative_to(ROOT)}:{line} imports {name}"
+              for path in files for line, name in imported(path)
+              if under(name, banned) or (under(name, OURS) and not under(name, allowed))]
+    assert broken == []
+
+
+def test_the_checker_sees_lazy_imports(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from scrapy import signals\n    import crawler.runner\n")
+    assert [name for _, name in imported(module)] == ["scrapy", "crawler.runner"]
+    assert under("crawler.runner", SCRAPY_SIDE) and not under("crawler.runnerx", SCRAPY_SIDE)
