@@ -58,3 +58,18 @@ def test_the_checker_sees_lazy_imports(tmp_path):
     module.write_text("def f():\n    from scrapy import signals\n    import crawler.runner\n")
     assert [name for _, name in imported(module)] == ["scrapy", "crawler.runner"]
     assert under("crawler.runner", SCRAPY_SIDE) and not under("crawler.runnerx", SCRAPY_SIDE)
+
+
+def test_every_declared_dependency_is_used():
+    """No declared package that nothing imports (docs/architecture.md, Dependencies)."""
+    import re
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    modules = {re.split(r"[<>=!~\[ ]", d)[0].replace("-", "_").lower() for d in declared}
+    used = set()
+    for package in OURS:
+        for path in (ROOT / package).rglob("*.py"):
+            used |= {name.split(".")[0] for _, name in imported(path)}
+            used |= set(re.findall(r'"-m", "(\w+)"', path.read_text(encoding="utf-8")))  # run as python -m
+    assert modules - used == set()
