@@ -18,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from archive import records as R
+from archive.capture import Capture
 from archive.dedup import DigestIndex
 from archive.location import archive_location
 from archive.signals import capture_archived
@@ -92,8 +93,17 @@ def _mime(response) -> str | None:
     return _s(value).split(";", 1)[0].strip().lower() or None
 
 
+def warc_writer(crawler) -> WarcWriterMiddleware | None:
+    """The crawl's WARC middleware, or None when the crawl does not archive (``WARC_ENABLED`` off).
+
+    The one way other components reach it: the pipelines write metadata records through it, and
+    the post-crawl checks and the runner ask it which files it wrote and whether it failed.
+    """
+    return getattr(crawler, "_newsarchive_warc_writer", None)
+
+
 class WarcWriterMiddleware:
-    """Writes request+response pairs (or revisits) and exposes itself as ``crawler.warc_writer``."""
+    """Writes request+response pairs (or revisits); other components reach it through ``warc_writer(crawler)``."""
 
     def __init__(self, crawler):
         settings = crawler.settings
@@ -111,8 +121,9 @@ class WarcWriterMiddleware:
         self.writer: WarcFileWriter | None = None
         self.digests: DigestIndex | None = None
         self.failed: str | None = None
+        self.problems: list[str] = []  # what the post-crawl checks found in the files written
         self._closing = False
-        crawler.warc_writer = self
+        crawler._newsarchive_warc_writer = self  # read by warc_writer(crawler) only
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         # a pipeline may still write metadata while the spider closes: close again at the very end
@@ -309,27 +320,14 @@ class WarcWriterMiddleware:
                 self.digests.add(url, digest, resp_id, date, ptr["filename"], ptr["offset"])
             except sqlite3.Error as exc:
                 self._dedup_failed(exc)
-        capture = {
-            "url": url,
-            "status": int(response.status),
-            "mime": _mime(response),
-            "fetched_at": date,
-            "filename": ptr["filename"],
-            "offset": ptr["offset"],
-            "length": ptr["length"],
-            "record_id": resp_id,
-            "payload_digest": digest,
-            "revisit": original is not None,
-            "refers_to": (
-                {"record_id": original["record_id"], "url": original["url"], "date": original["warc_date"]}
-                if original is not None
-                else None
-            ),
-            "ip": ip,
-            "error": None,
-            "truncated": truncated,
-            "request_record_id": req_id,
-        }
+        capture = Capture(
+            url=url, status=int(response.status), mime=_mime(response), fetched_at=date,
+            filename=ptr["filename"], offset=ptr["offset"], length=ptr["length"], record_id=resp_id,
+            payload_digest=digest, revisit=original is not None,
+            refers_to=({"record_id": original["record_id"], "url": original["url"], "date": original["warc_date"]}
+                       if original is not None else None),
+            ip=ip, truncated=truncated, request_record_id=req_id,
+        ).to_dict()
         request.meta["warc"] = capture
         # The raw bytes are in the WARC now; do not carry them along with the response (memory).
         request.meta.pop("warc_wire", None)
@@ -386,23 +384,11 @@ class WarcWriterMiddleware:
         self._count(pointers)
         self.stats.inc_value("warc/failures")
         ptr = pointers[0]
-        capture = {
-            "url": request.url,
-            "status": None,
-            "mime": None,
-            "fetched_at": date,
-            "filename": ptr["filename"],
-            "offset": ptr["offset"],
-            "length": ptr["length"],
-            "record_id": meta_id,
-            "payload_digest": None,
-            "revisit": False,
-            "refers_to": None,
-            "ip": getattr(wire, "ip", None) if wire is not None else None,
-            "error": error,
-            "truncated": None,
-            "request_record_id": None,
-        }
+        capture = Capture(
+            url=request.url, status=None, mime=None, fetched_at=date, filename=ptr["filename"],
+            offset=ptr["offset"], length=ptr["length"], record_id=meta_id,
+            ip=getattr(wire, "ip", None) if wire is not None else None, error=error,
+        ).to_dict()
         request.meta["warc"] = capture
         self.crawler.signals.send_catch_log(
             signal=capture_archived, capture=capture, request=request, response=None, spider=spider

@@ -15,6 +15,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from archive.location import archive_location
+from archive.middleware import warc_writer
 from crawler.accounting import error_count, pages_fetched  # noqa: F401 - also imported from here
 
 
@@ -98,8 +99,9 @@ class PostCrawlChecks:
     files this crawl wrote (and any an earlier crash left unindexed; never the WARCs already
     indexed) and verify them, before anyone calls the crawl a success.
 
-    Problems are logged one per line and kept in the ``archive/problems`` stat, which the CLI
-    turns into its exit status.
+    Problems are logged one per line and added to the WARC writer's ``problems``, which the runner
+    turns into the crawl's result (and the CLI into its exit status); the ``archive/problems`` stat
+    counts them.
     """
 
     def __init__(self, crawler):
@@ -121,16 +123,16 @@ class PostCrawlChecks:
         from archive.verify import verify_files
 
         log = logging.getLogger(__name__)
-        warc_writer = getattr(self.crawler, "warc_writer", None)
-        if warc_writer is not None:
-            warc_writer.close_files()  # idempotent: the files must be closed before they are checked
-        files = warc_writer.paths_written() if warc_writer is not None else []
+        writer = warc_writer(self.crawler)
+        if writer is not None:
+            writer.close_files()  # idempotent: the files must be closed before they are checked
+        files = writer.paths_written() if writer is not None else []
         if not files:
             return
         problems = []
         archive = archive_location(self.crawler.settings.get("NEWSARCHIVE_ARCHIVE_DIR"))
         try:
-            if not warc_writer.failed:  # else nothing can be written there: the next run indexes
+            if not writer.failed:  # else nothing can be written there: the next run indexes
                 update_index(archive, merge_at=self.crawler.settings.getint("NEWSARCHIVE_INDEX_MERGE_AT", 16))
         except Exception as exc:  # the WARCs are safe; the index can be rebuilt with `newsarchive index`
             problems.append(f"indexing failed: {exc}")
@@ -138,4 +140,5 @@ class PostCrawlChecks:
         for problem in problems:
             log.error("archive problem: %s", problem)
         self.crawler.stats.set_value("archive/verified_files", len(files))
-        self.crawler.stats.set_value("archive/problems", problems)
+        writer.problems.extend(problems)
+        self.crawler.stats.set_value("archive/problems", len(problems))

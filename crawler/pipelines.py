@@ -16,6 +16,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
 from archive.location import archive_location
+from archive.middleware import warc_writer
 from crawler.accounting import verdict_keys
 from crawler.extract import extract_dict
 from crawler.store.errors import StoreError
@@ -71,9 +72,9 @@ class ExtractPipeline:
 
         It keeps the archive self-describing without the dataset: outlinks, the extractor
         version and the extraction outcome travel with the capture."""
-        warc_writer = getattr(self.crawler, "warc_writer", None)
+        writer = warc_writer(self.crawler)
         warc = item.get("warc") or {}
-        if warc_writer is None or not warc.get("record_id"):
+        if writer is None or not warc.get("record_id"):
             return
         status = "warnings" if article.get("warnings") else ("ok" if article.get("body") else "empty")
         fields = {
@@ -86,10 +87,10 @@ class ExtractPipeline:
             "warning": article.get("warnings") or None,
             "outlink": item.get("outlinks") or None,
         }
-        if warc_writer.failed:
+        if writer.failed:
             return  # the archive cannot be written; that was said once
         try:
-            warc_writer.write_metadata(item["url"], fields, concurrent_to=warc["record_id"])
+            writer.write_metadata(item["url"], fields, concurrent_to=warc["record_id"])
         except OSError as exc:
             logger.error("could not write the metadata record of %s: %s", item["url"], exc)
 
@@ -153,7 +154,8 @@ class StorePipeline:
                 logger.error("dataset: %s (kept, tried again at the next flush)", exc)
 
     def _archive_failed(self) -> bool:
-        return bool(getattr(getattr(self.crawler, "warc_writer", None), "failed", None))
+        writer = warc_writer(self.crawler)
+        return bool(writer is not None and writer.failed)
 
     def capture_archived(self, capture, **kwargs):
         if self.writer is not None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.capture import Capture
 from archive.reader import RecordNotFound, iter_file, warc_files
 from crawler.accounting import verdict_keys, verdict_summary
 from crawler.store.writer import StoreWriter
@@ -49,11 +50,6 @@ class ReextractResult:
                 f"errors {len(self.errors)}, {self.elapsed:.1f} s -> {db_path}")
 
 
-def _mime(record) -> str | None:
-    ctype = record.http_headers.get_header("Content-Type") if record.http_headers else None
-    return ctype.split(";")[0].strip().lower() if ctype else None
-
-
 def _headers(record) -> dict:
     out: dict[str, str] = {}
     for name, value in record.http_headers.headers if record.http_headers else ():
@@ -63,22 +59,8 @@ def _headers(record) -> dict:
 
 
 def capture_of(entry) -> dict:
-    """The WARC pointer dict (docs/architecture.md) of a response or revisit record."""
-    record = entry.record
-    headers = record.rec_headers
-    refers = None
-    if record.rec_type == "revisit":
-        refers = {"record_id": headers.get_header("WARC-Refers-To"),
-                  "url": headers.get_header("WARC-Refers-To-Target-URI"),
-                  "date": headers.get_header("WARC-Refers-To-Date")}
-    date = headers.get_header("WARC-Date") or ""
-    return {
-        "url": record.url, "status": record.status, "mime": _mime(record),
-        "fetched_at": date, "filename": entry.filename, "offset": entry.offset, "length": entry.length,
-        "record_id": record.record_id, "payload_digest": headers.get_header("WARC-Payload-Digest"),
-        "revisit": record.rec_type == "revisit", "refers_to": refers,
-        "ip": headers.get_header("WARC-IP-Address"), "error": None,
-    }
+    """The capture (docs/architecture.md) of a response or revisit record, as the crawl sent it."""
+    return Capture.from_record(entry.record, entry.filename, entry.offset, entry.length).to_dict()
 
 
 def file_entries(warcs: Path, result: ReextractResult, names: list[str] | None = None):

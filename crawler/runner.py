@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archive.location import DEFAULT_ARCHIVE_DIR, ArchiveLocationError, archive_location
+from archive.middleware import warc_writer
 from crawler.accounting import (error_count, pages_fetched, politeness_lines, scope_line, summary_lines,
                                 verdict_summary)
 from crawler.extensions import human_bytes
@@ -177,10 +178,10 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
         process.crawl(crawler, **spider_args)
         process.start()
     stats = dict(crawler.stats.get_stats())
-    warc_writer = getattr(crawler, "warc_writer", None)  # the WARC middleware, when archiving
+    writer = warc_writer(crawler)  # the WARC middleware, when archiving
     result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,
-                         warc_files=[Path(p) for p in warc_writer.paths_written()] if warc_writer else [])
-    result.problems.extend(stats.get("archive/problems") or [])
+                         warc_files=[Path(p) for p in writer.paths_written()] if writer else [])
+    result.problems.extend(writer.problems if writer else [])
     if settings.getbool("NEWSARCHIVE_REPORT") and not overrides.get("STORE_DB"):
         result.report = _write_report(archive, stats.get("store/crawl_id"))
     return result

@@ -30,7 +30,9 @@ class LinkSpider(Spider):
     def parse(self, response):
         self.pointers.append(response.meta.get("warc"))
         if response.url.endswith("/plain"):  # what the lead's pipeline does per article
-            ptr = self.crawler.warc_writer.write_metadata(
+            from archive.middleware import warc_writer
+
+            ptr = warc_writer(self.crawler).write_metadata(
                 response.url, {"outlink": ["http://x.test/1", "http://x.test/2"], "extraction-status": "ok"},
                 concurrent_to=response.meta["warc"]["record_id"])
             self.metadata.append(dict(ptr, concurrent_to=response.meta["warc"]["record_id"]))

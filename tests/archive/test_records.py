@@ -98,13 +98,13 @@ def test_middleware_is_off_when_warc_disabled_and_registers_itself_otherwise(tmp
     from scrapy.exceptions import NotConfigured
     from scrapy.utils.test import get_crawler
 
-    from archive.middleware import WarcWriterMiddleware
+    from archive.middleware import WarcWriterMiddleware, warc_writer
 
     with pytest.raises(NotConfigured):
         WarcWriterMiddleware.from_crawler(get_crawler(settings_dict={"WARC_ENABLED": False}))
     crawler = get_crawler(settings_dict={"NEWSARCHIVE_ARCHIVE_DIR": str(tmp_path)})
     mw = WarcWriterMiddleware.from_crawler(crawler)
-    assert crawler.warc_writer is mw and mw.warc_dir == str(tmp_path / "warcs")
+    assert warc_writer(crawler) is mw and mw.warc_dir == str(tmp_path / "warcs")
     assert not (tmp_path / "warcs").exists()  # nothing is created before the spider opens
 
 

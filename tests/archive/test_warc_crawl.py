@@ -104,6 +104,23 @@ def test_meta_pointers_and_signal_captures_read_back_their_own_record(first_craw
     assert gz["mime"] == "text/html" and gz["ip"] == "127.0.0.1"
 
 
+def test_the_rebuild_reads_back_the_capture_the_crawl_sent(first_crawl):
+    """One Capture class builds both (issue 16): every key, truncated and request_record_id too."""
+    from archive.reader import iter_file
+    from crawler.reextract import capture_of
+
+    warcs = first_crawl["archive"] / "warcs"
+    sent = {c["record_id"]: {k: v for k, v in c.items() if k != "response_is_none"}
+            for c in first_crawl["result"]["captures"] if c["status"] is not None}
+    read = {}
+    for name in sorted({c["filename"] for c in sent.values()}):
+        for entry in iter_file(str(warcs / name)):
+            if entry.record.record_id in sent:
+                read[entry.record.record_id] = capture_of(entry)
+    assert read == sent
+    assert all(c["request_record_id"] for c in read.values())
+
+
 def test_failed_fetch_is_a_metadata_record_and_a_signal(first_crawl):
     warcs = str(first_crawl["archive"] / "warcs")
     failed = [c for c in first_crawl["result"]["captures"] if c["status"] is None]
