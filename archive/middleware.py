@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from archive import records as R
+from archive import warc_records as R
 from archive.capture import Capture
 from archive.dedup import DigestIndex
 from archive.location import archive_location

@@ -17,7 +17,7 @@ from typing import Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
-from archive.records import dechunk, is_chunked, parse_head, split_http_block
+from archive.warc_records import dechunk, is_chunked, parse_head, split_http_block
 
 OPEN_SUFFIX = ".open"
 HTTP_TYPES = ("response", "request", "revisit")

@@ -14,7 +14,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from archive.records import dechunk, is_chunked, parse_head, sha1_digest, split_http_block
+from archive.warc_records import dechunk, is_chunked, parse_head, sha1_digest, split_http_block
 from archive.reader import OPEN_SUFFIX, RecordNotFound, closed_name, read_record, warc_files
 
 CHUNK = 1 << 20

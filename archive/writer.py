@@ -15,7 +15,7 @@ import socket
 import zlib
 from datetime import datetime, timezone
 
-from archive.records import WARC_VERSION, Record, warcinfo_record
+from archive.warc_records import WARC_VERSION, Record, warcinfo_record
 from archive.testpoints import testpoint
 
 OPEN_SUFFIX = ".open"

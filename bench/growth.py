@@ -12,7 +12,7 @@ archive through 10 k, 100 k and 1 M captures and, at each size, measures in the 
 * **peak RSS** of each of those processes.
 
 The bulk is written directly with the project's own writer (``archive.writer.WarcFileWriter``,
-``archive.records.http_record``): small pages (about 0.7 KB), response records only, 20,000 per
+``archive.warc_records.http_record``): small pages (about 0.7 KB), response records only, 20,000 per
 WARC, each WARC indexed as it closes exactly as a crawl's is; dataset rows (captures, articles
 with their full-text index, one crawl per bulk file) are inserted in batches into the real
 schema. The measured crawl writes 500 sitegen-like article pages (``bench/sitegen.py``,
@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from archive.index import index_dir, update_index, warc_index_name  # noqa: E402
-from archive.records import http_record, warc_date  # noqa: E402
+from archive.warc_records import http_record, warc_date  # noqa: E402
 from archive.writer import WarcFileWriter  # noqa: E402
 
 # Peak RSS is the process's own VmHWM, read as it exits: the rusage of a child counts the parent's

@@ -2,7 +2,7 @@
 
 A ``PageItem`` is what the spider hands on for an article page: the decoded body plus the
 pointer to the WARC record that holds it as fetched, and (from the news spider, which extracts
-where it parses) the ``article`` dict.  ``ExtractPipeline`` extracts items that arrive without one
+where it parses) the ``article`` dict.  ``WarcMetadataPipeline`` extracts items that arrive without one
 and drops the body, so that HTML never reaches the store.
 """
 
@@ -18,4 +18,4 @@ class PageItem(scrapy.Item):
     warc = scrapy.Field()         # the WARC pointer dict (see docs/architecture.md), or None if not archived
     hints = scrapy.Field()        # dict: what discovery knew (news sitemap title/date, feed entry, depth, source)
     outlinks = scrapy.Field()     # list[str]: absolute links found on the page (for the WARC metadata record)
-    article = scrapy.Field()      # dict: crawler.extract.Article.to_dict(), set by the news spider (or ExtractPipeline)
+    article = scrapy.Field()      # dict: crawler.extract.Article.to_dict(), set by the news spider (or WarcMetadataPipeline)

@@ -2,7 +2,7 @@
 
 Extraction is CPU-bound and runs in the crawl's process pool (``crawler.workers``) so the reactor
 thread keeps downloading while pages are parsed (platform notes P11). The news spider already
-extracts its articles there, from the parse it needs anyway; ``ExtractPipeline`` extracts what
+extracts its articles there, from the parse it needs anyway; ``WarcMetadataPipeline`` extracts what
 arrives without an ``article`` and, for every article, writes its WARC metadata record.
 """
 
@@ -29,8 +29,10 @@ def archive_dir(settings) -> Path:
     return archive_location(settings.get("NEWSARCHIVE_ARCHIVE_DIR"))
 
 
-class ExtractPipeline:
-    """Makes sure a ``PageItem`` carries an ``article`` dict, and drops its HTML."""
+class WarcMetadataPipeline:
+    """Writes each article's WARC metadata record beside its response (outlinks, extractor version,
+    outcome, verdict), counts the outcomes, and drops the HTML; an item that arrives without an
+    ``article`` (from a spider other than ``news``) is extracted first, in the page pool."""
 
     def __init__(self, crawler):
         self.crawler = crawler

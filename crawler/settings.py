@@ -84,7 +84,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.WarcMetadataPipeline": 300,
     "crawler.pipelines.StorePipeline": 800,
 }
 

@@ -2,7 +2,7 @@
 
 The reactor thread must keep downloading while pages are parsed (platform notes P11), and on a
 small machine one worker beside the reactor is what fits (``EXTRACT_WORKERS``, default 1). The
-spider (page analysis) and ``ExtractPipeline`` (pages from other spiders) share this pool, so a
+spider (page analysis) and ``WarcMetadataPipeline`` (pages from other spiders) share this pool, so a
 crawl never runs more workers than configured. ``EXTRACT_WORKERS = 0`` runs the work inline.
 """
 

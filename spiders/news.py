@@ -167,7 +167,7 @@ class NewsSpider(scrapy.Spider):
         # Scrapy's OffsiteMiddleware reads this too, so redirects out of scope are dropped alike.
         self.allowed_domains = list(self.scope.domains)
         self.unzip_max = setting("getint", "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024)
-        # extracted where the page is parsed anyway (crawler.analysis.page); ExtractPipeline uses the result
+        # extracted where the page is parsed anyway (crawler.analysis.page); WarcMetadataPipeline uses the result
         self.extract_articles = setting("getbool", "EXTRACT_ENABLED", True)
         self._robots_origins = set()
         if self.use_robots_sitemaps:

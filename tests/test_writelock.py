@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from archive.records import http_record
+from archive.warc_records import http_record
 from archive.verify import verify_file
 from archive.writer import WarcFileWriter
 from cli_helpers import ROOT

@@ -4,7 +4,7 @@ import base64
 import gzip
 import hashlib
 
-from archive import records as R
+from archive import warc_records as R
 from archive.dedup import DigestIndex
 from archive.reader import iter_records, read_record
 from archive.writer import WarcFileWriter

@@ -362,7 +362,7 @@ def test_stats_count_what_the_wire_saw(crawl):
 
 
 def test_payload_digest_is_over_the_dechunked_entity(crawl):
-    from archive.records import payload_digest
+    from archive.warc_records import payload_digest
     from rawserver import page
 
     sha1 = sha1_label
