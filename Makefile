@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# pywb pins redis 2.x and other old packages (platform notes §1): it lives in its own venv.
+# pywb pins redis 2.x and other old packages: it lives in its own venv.
 $(REPLAY_STAMP):
 	$(PYTHON) -m venv $(REPLAY_VENV)
 	$(REPLAY_VENV)/bin/pip install --quiet --upgrade pip

@@ -35,7 +35,7 @@ def _s(value) -> str:
 
 
 def rebuild_request_block(request) -> bytes:
-    """The request as Scrapy sent it; Twisted adds Host itself, so it is added here (P6)."""
+    """The request as Scrapy sent it; Twisted adds Host itself, so it is added here."""
     parts = urlsplit(request.url)
     target = parts.path or "/"
     if parts.query:

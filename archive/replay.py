@@ -1,6 +1,6 @@
 """Serve an archive directory with pywb, in place, as the collection ``archive``.
 
-pywb pins old libraries that break scrapy-redis (platform notes §1), so it lives in its own
+pywb pins old libraries that break scrapy-redis, so it lives in its own
 virtualenv and we only ever talk to it as a subprocess. Nothing is copied: a generated
 ``config.yaml`` in ``ARCHIVE/.replay/`` points pywb at the directory of CDXJ files
 ``ARCHIVE/indexes/cdxj/`` (pywb bisects each file; see ``archive/index.py``) and ``ARCHIVE/warcs/``.

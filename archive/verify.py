@@ -1,9 +1,9 @@
 """Verify an archive end to end, and repair what a crash left behind.
 
-Digests alone cannot catch a body stored decoded under a stale Content-Length (platform notes
-§3), so the HTTP framing is checked too; and the pointers held by the index and the dataset are
-followed, because an archive nobody can navigate is as bad as a corrupt one. The gzip members are
-walked by hand rather than with warcio so a truncated tail is located exactly and can be cut off.
+Digests alone cannot catch a body stored decoded under a stale Content-Length, so the HTTP framing
+is checked too; and the pointers held by the index and the dataset are followed, because an archive
+nobody can navigate is as bad as a corrupt one. The gzip members are walked by hand rather than with
+warcio so a truncated tail is located exactly and can be cut off.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Package an archive as one WACZ file whose page list is the dataset's articles.
 
 ``wacz create -d`` guesses pages from Referer headers, a browser-crawl heuristic that misses
-most articles of a Scrapy crawl (platform notes P15). We hand it ``pages.jsonl`` built from
+most articles of a Scrapy crawl. We hand it ``pages.jsonl`` built from
 ``archive.db`` instead: one entry per article with its capture time, headline and text, which
 ``wacz`` keeps only when it finds the matching capture in the WARCs, so every page listed is
 replayable. The dataset is read with plain sqlite3, read-only, so a running crawl is not disturbed.

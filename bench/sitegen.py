@@ -1,9 +1,9 @@
 """A generated news site for the throughput benchmark, and the server that serves it.
 
-The pages imitate what makes real news pages expensive to archive and extract (platform notes
-§2): 50 KB+ of chrome, ads, JSON-LD and a 20-80 KB inline ``__PRELOADED_STATE__`` around a few
-paragraphs of prose, sent with the four transfer modes a crawler meets (id % 4: gzip with a
-Content-Length, chunked identity, identity with a Content-Length, gzip and chunked).
+The pages imitate what makes real news pages expensive to archive and extract: 50 KB+ of chrome,
+ads, JSON-LD and a 20-80 KB inline ``__PRELOADED_STATE__`` around a few paragraphs of prose, sent
+with the four transfer modes a crawler meets (id % 4: gzip with a Content-Length, chunked identity,
+identity with a Content-Length, gzip and chunked).
 
 Everything is rendered, compressed and framed once at start-up, and served from a dict of ready
 byte strings by an ``asyncio.Protocol`` (no streams, no per-request work beyond a lookup): the

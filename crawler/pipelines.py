@@ -1,7 +1,7 @@
 """Item pipelines: extraction, then the SQLite dataset.
 
 Extraction is CPU-bound and runs in the crawl's process pool (``crawler.workers``) so the reactor
-thread keeps downloading while pages are parsed (platform notes P11). The news spider already
+thread keeps downloading while pages are parsed. The news spider already
 extracts its articles there, from the parse it needs anyway; ``WarcMetadataPipeline`` extracts what
 arrives without an ``article`` and, for every article, writes its WARC metadata record.
 """

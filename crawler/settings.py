@@ -13,7 +13,7 @@ from tldextract import TLDExtract
 import archive.location as _location
 from crawler import __version__
 
-# P7: Scrapy's cookie middleware would download the Public Suffix List on first use.
+# Scrapy's cookie middleware would download the Public Suffix List on first use.
 _cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
 
 BOT_NAME = "newsarchive"
@@ -49,13 +49,13 @@ DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 RETRY_TIMES = 1
 REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0
-# P5: only encodings that warcio and pywb can decode.
+# Only encodings that warcio and pywb can decode.
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "en",
     "Accept-Encoding": "gzip, deflate",
 }
-# P8: the remote-control extension runs arbitrary Python over HTTP.
+# The remote-control extension runs arbitrary Python over HTTP.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Archiving must see every response; a cache would bypass or duplicate records.
@@ -79,7 +79,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Crawl-delay, Retry-After and hosts that keep failing, through the downloader's slots:
     # after robots.txt (100), and before RetryMiddleware (550) reschedules a 429/503.
     "crawler.politeness.PolitenessMiddleware": 560,
-    # P1/P3: above redirects (600), compression (590) and cookies (700) so the raw response is stored.
+    # Above redirects (600), compression (590) and cookies (700) so the raw response is stored.
     "archive.middleware.WarcWriterMiddleware": 950,
 }
 

@@ -1,6 +1,6 @@
 """The crawl's one process pool for CPU-bound page work (parsing, classifying, extracting).
 
-The reactor thread must keep downloading while pages are parsed (platform notes P11), and on a
+The reactor thread must keep downloading while pages are parsed, and on a
 small machine one worker beside the reactor is what fits (``EXTRACT_WORKERS``, default 1). The
 spider (page analysis) and ``WarcMetadataPipeline`` (pages from other spiders) share this pool, so a
 crawl never runs more workers than configured. ``EXTRACT_WORKERS = 0`` runs the work inline.

@@ -84,7 +84,7 @@ def test_two_workers_fetch_each_url_once_and_merge_equals_one_process(redis_url,
         assert time.monotonic() - started < 90, "workers did not end when the frontier drained"
         hits = Counter(server.hits)
 
-        # every URL fetched exactly once across both workers (robots.txt: once per worker, P21)
+        # every URL fetched exactly once across both workers (robots.txt: once per worker)
         robots = hits.pop("/robots.txt")
         assert 1 <= robots <= 2
         assert {p: n for p, n in hits.items() if n != 1} == {}

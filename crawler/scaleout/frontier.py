@@ -3,7 +3,7 @@
 Redis layout, all under ``newsarchive:<job>:``:
 
 - ``run``: the current run number; ``newsarchive seed`` starts a new run, so a recurring crawl
-  is never blocked by the previous run's fingerprints (platform notes P20).
+  is never blocked by the previous run's fingerprints.
 - ``<run>:config``: the run's scope (allowed domains, include/exclude, depth), the same for every
   worker whether or not it received seeds.
 - ``<run>:seeds``: seed entries (JSON ``{"url", "kind"}``) that the first idle worker takes.
@@ -11,7 +11,7 @@ Redis layout, all under ``newsarchive:<job>:``:
 - ``<run>:workers``: one heartbeat per worker ``{"busy", "ts"}``.
 
 Workers end when the frontier is empty and no worker is busy, checked twice in a row, rather than
-on scrapy-redis's idle timer counted from start (P18).  Requests are queued as JSON, not pickle.
+on scrapy-redis's idle timer counted from start.  Requests are queued as JSON, not pickle.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Merging per-worker SQLite shards into one archive dataset, idempotently.
 
-A scaled-out crawl gives every worker its own shard (one writer per SQLite file, platform notes
-P10).  Merging replays each shard through the same ``StoreWriter`` a crawl uses: captures are
+A scaled-out crawl gives every worker its own shard (one writer per SQLite
+file).  Merging replays each shard through the same ``StoreWriter`` a crawl uses: captures are
 keyed by WARC-Record-ID and article versions by content hash, so merging a shard twice, or two
 shards that saw the same page, adds nothing twice.
 """

@@ -1,7 +1,7 @@
 """A JSON serializer for scrapy-redis queues (``SCHEDULER_SERIALIZER``).
 
 scrapy-redis pickles requests by default, and unpickling what is read from Redis runs code for
-anyone who can write to that Redis (platform notes P20).  Requests are plain data, so JSON with
+anyone who can write to that Redis.  Requests are plain data, so JSON with
 base64 for bytes carries them just as well and cannot execute anything.
 """
 

@@ -10,7 +10,7 @@ from scrapy_redis.scheduler import Scheduler as _RedisScheduler
 
 
 class Scheduler(_RedisScheduler):
-    """scrapy-redis's scheduler without the stats calls Scrapy 2.19 deprecates (platform notes P17)."""
+    """scrapy-redis's scheduler without the stats calls Scrapy 2.19 deprecates."""
 
     def enqueue_request(self, request):
         if not request.dont_filter and self.df.request_seen(request):

@@ -71,7 +71,7 @@ class FrontierDrainedCloser:
 
     def nudge(self) -> None:
         """Ask the engine for work now: on its own it polls an idle scheduler only every 5 s,
-        so late joiners would wait for work and drained workers for their end (P18, P19)."""
+        so late joiners would wait for work and drained workers for their end."""
         try:
             self.crawler.engine._slot.nextcall.schedule()
         except AttributeError:

@@ -1,7 +1,7 @@
 """The dataset's tables, declared once and turned into CREATE statements by sqlite-utils.
 
 Every column has an explicit type: sqlite-utils would otherwise infer types from the first
-batch, and a first row with None makes an INTEGER column TEXT (platform notes P9).
+batch, and a first row with None makes an INTEGER column TEXT.
 ``docs/dataset.md`` documents each column; keep the two in step.
 """
 

@@ -1,8 +1,8 @@
 """``StoreWriter``: the only way rows get into archive.db.
 
 Writes are buffered and committed in batches (``batch_size``, or when ``flush_seconds`` have
-passed since the last commit, or on ``flush()``): one fsync per batch instead of one per row
-(platform notes P10), and transactions short enough that Datasette, ``search`` and a second
+passed since the last commit, or on ``flush()``): one fsync per batch instead of one per row,
+and transactions short enough that Datasette, ``search`` and a second
 crawl writing the same file are never kept waiting long. Each batch stores its captures before
 its articles, so an article links to a capture written in the same batch.
 """

@@ -81,7 +81,7 @@ def test_digest_index_sees_its_own_unflushed_writes(tmp_path):
 
 
 def test_verify_catches_a_decoded_body_under_a_stale_content_length(tmp_path):
-    """Digests pass on such a record (platform notes §3); the framing check must not."""
+    """Digests pass on such a record; the framing check must not."""
     from archive.verify import verify_archive
 
     warcs = tmp_path / "warcs"

@@ -2,7 +2,7 @@
 
 Until the archive package's writer lands, WARCs are recorded by warcio's ``capture_http`` (which
 keeps chunk framing and the original headers) plus one Scrapy-style record (de-chunked, its
-Transfer-Encoding renamed, as platform notes P4 describe), then indexed with cdxj-indexer.
+Transfer-Encoding renamed, as Scrapy's objects hold it), then indexed with cdxj-indexer.
 """
 
 from __future__ import annotations

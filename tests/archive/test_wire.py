@@ -518,7 +518,7 @@ def main(config_path: str) -> None:
     with open(config_path, encoding="utf-8") as f:
         config = json.load(f)
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")  # real defaults (and the P7 patch)
+    settings.setmodule("crawler.settings", priority="project")  # real defaults (and the Public Suffix List patch)
     settings.setdict({
         "ROBOTSTXT_OBEY": False,
         "AUTOTHROTTLE_ENABLED": False,
