@@ -192,7 +192,7 @@ def writing(archive: Path | str, db_path: Path | str | None = None, worker: str 
     """Hold the archive's writer lock, after recovering what a dead writer left behind."""
     archive = Path(archive)
     db_path = Path(db_path or archive / "archive.db")
-    from crawler.runner import CrawlError
+    from crawler.errors import CrawlError
     from crawler.store.errors import StoreError
 
     with WriterLock(db_path, command) as lock:

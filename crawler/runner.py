@@ -18,11 +18,8 @@ from archive.location import DEFAULT_ARCHIVE_DIR, ArchiveLocationError, archive_
 from archive.middleware import warc_writer
 from crawler.accounting import (error_count, pages_fetched, politeness_lines, scope_line, summary_lines,
                                 verdict_summary)
+from crawler.errors import CrawlError  # noqa: F401 - raised here, and imported from here by the commands
 from crawler.extensions import human_bytes
-
-
-class CrawlError(Exception):
-    """A problem the user can fix; shown as one line, never a traceback."""
 
 
 @dataclass

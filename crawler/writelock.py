@@ -19,7 +19,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from crawler.runner import CrawlError
+from crawler.errors import CrawlError
 
 _HELD: dict[str, "WriterLock"] = {}  # lock path -> the lock this process holds (re-entrant)
 
