@@ -8,6 +8,8 @@ read unambiguously, and years outside a plausible window are rejected.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime, parsedate_tz
 
@@ -22,7 +24,7 @@ _ISO = re.compile(
 _SLASH_YMD = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[/.](?P<m>[01]?\d)[/.](?P<d>[0-3]?\d)(?!\d)")
 _COMPACT = re.compile(r"^(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?:T?(?P<H>[0-2]\d)(?P<M>[0-5]\d)(?P<S>[0-5]\d)?)?(?P<tz>Z)?$")
 _NUMERIC = re.compile(r"(?<![\d./])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d)(?![\d])")
-_NUMERIC_SHORT = re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)\.(?P<b>[01]?\d)\.(?P<y>\d\d)(?![\d.]|\.\d)")
+_NUMERIC_SHORT = re.compile(r"(?<![\d./])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[0-3]?\d)(?P=sep)(?P<y>\d\d)(?![\d./]|\.\d)")
 _YEAR_MONTH_DAY = re.compile(r"^(?P<y>(?:19|20)\d\d)\s+(?P<mon>[^\W\d_]{3,9})\.?\s+(?P<d>[0-3]?\d)$")
 _TEXTUAL = re.compile(r"[^\W\d_]{4,}")  # a word beside the date: "Thu" is fine, a sentence is not
 _EPOCH = re.compile(r"^1[0-9]{9}(?:[0-9]{3})?$")
@@ -30,8 +32,33 @@ _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?:/|[-_]|\.html?|$)")
 
 
+# The year the page was captured in, while its dates are read (``capture_year``): no date on the
+# page can be later, and a two-digit year is the latest year ending in those digits not after it.
+# A context variable, so the capture reaches every parser without threading it through each call.
+_CAPTURE_YEAR: ContextVar[int | None] = ContextVar("capture_year", default=None)
+
+
+@contextmanager
+def capture_year(instant: datetime | None):
+    """Read the dates of a page captured at ``instant`` (None: capture time unknown)."""
+    token = _CAPTURE_YEAR.set(instant.year if instant else None)
+    try:
+        yield
+    finally:
+        _CAPTURE_YEAR.reset(token)
+
+
 def _max_year() -> int:
-    return datetime.now(timezone.utc).year + 1
+    """The capture's year; without one, next year (a page may be dated in the publisher's time zone)."""
+    return _CAPTURE_YEAR.get() or datetime.now(timezone.utc).year + 1
+
+
+def full_year(two_digits: int) -> int:
+    """"26" -> 2026 for a page captured in 2026, "98" -> 1998: the latest year ending in these
+    digits that is not after the capture (or, with no capture time, after next year)."""
+    top = _max_year()
+    year = top - top % 100 + two_digits
+    return year if year <= top else year - 100
 
 
 def _valid(y: int, m: int, d: int) -> date | None:
@@ -175,9 +202,11 @@ def _text_date(text: str, month_first: bool) -> str | None:
         if day:
             best = (m.start(), day, m.end())
     if best is None:
-        m = _NUMERIC_SHORT.search(text)
+        m = _NUMERIC_SHORT.search(text)  # "12.03.26", "03/12/26": the year from the capture's century
         if m:
-            day = _valid(2000 + int(m["y"]), int(m["b"]), int(m["a"]))
+            a, b = int(m["a"]), int(m["b"])
+            d, mo = (b, a) if (month_first and m["sep"] == "/" and a <= 12) or (b > 12 >= a) else (a, b)
+            day = _valid(full_year(int(m["y"])), mo, d)
             if day:
                 best = (m.start(), day, m.end())
     if best is None:

@@ -116,9 +116,15 @@ def _live_blog_start(art) -> str | None:
 
 def published_modified(doc, meta, art, url, date_nodes, has_author=True, fetched=None, warnings=None):
     """(published, modified, source of published); the source lets callers weigh the evidence.
-    ``fetched`` (the capture's time) bounds every date; ``warnings`` receives what sanity dropped."""
-    mf = _month_first(meta, doc, url)
+    ``fetched`` (the capture's time) bounds every date and gives two-digit years their century;
+    ``warnings`` receives what sanity dropped."""
     sane = _Sanity(fetched, warnings)
+    with dates.capture_year(sane.bound):
+        return _published_modified(doc, meta, art, url, date_nodes, has_author, sane)
+
+
+def _published_modified(doc, meta, art, url, date_nodes, has_author, sane):
+    mf = _month_first(meta, doc, url)
     published = modified = None
     source = None
     if art:
@@ -271,13 +277,18 @@ def _not_this_page(el) -> bool:
     return False
 
 
+# A question-and-answer or forum page is dated by its question or opening post: those items are
+# the page's own subject, unlike the answers, comments and reviews nested in it.
+_SUBJECT_ITEMS = ("qapage", "question", "discussionforumposting")
+
+
 def _of_other_item(el) -> bool:
-    """Inside a microdata item that is not an article or page (a Review, Comment, Product,
+    """Inside a microdata item that is not an article or page (a Review, Comment, Answer, Product,
     SoftwareApplication...): its datePublished is that item's, not this page's."""
     for anc in el.iterancestors():
         if anc.get("itemscope") is not None or anc.get("itemtype"):
             kind = (anc.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1].casefold()
-            return bool(kind) and kind not in ARTICLE_TYPES and kind not in PAGE_TYPES
+            return bool(kind) and kind not in ARTICLE_TYPES and kind not in PAGE_TYPES and kind not in _SUBJECT_ITEMS
     return False
 
 

@@ -73,3 +73,20 @@ def test_url_day_month_year_segment():
     from crawler.extract.dates import date_from_url
     assert date_from_url("https://example.org/media-news/meldungen/29-10-2021") == "2021-10-29"
     assert date_from_url("https://example.org/shop/item-29-10-2021-blue") is None
+
+
+def test_two_digit_years_take_the_capture_century():
+    from datetime import datetime, timezone
+
+    from crawler.extract.dates import capture_year
+
+    with capture_year(datetime(2026, 3, 14, tzinfo=timezone.utc)):
+        assert parse_date("Posted 12.03.26") == "2026-03-12"
+        assert parse_date("12/03/26") == "2026-03-12"            # day first unless the page says otherwise
+        assert parse_date("03/12/26", month_first=True) == "2026-03-12"
+        assert parse_date("12.03.98") == "1998-03-12"            # 2098 is after the capture
+        assert parse_date("12.03.27") is None                    # 2027: after the capture, 1927: implausible
+        assert parse_date("March 3, 2027") is None               # no date after the capture's year
+    with capture_year(datetime(2019, 6, 1, tzinfo=timezone.utc)):
+        assert parse_date("12.03.26") is None                    # a 2019 capture cannot show 2026
+        assert parse_date("12.03.19") == "2019-03-12"

@@ -2,7 +2,8 @@
 
 Each page is small and written for the shape it tests: the day/month order of a British and a US
 page, a today's-date widget in the site header, teaser dates, JSON-LD with an ItemList of teasers,
-a live blog, a dateless page, and a date later than the capture.
+a live blog, a dateless page, a date later than the capture, a two-digit year read in the capture's
+century, and a question page dated by its question, not by its answers or edits.
 """
 
 from __future__ import annotations
@@ -120,3 +121,25 @@ def test_updated_date_does_not_replace_the_publication_date():
     html = page(ARTICLE.format(date="<p>Last updated: 14 March 2026</p>"), head=head)
     art = extract(html, "https://news.example.com/harbour")  # the page shows only its update
     assert (art.published, art.modified) == ("2026-03-02T08:00:00+00:00", "2026-03-14T08:00:00+00:00")
+
+
+def test_two_digit_year_is_read_in_the_capture_century():
+    html = page(ARTICLE.format(date="<p class='date'>Posted 12.03.98</p>"), lang="de")
+    assert extract(html, "https://news.example.de/hafen", fetched="2026-03-14T10:00:00Z").published == "1998-03-12"
+    html = page(ARTICLE.format(date="<p class='date'>Posted 12.03.26</p>"), lang="de")
+    assert extract(html, "https://news.example.de/hafen", fetched="2026-03-14T10:00:00Z").published == "2026-03-12"
+    # the same page captured in 2020 cannot show a 2026 date, nor 1926
+    assert extract(html, "https://news.example.de/hafen", fetched="2020-01-01T00:00:00Z").published is None
+
+
+def test_question_page_is_dated_by_its_question():
+    body = ("<div itemscope itemtype='https://schema.org/QAPage'><div itemprop='mainEntity' itemscope "
+            "itemtype='https://schema.org/Question'><h1 itemprop='name'>Council votes on the harbour plan</h1>"
+            "<p>Asked <time itemprop='dateCreated' datetime='2014-02-04T13:02:51Z'>12 years ago</time></p>"
+            "<p>Why did the council vote on the harbour plan before the consultation closed?</p>"
+            "<p>edited <span class='relativetime' title='2020-07-05 10:00:05Z'>Jul 5, 2020 at 10:00</span></p>"
+            "<div itemprop='suggestedAnswer' itemscope itemtype='https://schema.org/Answer'>"
+            "<time itemprop='dateCreated' datetime='2014-02-05T08:00:00Z'>answered Feb 5, 2014</time>"
+            "<p>Because the harbour funds expire at the end of the financial year.</p></div></div></div>")
+    art = extract(page(body), "https://qa.example.com/questions/123/harbour-plan")
+    assert art.published == "2014-02-04T13:02:51+00:00"
