@@ -3,16 +3,21 @@
 Only the article label matters to the crawl (articles are extracted, every page's links are
 followed), so the question is "is this one story?". Forum threads, product pages and
 documentation carry long prose too; they are told apart first, by what they declare
-(DiscussionForumPosting/QAPage, Product without an article type) or by code blocks. Then every
-signal adds or takes points (``WEIGHTS``): a declared article type weighs most, ``og:type
-article`` much (CMSs also give it to service pages), then a main text (long paragraphs, many in
-one container), the markup of a story (author, date and share class names, a byline, an
-article-shaped URL); against it, prices, carts, teaser cards, many ``<time>`` items and a page
-made of links. A URL shape alone never decides, except a home page, a search and a pagination;
-under ``/tag/``-like paths a page must score higher. Weights and thresholds were measured on
-wcxb-dev, extraction-dev and metadata-dev together (``bench/classify.py``); no site is named.
-Every decision comes with a short, bounded ``reason`` so crawl stats can say why pages were kept
-or skipped, and a misjudged site can be diagnosed from the stats alone.
+(DiscussionForumPosting/QAPage, Product without an article type) or by code blocks with the
+navigation of a manual (a ``/docs/`` path, a documentation generator's markup; code alone is not
+documentation). Then every signal adds or takes points (``WEIGHTS``): a declared article type
+weighs most, ``og:type article`` much (but little on a CMS page that has a modified time and no
+publication time), then a main text (long paragraphs, many in one container), the markup of a
+story (author, date and share class names, a byline, an article-shaped URL or one under
+``/blog/``); against it, prices, carts, forum software's markup, teaser cards, many ``<time>``
+items and a page made of links. Paragraphs in the header, footer, navigation and asides are not
+the page's text, unless that container holds the ``<h1>`` or most of the paragraphs (templates
+that wrap the story in ``<header>``). A URL shape alone never decides, except a home page, a
+search and a pagination; under ``/tag/``-like paths a page must score higher. Weights and
+thresholds were measured on wcxb-dev, extraction-dev and metadata-dev together
+(``bench/classify.py``); no site is named. Every decision comes with a short, bounded ``reason``
+so crawl stats can say why pages were kept or skipped, and a misjudged site can be diagnosed from
+the stats alone.
 """
 
 from __future__ import annotations
@@ -47,6 +52,12 @@ _YEAR_SLUG = re.compile(r"/(?:19|20)\d\d/[^/]*[a-z][^/]*-[^/]*[a-z]", re.I)
 _NUMERIC_ID = re.compile(r"(?:^|[/\-_.=a-z])\d{5,}(?:[/\-_.]|$)", re.I)
 _STORY_EXT = re.compile(r"\.(?:s?html?|php|aspx?|cms)$", re.I)
 _WORD_SEP = re.compile(r"[-_+]+")
+# Where manuals live, and where blogs do: evidence that tells a page of code apart, never alone.
+DOCS_SEGMENTS = frozenset({"docs", "doc", "documentation", "api", "reference", "manual", "handbook", "latest",
+                           "stable"})
+DOCS_HOSTS = frozenset({"docs", "doc", "developer", "developers", "wiki"})
+BLOG_SEGMENTS = frozenset({"blog", "blogs", "post", "posts", "article", "articles", "news", "story", "stories",
+                           "notes"})
 
 LONG_PARAGRAPH = 80         # characters: shorter <p> are captions, teasers, bylines
 ARTICLE_PARAGRAPHS = 3      # long paragraphs that make a main text
@@ -138,17 +149,24 @@ PRODUCT_TYPES = frozenset({"product", "productgroup"})
 
 def other_page_kind(sig) -> Classification | None:
     """A forum thread, a product page or a documentation page, which may carry long prose (posts,
-    a description, explanations) but are not articles: what the page declares, or code blocks."""
+    a description, explanations) but are not articles: what the page declares, or code blocks
+    where a manual lives or with no sign of a story."""
     types, og = sig["types"], sig["og_type"]
     if types & FORUM_TYPES or og == "forum":
         return Classification("other", "forum:schema")
+    if sig["code_blocks"] >= CODE_BLOCKS and (sig["docs_url"] or sig["docs_markup"]):
+        # Code with the navigation of a manual (a /docs/ path, a docs. host, the markup of a
+        # documentation generator): documentation, even typed TechArticle or og:type article.
+        return Classification("other", "docs:code")
     if sig["article_types"]:
         return None  # a declared story with comments, a review with its product
     if types & COMMENT_TYPES and sig["times"] >= 3:
         return Classification("other", "forum:comments")
     if (types & PRODUCT_TYPES or og.startswith(("product", "ebay"))) and not sig["dated"]:
         return Classification("other", "product:schema")
-    if sig["code_blocks"] >= CODE_BLOCKS and not (sig["published_meta"] or sig["author_meta"] or og == "article"):
+    if sig["code_blocks"] >= CODE_BLOCKS and not (sig["published_meta"] or sig["author_meta"] or og == "article"
+                                                  or sig["url_article"] or sig["blog_url"]):
+        # Code and no sign of a story either (no date, author, story URL): a page of a manual.
         return Classification("other", "docs:code")
     return None
 
@@ -161,20 +179,27 @@ STRONG_ARTICLE_SCORE = 7   # ... to be one under a listing-shaped URL (/tag/, /t
 # Points, chosen by a small search over wcxb-dev, extraction-dev and metadata-dev together (each
 # signal generic: no site, no language; bench/classify.py). What the publisher declares weighs
 # most; then a main text (long paragraphs, many of them in one container); then the markup of a
-# story (author/date/share class names, a byline, a date); against it, what a shop, a page of
-# teasers or a page of links shows.
+# story (author/date/share class names, a byline, a date, a story URL); against it, what a shop,
+# a forum, a page of teasers or a page of links shows. Searched again (2026-12-03) with the
+# documentation, boilerplate, CMS-page, forum and /blog/ signals, each weight keeping its sign.
 WEIGHTS = {
-    "article_types": 15, "og_article": 5, "published_meta": 1, "author_meta": 2, "url_article": 3,
-    "story_url_and_text": 1, "story_classes": 3, "many_story_classes": 5, "long_average_paragraph": 1,
-    "one_text_block": 2, "long_text_block": 3, "prose": 3, "much_prose": 1,
-    "shop_classes": -2, "mostly_links": -3, "sections_not_text": -1, "teasers": -2, "prices": -4,
-    "cart": -2, "few_paragraphs": -2, "dated_items": -7,
+    "article_types": 15, "og_article": 5, "og_page": -4, "published_meta": 1, "author_meta": 2, "url_article": 4,
+    "blog_url": 4, "story_url_and_text": 1, "story_classes": 3, "many_story_classes": 5,
+    "long_average_paragraph": 1, "one_text_block": 2, "long_text_block": 2, "long_text_section": 2, "prose": 3,
+    "much_prose": 1, "shop_classes": -4, "forum_classes": -6, "mostly_links": -3, "sections_not_text": -1,
+    "teasers": -1, "prices": -4, "cart": -4, "few_paragraphs": -2, "dated_items": -10,
 }
 STORY_CLASSES = frozenset({"article", "author", "byline", "date", "publish", "published", "entry", "hentry",
                            "single", "share", "postid", "blog", "post"})
 SHOP_CLASSES = frozenset({"product", "products", "price", "cart", "filter", "rating", "add", "options",
                           "accordion"})
 CODE_BLOCKS = 3      # <pre> blocks that make a page of code
+# The markup documentation generators leave (Sphinx, MkDocs, Docusaurus ...), not blogs.
+DOCS_CLASSES = frozenset({"docutils", "xref", "admonition", "headerlink", "docs", "doc"})
+DOCS_PHRASES = ("edit this page",)
+# The markup of forum software: posts with their author's profile, signature and reply count.
+FORUM_CLASSES = frozenset({"postbody", "username", "signature", "replies", "votes", "bbcode", "postprofile",
+                           "userinfo", "forum", "thread", "messages"})
 TEASER_CARDS = 5     # <article> elements: a page of cards
 DATED_ITEMS = 5      # <time> elements: posts or teasers, each dated
 MANY_PRICES = 5
@@ -185,7 +210,9 @@ MANY_PRICES = 5
 FEATURES = (
     ("article_types", lambda s: bool(s["article_types"])),
     ("og_article", lambda s: s["og_type"] == "article"),
+    ("og_page", lambda s: s["og_type"] == "article" and s["modified_meta"] and not s["published_meta"]),
     ("url_article", lambda s: s["url_article"]),
+    ("blog_url", lambda s: s["blog_url"] and s["long_paragraphs"] > 0),
     ("published_meta", lambda s: s["published_meta"]),
     ("author_meta", lambda s: s["author_meta"]),
     ("teasers", lambda s: s["teasers"] >= TEASER_CARDS),
@@ -193,11 +220,13 @@ FEATURES = (
     ("story_classes", lambda s: s["story_classes"] >= 2),
     ("many_story_classes", lambda s: s["story_classes"] >= 4),
     ("shop_classes", lambda s: s["shop_classes"] >= 3),
+    ("forum_classes", lambda s: s["forum_classes"] >= 2),
     # the old rule alone: a headline and three paragraphs at a story-shaped URL (a short story)
     ("story_url_and_text", lambda s: s["url_article"] and _article_content(s)),
     ("long_average_paragraph", lambda s: s["paragraph_chars"] >= 200 * max(s["long_paragraphs"], 1)),
     ("one_text_block", lambda s: s["block_paragraphs"] >= 5),
     ("long_text_block", lambda s: s["block_chars"] >= 3000),
+    ("long_text_section", lambda s: s["section_chars"] >= 5000),
     ("prose", lambda s: s["long_paragraphs"] >= ARTICLE_PARAGRAPHS and s["paragraph_chars"] >= 1000),
     ("much_prose", lambda s: s["paragraph_chars"] >= 4000),
     ("few_paragraphs", lambda s: s["long_paragraphs"] < ARTICLE_PARAGRAPHS),
@@ -366,9 +395,26 @@ def url_looks_like_section(url: str) -> bool:
     return all(len(s) <= 24 and "." not in s and len(_WORD_SEP.split(s)) <= 3 for s in segments)
 
 
+def url_path_words(url: str) -> tuple[str, frozenset]:
+    """The host's first label and the path segments, lower case."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").split(".", 1)[0], frozenset(s for s in (parts.path or "").lower().split("/") if s)
+
+
+def url_looks_like_docs(url: str) -> bool:
+    """``/docs/``, ``/en/latest/``, ``docs.`` or ``developer.`` hosts: where manuals live."""
+    host, segments = url_path_words(url)
+    return host in DOCS_HOSTS or bool(segments & DOCS_SEGMENTS)
+
+
+def url_looks_like_blog(url: str) -> bool:
+    """A page under ``/blog/``, ``/posts/``, ``/news/``: where stories live (``/news`` itself is a section)."""
+    segments = [s for s in (urlsplit(url).path or "").lower().split("/") if s]
+    return any(s in BLOG_SEGMENTS for s in segments[:-1])
+
+
 # --- content ----------------------------------------------------------------------------------
 
-_BOILER = "ancestor::nav or ancestor::footer or ancestor::header or ancestor::aside"
 _NOT_TEXT = "ancestor::script or ancestor::style or ancestor::noscript or ancestor::a"
 
 
@@ -413,27 +459,54 @@ def page_signals(doc, url: str = "") -> PageSignals:
 
 def _paragraphs(sig: PageSignals) -> dict:
     doc = sig.doc
-    long_p = p_chars = 0
-    blocks: dict = {}
-    # The length test comes first: it is cheap, and most nodes fail it before the ancestor tests.
-    for p in doc.xpath(f"//body//p[string-length(normalize-space()) >= {LONG_PARAGRAPH}][not({_BOILER})]"):
+    found = []  # (element, characters, parent of a <p>) for every paragraph and text run
+    # The length test comes first: it is cheap, and most nodes fail it before the others.
+    for p in doc.xpath(f"//body//p[string-length(normalize-space()) >= {LONG_PARAGRAPH}]"):
         text = " ".join("".join(p.xpath(".//text()[not(ancestor::script or ancestor::style)]")).split())
         link_text = "".join(p.xpath(".//a//text()"))
         if len(text) >= LONG_PARAGRAPH and len(link_text) < len(text) / 2:
-            long_p += 1
-            p_chars += len(text)
-            n, chars = blocks.get(p.getparent(), (0, 0))
-            blocks[p.getparent()] = (n + 1, chars + len(text))
-    runs = [len(t) for t in (" ".join(x.split()) for x in
-                             doc.xpath(f"//body//text()[string-length(normalize-space()) >= {LONG_PARAGRAPH}]"
-                                       f"[not({_NOT_TEXT} or {_BOILER} or ancestor::p)]"))
-            if len(t) >= LONG_PARAGRAPH]
+            found.append((p, len(text), p.getparent()))
+    for run in doc.xpath(f"//body//text()[string-length(normalize-space()) >= {LONG_PARAGRAPH}]"
+                         f"[not({_NOT_TEXT} or ancestor::p)]"):
+        chars = len(" ".join(run.split()))
+        if chars >= LONG_PARAGRAPH:
+            found.append((run.getparent().getparent() if run.is_tail else run.getparent(), chars, None))
+    found = _outside_boilerplate(found)
+    blocks: dict = {}
+    sections: dict = {}
+    for _, chars, parent in found:
+        if parent is not None:
+            n, c = blocks.get(parent, (0, 0))
+            blocks[parent] = (n + 1, c + chars)
+            grand = parent.getparent()
+            sections[grand] = sections.get(grand, 0) + chars
     return {
-        "long_paragraphs": long_p + len(runs),
-        "paragraph_chars": p_chars + sum(runs),
+        "long_paragraphs": len(found),
+        "paragraph_chars": sum(chars for _, chars, _ in found),
         "block_paragraphs": max((n for n, _ in blocks.values()), default=0),
         "block_chars": max((c for _, c in blocks.values()), default=0),
+        "section_chars": max(sections.values(), default=0),
     }
+
+
+_BOILER_TAGS = ("nav", "footer", "header", "aside")
+
+
+def _outside_boilerplate(found: list) -> list:
+    """The paragraphs not in a page's header, footer, navigation or aside. A page built wholly
+    inside one of those (a ``<header>`` round the story, everything in a ``<nav>``) is not all
+    boilerplate: a container that holds the ``<h1>`` or most of the paragraphs is kept."""
+    where = [[el] if el.tag in _BOILER_TAGS else [] for el, _, _ in found]
+    counts: dict = {}
+    for (el, _, _), boxes in zip(found, where):
+        boxes.extend(el.iterancestors(*_BOILER_TAGS))
+        for box in boxes:
+            counts[box] = counts.get(box, 0) + 1
+    if not counts:
+        return found
+    half = len(found) / 2
+    dropped = {box for box, n in counts.items() if n <= half and box.find(".//h1") is None}
+    return [item for item, boxes in zip(found, where) if not dropped.intersection(boxes)]
 
 
 def _text(sig: PageSignals) -> dict:
@@ -448,12 +521,14 @@ def _text(sig: PageSignals) -> dict:
         "link_share": link_len / max(text_len, 1),
         "prices": len(_PRICE.findall(text)),
         "cart": any(words in lowered for words in _CART),
+        "docs_phrase": any(words in lowered for words in DOCS_PHRASES),
     }
 
 
 def _classes(sig: PageSignals) -> dict:
     tokens = set(_TOKEN.findall(" ".join(set(sig.doc.xpath("//@class", smart_strings=False))).lower()))
-    return {"story_classes": len(tokens & STORY_CLASSES), "shop_classes": len(tokens & SHOP_CLASSES)}
+    return {"story_classes": len(tokens & STORY_CLASSES), "shop_classes": len(tokens & SHOP_CLASSES),
+            "docs_classes": len(tokens & DOCS_CLASSES), "forum_classes": len(tokens & FORUM_CLASSES)}
 
 
 def _types(sig: PageSignals) -> dict:
@@ -466,7 +541,7 @@ _PUBLISHED_NAMES = frozenset({"article:published_time", "date", "pubdate", "publ
 
 def _metas(sig: PageSignals) -> dict:
     """og:type, a publication date and an author, from one pass over the ``<meta>`` elements."""
-    og, published, author = None, False, False
+    og, published, modified, author = None, False, False, False
     for meta in sig.doc.iter("meta"):
         get = meta.get
         prop, name = get("property"), get("name")
@@ -474,8 +549,9 @@ def _metas(sig: PageSignals) -> dict:
             og = get("content").strip().lower()
         published = published or (prop == "article:published_time" or name in _PUBLISHED_NAMES
                                    or get("itemprop") == "datePublished")
+        modified = modified or prop == "article:modified_time"
         author = author or name == "author" or prop == "article:author"
-    return {"og_type": og or "", "published_meta": published, "meta_author": author}
+    return {"og_type": og or "", "published_meta": published, "modified_meta": modified, "meta_author": author}
 
 
 def _author(sig: PageSignals) -> bool:
@@ -489,20 +565,23 @@ def _count(xpath: str):
 _READERS = {
     "h1": lambda sig: bool(sig.doc.xpath("//h1[normalize-space()]")),
     "long_paragraphs": _paragraphs, "paragraph_chars": _paragraphs,
-    "block_paragraphs": _paragraphs, "block_chars": _paragraphs,
+    "block_paragraphs": _paragraphs, "block_chars": _paragraphs, "section_chars": _paragraphs,
     "links": _count("count(//a[@href])"),
-    "link_share": _text, "prices": _text, "cart": _text,
+    "link_share": _text, "prices": _text, "cart": _text, "docs_phrase": _text,
     "h2": _count("count(//h2)"),
     "code_blocks": _count("count(//pre)"),
     "teasers": _count("count(//article)"),
     "times": _count("count(//time)"),
-    "story_classes": _classes, "shop_classes": _classes,
+    "story_classes": _classes, "shop_classes": _classes, "docs_classes": _classes, "forum_classes": _classes,
     "types": _types, "article_types": _types, "jsonld_dated": _types,
-    "og_type": _metas, "published_meta": _metas, "meta_author": _metas,
+    "og_type": _metas, "published_meta": _metas, "modified_meta": _metas, "meta_author": _metas,
     "dated": lambda sig: sig["published_meta"] or sig["jsonld_dated"],
     "author_meta": _author,
     "url_article": lambda sig: bool(sig.url) and url_looks_like_article(sig.url),
     "url_section": lambda sig: bool(sig.url) and url_looks_like_section(sig.url),
+    "docs_url": lambda sig: bool(sig.url) and url_looks_like_docs(sig.url),
+    "blog_url": lambda sig: bool(sig.url) and url_looks_like_blog(sig.url),
+    "docs_markup": lambda sig: sig["docs_classes"] > 0 or sig["docs_phrase"],
 }
 
 

@@ -126,6 +126,62 @@ def test_a_listing_of_teaser_cards_is_not_an_article():
     assert got.label == "listing", got
 
 
+CODE = "".join(f"<pre><code>ferry --harbour north --day {d}\nferry --wait</code></pre><p>{PROSE[i]}</p>"
+               for i, d in enumerate(("mon", "tue", "wed", "thu")))
+
+
+def test_a_blog_post_with_code_is_an_article_and_a_manual_page_is_not():
+    """Code blocks alone are not documentation: a post under /blog/ with no date or author markup
+    stays an article; the same text at a /docs/ path, or with a documentation generator's markup
+    (admonitions, header links), is a manual page."""
+    body = f'<main><h1>Scripting the ferry timetable</h1><div class="post-body">{CODE}</div></main>'
+    got = classify("https://island-notes.example/blog/scripting-the-ferry-timetable", page(body))
+    assert got.label == "article", got
+    got = classify("https://island-notes.example/docs/ferry/timetable", page(body))
+    assert (got.label, got.reason) == ("other", "docs:code")
+    sphinx = body.replace('<div class="post-body">', '<div class="body"><div class="admonition note">Note</div>')
+    got = classify("https://island-notes.example/ferry/timetable.html",
+                   page(sphinx, '<meta property="og:type" content="article">'))
+    assert (got.label, got.reason) == ("other", "docs:code")
+
+
+def test_a_story_wrapped_in_a_header_element_is_still_read():
+    """Some templates put the whole story inside <header> (or <nav>): a container holding most of the
+    paragraphs, or the h1, is not page furniture."""
+    body = (f'<header class="top"><a href="/">Island notes</a></header>'
+            f'<header class="section-landing"><div class="rich-text">{paragraphs()}</div></header>')
+    got = classify("https://island-notes.example/the-long-wait", page("<h1>The long wait</h1>" + body))
+    assert (got.label, got.reason) == ("article", "content")
+
+
+SERVICE = "".join(f'<section class="service"><h2>Service {i}</h2><p>{PROSE[i % len(PROSE)]}</p>'
+                  f'<a href="/contact">Get a quote</a></section>' for i in range(9))
+
+
+def test_a_page_with_og_type_article_but_only_a_modified_time_is_a_page_not_a_story():
+    """CMS plugins give every page og:type article; a story also carries its publication time."""
+    yoast_page = ('<meta property="og:type" content="article">'
+                  '<meta property="article:modified_time" content="2026-02-01T10:00:00Z">')
+    html = page(f"<h1>Harbour repairs and marine services</h1>{SERVICE}", yoast_page)
+    assert classify("https://harbour-works.example/services/", html).label != "article"
+    story = yoast_page + '<meta property="article:published_time" content="2026-01-30T08:00:00Z">'
+    html = page(f"<h1>Harbour repairs and marine services</h1>{SERVICE}", story)
+    got = classify("https://harbour-works.example/services/", html)
+    assert (got.label, got.reason) == ("article", "og:article")
+
+
+def test_a_forum_thread_without_schema_or_dates_is_not_an_article():
+    """Forum software gives threads og:type article too; its markup (post bodies, user names,
+    signatures) outweighs it."""
+    posts = "".join(f'<div class="post"><div class="userinfo"><a class="username" href="/u/{u}">{u}</a></div>'
+                    f'<div class="postbody"><p>{t}</p></div><div class="signature">Sent from the island</div></div>'
+                    for u, t in POSTS)
+    got = classify("https://boards.example/threads/ferry-to-the-island-back-by-summer-4417",
+                   page(f"<h1>Ferry to the island: back by summer?</h1>{posts}",
+                        '<meta property="og:type" content="article">'))
+    assert got.label != "article", got
+
+
 # --- the floor over wcxb-dev ------------------------------------------------------------------------
 
 # Measured with bench/classify.py (0.952 and 0.199 on 2026-12-03); floors are measured - 0.01.
