@@ -20,8 +20,11 @@ from crawler.accounting import verdict_keys, verdict_summary
 from crawler.store.writer import StoreWriter
 from crawler.analysis.discovery import sniff
 from crawler.analysis.page import analyse
+from crawler.analysis.robots_meta import bot_names
+from crawler.provenance import robots_columns
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+BOT_NAMES = bot_names("newsarchive")  # the default User-Agent's product token and BOT_NAME
 
 
 @dataclass
@@ -97,18 +100,30 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
         if record.record_id in skip:
             continue
         capture = capture_of(entry)
+        page = (record.rec_type == "response" and capture["status"] == 200
+                and (capture["mime"] or "text/html") in HTML_TYPES)
+        html = record.rec_type == "response" and "html" in (capture["mime"] or "")
+        try:
+            body = record.body() if page or html else None
+        except Exception as exc:  # one bad record must not stop the rebuild
+            result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
+            page, html, body = False, False, None
+        # the robots directives as the crawl records them (crawler/pipelines.py); the crawl's
+        # noarchive policy is not in the WARC, so a noarchive page is "recorded" (docs/archive.md)
+        tags = [v for n, v in record.http_headers.headers if n.lower() == "x-robots-tag"]
+        capture.update(robots_columns(tags, body if html else None, BOT_NAMES, "record"))
         writer.add_capture(capture, crawl_id)
         result.captures += 1
+        noarchive = {"noarchive": capture["noarchive"]} if capture.get("noarchive") else None
         if record.rec_type == "revisit":
             # Identical payload: the article is what its original gave; only last_seen moves.
             if capture["url"] in latest:
-                writer.add_article(latest[capture["url"]], capture, crawl_id)
+                writer.add_article(latest[capture["url"]], capture, crawl_id, noarchive)
                 result.count(latest[capture["url"]])
             continue
-        if capture["status"] != 200 or (capture["mime"] or "text/html") not in HTML_TYPES:
+        if not page:
             continue
         try:
-            body = record.body()
             headers = _headers(record)
             if sniff(body, headers.get("content-type")) != "html":
                 continue
@@ -121,7 +136,7 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
             result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
             continue
         latest[capture["url"]] = article
-        writer.add_article(article, capture, crawl_id)
+        writer.add_article(article, capture, crawl_id, noarchive)
         result.count(article)
 
 
