@@ -18,7 +18,7 @@ from twisted.internet import task
 from archive.location import archive_location
 from archive.middleware import warc_writer
 from crawler.accounting import verdict_keys
-from crawler.analysis.robots_meta import decoded_start
+from crawler.analysis.robots_meta import decoded_start, robots_directives
 from crawler.provenance import HINT_COLUMNS, article_columns, capture_columns, robots_columns
 from crawler.extract import extract_dict
 from crawler.store.errors import StoreError
@@ -189,12 +189,11 @@ class StorePipeline:
     def _robots(self, response, capture) -> dict:
         headers = response.headers
         body = None
-        # meta tags of HTML responses; a revisit's body is not in the WARC, so not read here
-        # either (reextract must find what the crawl found)
-        if "html" in (capture.get("mime") or "") and not capture.get("revisit"):
+        if "html" in (capture.get("mime") or ""):  # meta tags of HTML responses, revisits too
             encoding = headers.get("Content-Encoding")
             body = decoded_start(response.body, encoding.decode("latin-1") if encoding else None)
-        return robots_columns(headers.getlist("X-Robots-Tag"), body, self.bot_names, self.noarchive_policy)
+        directives = robots_directives(headers.getlist("X-Robots-Tag"), body, self.bot_names)
+        return robots_columns(directives, self.bot_names, self.noarchive_policy)
 
     def process_item(self, item, spider=None):
         article = item.get("article")

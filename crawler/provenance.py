@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from crawler.analysis.robots_meta import forbids, robots_directives
+from crawler.analysis.robots_meta import forbids
 from crawler.store.schema import ARTICLE_POLICY_COLUMNS
 
 NOARCHIVE_POLICIES = ("record", "skip")
@@ -43,10 +43,10 @@ def capture_columns(hints: dict | None) -> dict:
             if hints and hints.get(key) not in (None, "")}
 
 
-def robots_columns(x_robots_tags, body: bytes | None, names, policy: str) -> dict:
-    """``robots`` (JSON of every directive, whoever it addresses) and ``noarchive`` (the policy
-    applied: "recorded" or "skipped") when the page forbids archiving by us."""
-    directives = robots_directives(x_robots_tags, body, names)
+def robots_columns(directives: dict, names, policy: str) -> dict:
+    """``robots`` (JSON of every directive, whoever it addresses: ``robots_directives``) and
+    ``noarchive`` (the policy applied: "recorded" or "skipped") when the page forbids
+    archiving by us."""
     if not directives:
         return {}
     out = {"robots": json.dumps(directives, sort_keys=True)}
