@@ -133,13 +133,19 @@ def test_discovery_provenance_in_the_dataset(polite_crawl):
 
 
 @pytest.mark.slow
-def test_noarchive_skip_stores_no_article_row(tmp_path):
+def test_noarchive_skip_stores_no_article_row_and_a_long_crawl_delay_is_capped(tmp_path):
     with DemoServer(policies="polite") as polite:
         proc = run_cli("crawl", polite.url + P.HEADER_NOARCHIVE, polite.url + P.META_NOARCHIVE,
                        polite.url + P.BUSY.replace("council", "nowhere"), "--depth", "0",
                        "--archive", tmp_path, "-s", "NEWSARCHIVE_NOARCHIVE=skip",
-                       "-s", "NEWSARCHIVE_CRAWL_DELAY=false", *FAST, timeout=120)
+                       "-s", "NEWSARCHIVE_MAX_CRAWL_DELAY=0.5", *FAST, timeout=120)
+        log = list(polite.request_log)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Crawl-delay 2 capped at 0.5 s: said once, applied, shown with what was asked
+    assert proc.stderr.count("asks for a Crawl-delay of 2 s: capped at 0.5 s") == 1, proc.stderr
+    assert "crawl delays       127.0.0.1 0.5 s (asked 2 s) (robots.txt Crawl-delay)" in proc.stdout
+    gaps = sorted(b["time"] - a["time"] for a, b in zip(log, log[1:]))
+    assert len(gaps) == 3 and gaps[1] >= 0.48 and gaps[-1] < P.CRAWL_DELAY, gaps
     assert _rows(tmp_path, "select url from articles") == []
     caps = _rows(tmp_path, "select url, noarchive, warc_record_id from captures where status = 200")
     assert sorted(c["noarchive"] for c in caps if "/policy/" in c["url"]) == ["skipped", "skipped"]
