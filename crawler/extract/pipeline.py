@@ -81,19 +81,27 @@ def extract_parsed(doc, url: str | None = None, warnings: list[str] | tuple = ()
     gives one. libxml2 builds trees no browser builds (a stray tag can put ``<main>`` inside a
     header ``<button>``, pruned with the header); the HTML5 parse costs a second parse, so only
     pages that need it pay (``bench/parsers.py`` measures both ways)."""
-    article = _extract_tree(doc, url, warnings, repair_text, fetched)
+    article = _extract_tree(doc, url, warnings, repair_text, fetched, _reparser(source, False, repair_text))
     if source is not None and doc is not None and not article.body:
         doc5, warnings5 = parse(*source, html5=True, repair_text=repair_text)
         if doc5 is not None:
             second = _extract_tree(doc5, url, [*warnings5, "no body in libxml2's tree: parsed again as HTML5"],
-                                   repair_text, fetched)
+                                   repair_text, fetched, _reparser(source, True, repair_text))
             if second.body:
                 return second
     return article
 
 
+def _reparser(source: tuple | None, html5: bool, repair_text: bool):
+    """The document ``parse`` gave for ``source``, parsed again (the same tree, unpruned), for
+    the verdict signals that only a short body needs (``verdict.page_signals``)."""
+    if source is None:
+        return None
+    return lambda: parse(*source, html5=html5, repair_text=repair_text)[0]
+
+
 def _extract_tree(doc, url: str | None, warnings: list[str] | tuple, repair_text: bool = True,
-                  fetched: str | None = None) -> Article:
+                  fetched: str | None = None, unpruned=None) -> Article:
     article = Article(url=url)
     article.warnings.extend(warnings)
     if doc is None:
@@ -121,7 +129,7 @@ def _extract_tree(doc, url: str | None, warnings: list[str] | tuple, repair_text
             _failed(article, "caption", exc)
     finally:
         meta_dom.shared_elements = None
-    signals = verdict.page_signals(doc)  # before the body stage prunes the tree
+    signals = verdict.page_signals(doc, unpruned)  # before the body stage prunes the tree
     before = len(article.warnings)
     try:
         article.body = content.extract_body(doc, url, meta, article.warnings)

@@ -5,7 +5,10 @@ story, another story's text, a fraction of what the publisher's own ``articleBod
 paywall that left only the first paragraphs. Each shape leaves a trace that is cheap to check
 once the body is known, so every article says what it is, and a dataset user can keep ``ok`` rows
 or look at the rest. The page is read *before* the body stage prunes it (``page_signals``); the
-judgement itself (``judge``) is a pure function of those signals and the extracted fields.
+judgement itself (``judge``) is a pure function of those signals and the extracted fields. Most
+bodies are long enough that the paragraph count and the paywall marker cannot change the verdict,
+and those two reads were a sixth of extraction's CPU; given a way to get the unpruned page again
+(``unpruned``), they are read only when the judgement needs them.
 
 Thresholds were calibrated on wcxb-dev and extraction-dev so that few good extractions are
 flagged (see ``bench/verdict.py``); a suspect row is a prompt to look, not a proof of failure.
@@ -14,6 +17,7 @@ flagged (see ``bench/verdict.py``); a suspect row is a prompt to look, not a pro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crawler.extract import dom_hints
@@ -60,11 +64,14 @@ _MARKER_XPATH = ("/descendant::*[self::div or self::section or self::aside or se
 
 @dataclass(slots=True)
 class PageSignals:
-    """What the unpruned page says about the story, read before the body stage prunes the tree."""
-    page_words: int = 0  # words in the page's paragraphs
+    """What the unpruned page says about the story, read before the body stage prunes the tree.
+    ``page_words`` and ``paywall_marker`` are None until read: ``unpruned`` then gives the page
+    as it was before pruning (parsed again), and ``decide`` reads them only if it needs them."""
+    page_words: int | None = 0  # words in the page's paragraphs
     article_body_words: int = 0  # words in the longest JSON-LD articleBody
     not_free: bool = False  # JSON-LD says isAccessibleForFree: false
-    paywall_marker: bool = False  # a visible element or sentence that gates the story
+    paywall_marker: bool | None = False  # a visible element or sentence that gates the story
+    unpruned: Callable[[], object] | None = None
 
 
 def _is_false(value) -> bool:
@@ -93,15 +100,18 @@ def _paywall_marker(doc) -> bool:
     return False
 
 
-def page_signals(doc) -> PageSignals:
-    """Read the page (never raises: a failure costs the signal, not the article)."""
+def page_signals(doc, unpruned: Callable[[], object] | None = None) -> PageSignals:
+    """Read the page (never raises: a failure costs the signal, not the article). With
+    ``unpruned``, a function giving this page again unpruned (None if it cannot), the paragraph
+    words and the paywall marker are left for ``decide`` to read when it needs them."""
     signals = PageSignals()
     if doc is None:
         return signals
-    try:
-        signals.page_words = sum(len(t.split()) for t in doc.xpath("/descendant::p//text()"))
-    except Exception:  # noqa: BLE001 - a signal is optional
-        pass
+    if unpruned is None:
+        _read_page(signals, doc)
+    else:
+        signals.page_words = signals.paywall_marker = None
+        signals.unpruned = unpruned
     try:
         article_body = dom_hints.jsonld_article_body(doc)
         signals.article_body_words = len(article_body.split()) if article_body else 0
@@ -111,11 +121,42 @@ def page_signals(doc) -> PageSignals:
         signals.not_free = _not_free(jsonld_objects(doc))
     except Exception:  # noqa: BLE001
         pass
+    return signals
+
+
+def _read_page(signals: PageSignals, doc) -> None:
+    signals.page_words, signals.paywall_marker, signals.unpruned = 0, False, None
+    if doc is None:
+        return
+    try:
+        signals.page_words = sum(len(t.split()) for t in doc.xpath("/descendant::p//text()"))
+    except Exception:  # noqa: BLE001 - a signal is optional
+        pass
     try:
         signals.paywall_marker = _paywall_marker(doc)
     except Exception:  # noqa: BLE001
         pass
-    return signals
+
+
+def _page_words(signals: PageSignals) -> int:
+    if signals.page_words is None:
+        _read_page(signals, _unpruned(signals))
+    return signals.page_words
+
+
+def _gated(signals: PageSignals) -> bool:
+    if signals.not_free:
+        return True
+    if signals.paywall_marker is None:
+        _read_page(signals, _unpruned(signals))
+    return signals.paywall_marker
+
+
+def _unpruned(signals: PageSignals):
+    try:
+        return signals.unpruned() if signals.unpruned is not None else None
+    except Exception:  # noqa: BLE001 - a signal is optional
+        return None
 
 
 def judge(headline: str | None, description: str | None, body: str | None,
@@ -130,19 +171,18 @@ def decide(words: int, overlap: float | None, signals: PageSignals) -> tuple[str
     """The judgement from the body's word count, its overlap with the headline and description
     (``relevance.topic_overlap``, None when not measured) and the page's signals."""
     reasons: set[str] = set()
-    gated = signals.not_free or signals.paywall_marker
     if words < EMPTY_BODY_WORDS:
         reasons.add("empty-body")
-    elif words <= TEASER_MAX_WORDS and signals.page_words >= max(TEASER_PAGE_WORDS, TEASER_PAGE_RATIO * words):
+    elif words <= TEASER_MAX_WORDS and _page_words(signals) >= max(TEASER_PAGE_WORDS, TEASER_PAGE_RATIO * words):
         reasons.add("teaser-only")
-    elif words <= PAYWALL_TEASER_WORDS and gated:
+    elif words <= PAYWALL_TEASER_WORDS and _gated(signals):
         reasons.add("teaser-only")
     if (signals.article_body_words >= ARTICLE_BODY_MIN_WORDS
             and words < signals.article_body_words * ARTICLE_BODY_SHARE):
         reasons.add("much-shorter-than-articleBody")
     # A paywalled page whose full text was served (to us, as to search engines) is a good
     # extraction: the paywall only matters when the body is what it let through.
-    if gated and reasons:
+    if reasons and _gated(signals):
         reasons.add("paywalled")
     if words >= OFF_TOPIC_MIN_WORDS and overlap is not None and overlap < OFF_TOPIC_OVERLAP:
         reasons.add("off-topic-body")

@@ -7,7 +7,8 @@ import json
 
 from crawler.extract import extract
 from crawler.extract.relevance import topic_overlap
-from crawler.extract.verdict import PageSignals, judge
+from crawler.extract.pipeline import parse
+from crawler.extract.verdict import PageSignals, judge, page_signals
 
 STORY = (
     "The city council voted on Tuesday to rebuild the harbour bridge after engineers found cracks in "
@@ -65,6 +66,32 @@ def test_a_teaser_behind_a_paywall_is_paywalled_and_teaser_only():
     art = extract(page("Council votes to rebuild harbour bridge", body, head=head), url="https://news.example/p")
     assert art.verdict == "suspect"
     assert "paywalled" in art.verdict_reasons and "teaser-only" in art.verdict_reasons
+
+
+def test_a_paywall_marker_only_in_markup_marks_a_teaser():
+    # No JSON-LD: only the markup says "paywall", and the body stage prunes that box before the verdict.
+    body = (f"<p>{STORY}</p><div class='article-paywall'><p>Subscribe to continue reading.</p>"
+            "<button class='subscribe-button'>Subscribe</button></div>")
+    art = extract(page("Council votes to rebuild harbour bridge", body), url="https://news.example/m")
+    assert "Subscribe" not in art.body
+    assert art.verdict_reasons == ["teaser-only", "paywalled"]
+
+
+def test_the_page_is_read_again_only_when_the_verdict_needs_it():
+    html = page("Council votes to rebuild harbour bridge", f"<p>{STORY}</p><div class='paywall'>Join</div>")
+    doc, _ = parse(html)
+    reads = []
+
+    def unpruned():
+        reads.append(1)
+        return parse(html)[0]
+
+    long_body = " ".join([STORY] * 4)
+    assert judge("Council votes to rebuild harbour bridge", None, long_body, page_signals(doc, unpruned)) == ("ok", [])
+    assert reads == []  # 150+ words: neither the paragraph count nor the paywall can change the verdict
+    assert judge("Council votes to rebuild harbour bridge", None, STORY,
+                 page_signals(doc, unpruned)) == ("suspect", ["teaser-only", "paywalled"])
+    assert reads == [1]
 
 
 def test_a_body_far_shorter_than_the_publishers_article_body():
