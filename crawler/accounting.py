@@ -118,6 +118,10 @@ def politeness_lines(stats: dict) -> list[str]:
     if stats.get("politeness/retry_after"):
         lines.append(f"retry-after        {stats['politeness/retry_after']} response(s) asked to wait; "
                      f"longest wait {stats.get('politeness/retry_after_max_wait', 0):g} s")
+    for policy, what in (("recorded", "archived, rows flagged"), ("skipped", "archived, no article row")):
+        if stats.get(f"store/noarchive_{policy}"):
+            lines.append(f"noarchive          {stats[f'store/noarchive_{policy}']} capture(s) asked not to be "
+                         f"archived: {policy} ({what}; NEWSARCHIVE_NOARCHIVE)")
     paused = stats.get("politeness/paused_hosts") or []
     if paused:
         lines.append(f"hosts paused       {', '.join(paused)} (failing; "

@@ -18,6 +18,8 @@ from twisted.internet import task
 from archive.location import archive_location
 from archive.middleware import warc_writer
 from crawler.accounting import verdict_keys
+from crawler.analysis.robots_meta import decoded_start, robots_directives
+from crawler.provenance import HINT_COLUMNS, article_columns, capture_columns, robots_columns
 from crawler.extract import extract_dict
 from crawler.store.errors import StoreError
 from crawler.workers import PagePool, WorkerCrashed
@@ -89,6 +91,10 @@ class WarcMetadataPipeline:
             "warning": article.get("warnings") or None,
             "outlink": item.get("outlinks") or None,
         }
+        # how the crawl found the page: in the archive too, not only in the dataset
+        hints = item.get("hints") or {}
+        fields.update({f"{column.replace('_', '-')}": hints.get(key)
+                       for key, column in HINT_COLUMNS.items() if hints.get(key) not in (None, "")})
         if writer.failed:
             return  # the archive cannot be written; that was said once
         try:
@@ -106,7 +112,15 @@ class StorePipeline:
     """
 
     def __init__(self, crawler, db_path: Path, batch_size: int, flush_seconds: float):
+        from crawler.analysis.robots_meta import bot_names
+        from crawler.provenance import check_policy
+
         self.crawler = crawler
+        settings = crawler.settings
+        # a bad value is refused before the crawl by crawler.runner, in one line
+        self.noarchive_policy = check_policy(settings.get("NEWSARCHIVE_NOARCHIVE", "record"))
+        self.bot_names = bot_names(settings.get("USER_AGENT"), settings.get("BOT_NAME"))
+        self._noarchive: dict[str, str] = {}  # record id -> "recorded"/"skipped", until its item comes
         self.db_path = db_path
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
@@ -159,17 +173,37 @@ class StorePipeline:
         writer = warc_writer(self.crawler)
         return bool(writer is not None and writer.failed)
 
-    def capture_archived(self, capture, **kwargs):
-        if self.writer is not None:
-            self._call(self.writer.add_capture, capture, self.crawl_id)
-            self.crawler.stats.inc_value("store/captures")
+    def capture_archived(self, capture, request=None, response=None, **kwargs):
+        """The capture, with how it was found (the request's hints) and its robots directives."""
+        if self.writer is None:
+            return
+        row = {**capture, **capture_columns((request.meta if request is not None else {}).get("hints"))}
+        if response is not None:
+            row.update(self._robots(response, capture))
+            if row.get("noarchive") and capture.get("record_id"):
+                self._noarchive[capture["record_id"]] = row["noarchive"]
+                self.crawler.stats.inc_value(f"store/noarchive_{row['noarchive']}")
+        self._call(self.writer.add_capture, row, self.crawl_id)
+        self.crawler.stats.inc_value("store/captures")
+
+    def _robots(self, response, capture) -> dict:
+        headers = response.headers
+        body = None
+        if "html" in (capture.get("mime") or ""):  # meta tags of HTML responses, revisits too
+            encoding = headers.get("Content-Encoding")
+            body = decoded_start(response.body, encoding.decode("latin-1") if encoding else None)
+        directives = robots_directives(headers.getlist("X-Robots-Tag"), body, self.bot_names)
+        return robots_columns(directives, self.bot_names, self.noarchive_policy)
 
     def process_item(self, item, spider=None):
         article = item.get("article")
         if article:
-            self._call(self.writer.add_article, article,
-                       item.get("warc") or {"url": item["url"], "fetched_at": item.get("fetched_at")},
-                       self.crawl_id)
+            warc = item.get("warc") or {"url": item["url"], "fetched_at": item.get("fetched_at")}
+            noarchive = self._noarchive.pop(warc.get("record_id"), None)
+            if noarchive == "skipped":  # NEWSARCHIVE_NOARCHIVE = "skip": the capture says so
+                return item
+            provenance = article_columns(article, item.get("hints"), item.get("fetched_at"), noarchive)
+            self._call(self.writer.add_article, article, warc, self.crawl_id, provenance)
             self.crawler.stats.inc_value("store/articles")
         return item
 

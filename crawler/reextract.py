@@ -20,8 +20,12 @@ from crawler.accounting import verdict_keys, verdict_summary
 from crawler.store.writer import StoreWriter
 from crawler.analysis.discovery import sniff
 from crawler.analysis.page import analyse
+from crawler.analysis.robots_meta import bot_names, robots_directives
+from crawler.provenance import robots_columns
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+BOT_NAMES = bot_names("newsarchive")  # the default User-Agent's product token and BOT_NAME
+METAS_MAX = 100_000  # robots meta tags remembered for revisits (most pages have none)
 
 
 @dataclass
@@ -63,6 +67,21 @@ def capture_of(entry) -> dict:
     return Capture.from_record(entry.record, entry.filename, entry.offset, entry.length).to_dict()
 
 
+def _robots(record, body: bytes | None, metas: dict) -> dict:
+    """The directives the crawl recorded for this record: X-Robots-Tag, and the meta tags of
+    its body, or for a revisit those of the response with the same payload read before."""
+    tags = [v for n, v in record.http_headers.headers if n.lower() == "x-robots-tag"]
+    directives = robots_directives(tags, body, BOT_NAMES)
+    digest = record.rec_headers.get_header("WARC-Payload-Digest")
+    if directives.get("meta") and digest:
+        if len(metas) >= METAS_MAX:
+            metas.clear()
+        metas[digest] = directives["meta"]
+    elif record.rec_type == "revisit" and digest in metas:
+        directives = {"meta": metas[digest], **directives}
+    return directives
+
+
 def file_entries(warcs: Path, result: ReextractResult, names: list[str] | None = None):
     """Every record of every closed WARC file; a damaged file is reported, the rest still read."""
     for name in names if names is not None else warc_files(str(warcs), include_open=False):
@@ -82,6 +101,8 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
     ``DigestIndex``) when given, so a later crawl writes revisits for them.
     """
     latest: dict[str, dict] = {}  # url -> the article extracted from its latest full response
+    # payload digest -> the robots meta tags of a response: its revisits carry no body to read
+    metas: dict[str, dict] = {}
     for entry in entries:
         result.records += 1
         record = entry.record
@@ -97,18 +118,29 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
         if record.record_id in skip:
             continue
         capture = capture_of(entry)
+        page = (record.rec_type == "response" and capture["status"] == 200
+                and (capture["mime"] or "text/html") in HTML_TYPES)
+        html = record.rec_type == "response" and "html" in (capture["mime"] or "")
+        try:
+            body = record.body() if page or html else None
+        except Exception as exc:  # one bad record must not stop the rebuild
+            result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
+            page, html, body = False, False, None
+        # the robots directives as the crawl records them (crawler/pipelines.py); the crawl's
+        # noarchive policy is not in the WARC, so a noarchive page is "recorded" (docs/archive.md)
+        capture.update(robots_columns(_robots(record, body if html else None, metas), BOT_NAMES, "record"))
         writer.add_capture(capture, crawl_id)
         result.captures += 1
+        noarchive = {"noarchive": capture["noarchive"]} if capture.get("noarchive") else None
         if record.rec_type == "revisit":
             # Identical payload: the article is what its original gave; only last_seen moves.
             if capture["url"] in latest:
-                writer.add_article(latest[capture["url"]], capture, crawl_id)
+                writer.add_article(latest[capture["url"]], capture, crawl_id, noarchive)
                 result.count(latest[capture["url"]])
             continue
-        if capture["status"] != 200 or (capture["mime"] or "text/html") not in HTML_TYPES:
+        if not page:
             continue
         try:
-            body = record.body()
             headers = _headers(record)
             if sniff(body, headers.get("content-type")) != "html":
                 continue
@@ -121,7 +153,7 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
             result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
             continue
         latest[capture["url"]] = article
-        writer.add_article(article, capture, crawl_id)
+        writer.add_article(article, capture, crawl_id, noarchive)
         result.count(article)
 
 

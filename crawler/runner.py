@@ -128,8 +128,10 @@ def run_crawl(start_urls=(), sitemap_urls=(), feed_urls=(), archive: Path | str 
         raise CrawlError("nothing to crawl: give at least one URL, --sitemap or --feed")
     try:
         from crawler.analysis.scope import Scope
+        from crawler.provenance import check_policy
 
         Scope(include=list(include), exclude=list(exclude))
+        check_policy((settings_overrides or {}).get("NEWSARCHIVE_NOARCHIVE", "record"))
     except ValueError as exc:
         raise CrawlError(str(exc)) from None
     spider_args = {"start_urls": seeds, "sitemap_urls": sitemaps, "feed_urls": feeds}

@@ -38,6 +38,7 @@ NEWSARCHIVE_CRAWL_DELAY = True                # honour robots.txt Crawl-delay pe
 NEWSARCHIVE_MAX_CRAWL_DELAY = 30.0            # ...up to this many seconds; longer ones are capped and logged once per host
 NEWSARCHIVE_RETRY_AFTER = True                # a 429/503 with Retry-After holds that host's next request (and the retry)
 NEWSARCHIVE_MAX_RETRY_AFTER = 120.0           # ...for at most this many seconds
+NEWSARCHIVE_NOARCHIVE = "record"              # pages saying noarchive: "record" (archive, flag the rows) or "skip" (no article row)
 NEWSARCHIVE_HOST_MAX_FAILURES = 20            # a host failing this many times in a row is paused for the run (0: never)
 
 STATS_CLASS = "crawler.stats.StatsCollector"  # Scrapy's, without the per-call deprecation shim

@@ -5,9 +5,11 @@ everything (127.0.0.2). Timings are read from the servers' own request logs."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from cli_helpers import run_cli
+from cli_helpers import FAST, run_cli
 from crawler.demo import policies as P
 from crawler.demo.server import DemoServer
 from crawler.politeness import parse_retry_after
@@ -79,3 +81,79 @@ def test_parse_retry_after(value, seconds):
 
     now = datetime(2026, 12, 3, 12, 0, 0, tzinfo=timezone.utc)
     assert parse_retry_after(value, now) == seconds
+
+
+def _rows(archive, sql, *args):
+    import sqlite3
+
+    db = sqlite3.connect(archive / "archive.db")
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute(sql, args)]
+    finally:
+        db.close()
+
+
+@pytest.mark.slow
+def test_robots_directives_recorded_and_noarchive_flagged(polite_crawl):
+    archive, base = polite_crawl["archive"], polite_crawl["url"]
+    caps = {r["url"][len(base):]: r for r in _rows(
+        archive, "select url, robots, noarchive from captures where url like ? and status = 200", base + "/policy/%")}
+    assert json.loads(caps[P.HEADER_NOARCHIVE]["robots"]) == {"header": {"*": ["noarchive"], "examplebot": ["nofollow"]}}
+    assert json.loads(caps[P.META_NOARCHIVE]["robots"]) == {
+        "meta": {"robots": ["noarchive", "max-snippet:120"], "examplebot": ["noindex"]}}
+    assert caps[P.HEADER_NOARCHIVE]["noarchive"] == caps[P.META_NOARCHIVE]["noarchive"] == "recorded"
+    assert caps[P.BUSY]["robots"] is None and caps[P.BUSY]["noarchive"] is None
+    # "record" (the default): archived and extracted, the article rows flagged
+    arts = {r["url"][len(base):]: r for r in _rows(archive, "select url, noarchive from articles")}
+    assert {p for p, r in arts.items() if r["noarchive"] == "recorded"} == {P.HEADER_NOARCHIVE, P.META_NOARCHIVE}
+    assert "noarchive          2 capture(s) asked not to be archived: recorded" in polite_crawl["proc"].stdout
+
+
+@pytest.mark.slow
+def test_discovery_provenance_in_the_dataset(polite_crawl):
+    archive, base = polite_crawl["archive"], polite_crawl["url"]
+    sitemap = base + P.SITEMAP
+    caps = {r["url"][len(base):]: r for r in _rows(
+        archive, "select * from captures where url like ? and status = 200", base + "/policy/%")}
+    wp = caps[P.WORDPRESS]
+    assert (wp["found_by"], wp["found_on"], wp["depth"]) == ("sitemap", sitemap, 1)
+    assert (wp["news_title"], wp["news_published"], wp["news_keywords"], wp["news_language"]) == (
+        "Riverside market reopens after flood", "2026-11-25T07:45:00+00:00", "markets, flood", "en")
+    arts = {r["url"][len(base):]: r for r in _rows(archive, "select * from articles")}
+    # no date on the page: the news sitemap's is the article's, and says so
+    assert (arts[P.WORDPRESS]["published"], arts[P.WORDPRESS]["published_from"]) == (
+        "2026-11-25T07:45:00+00:00", "news_sitemap")
+    # the page says 23 November, the news sitemap 25 November: kept, and the disagreement recorded
+    school = arts[P.META_NOARCHIVE]
+    assert school["published"].startswith("2026-11-23T16:00") and school["published_from"] == "page"
+    assert (school["discovered_published"], school["published_disagrees"]) == ("2026-11-25T08:15:00+00:00", 1)
+    busy = arts[P.BUSY]
+    assert (busy["found_by"], busy["found_on"], busy["published_disagrees"]) == ("sitemap", sitemap, 0)
+
+
+@pytest.mark.slow
+def test_noarchive_skip_stores_no_article_row_and_a_long_crawl_delay_is_capped(tmp_path):
+    with DemoServer(policies="polite") as polite:
+        proc = run_cli("crawl", polite.url + P.HEADER_NOARCHIVE, polite.url + P.META_NOARCHIVE,
+                       polite.url + P.BUSY.replace("council", "nowhere"), "--depth", "0",
+                       "--archive", tmp_path, "-s", "NEWSARCHIVE_NOARCHIVE=skip",
+                       "-s", "NEWSARCHIVE_MAX_CRAWL_DELAY=0.5", *FAST, timeout=120)
+        log = list(polite.request_log)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Crawl-delay 2 capped at 0.5 s: said once, applied, shown with what was asked
+    assert proc.stderr.count("asks for a Crawl-delay of 2 s: capped at 0.5 s") == 1, proc.stderr
+    assert "crawl delays       127.0.0.1 0.5 s (asked 2 s) (robots.txt Crawl-delay)" in proc.stdout
+    gaps = sorted(b["time"] - a["time"] for a, b in zip(log, log[1:]))
+    assert len(gaps) == 3 and gaps[1] >= 0.48 and gaps[-1] < P.CRAWL_DELAY, gaps
+    assert _rows(tmp_path, "select url from articles") == []
+    caps = _rows(tmp_path, "select url, noarchive, warc_record_id from captures where status = 200")
+    assert sorted(c["noarchive"] for c in caps if "/policy/" in c["url"]) == ["skipped", "skipped"]
+    assert all(c["warc_record_id"] for c in caps)  # the WARC keeps the response all the same
+    assert "noarchive          2 capture(s) asked not to be archived: skipped" in proc.stdout
+
+
+def test_bad_noarchive_policy_is_one_line(tmp_path):
+    proc = run_cli("crawl", "http://127.0.0.1:9/", "--archive", tmp_path, "-s", "NEWSARCHIVE_NOARCHIVE=maybe")
+    assert proc.returncode != 0
+    assert proc.stderr.strip() == "Error: NEWSARCHIVE_NOARCHIVE must be record or skip, not 'maybe'"

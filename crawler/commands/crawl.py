@@ -65,6 +65,7 @@ Politeness and policy (set with -s NAME=VALUE; defaults in crawler/settings.py, 
   NEWSARCHIVE_RETRY_AFTER=true        a 429/503 Retry-After holds that host's next request and the retry
   NEWSARCHIVE_MAX_RETRY_AFTER=120     longest Retry-After waited (s)
   NEWSARCHIVE_HOST_MAX_FAILURES=20    pause a host after this many failures in a row (0: never)
+  NEWSARCHIVE_NOARCHIVE=record        noarchive pages: record (archive, flag the rows) or skip (no article row)
   NEWS_FOLLOW_ARTICLE_FEEDS=false     follow an article's own feeds (its comment feed) found on it
 """
 

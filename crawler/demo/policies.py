@@ -29,7 +29,7 @@ SITEMAP = "/policy/sitemap-news.xml"
 BUSY = "/policy/2026/11/25/council-votes-on-bridge-repairs"
 HEADER_NOARCHIVE = "/policy/2026/11/25/library-extends-winter-hours"
 META_NOARCHIVE = "/policy/2026/11/25/school-board-names-new-chief"
-WORDPRESS = "/policy/2026/11/25/riverside-market-reopens/"
+WORDPRESS = "/policy/riverside-market-reopens/"  # no date in the URL either
 COMMENT_FEED = WORDPRESS + "feed/"
 SITE_FEED = "/policy/feed/"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from crawler.store import records
+from crawler.store import records, schema
 
 
 def store_capture(conn: sqlite3.Connection, capture: dict, crawl_id: int | None,
@@ -32,10 +32,14 @@ def store_capture(conn: sqlite3.Connection, capture: dict, crawl_id: int | None,
             return row[0]
     refers_to = capture.get("refers_to") or {}
     status = capture.get("status")
+    # robots directives and provenance (migration 6): only a crawl or reextract knows them, so
+    # migration 2, which stores captures before those columns exist, never names them
+    extra = {c: capture[c] for c in schema.CAPTURE_POLICY_COLUMNS if capture.get(c) is not None}
     cur = conn.execute(
         "INSERT INTO captures (url, status, mime, fetched_at, payload_digest, warc_filename, "
         "warc_offset, warc_length, warc_record_id, revisit, refers_to_record_id, ip, error, "
-        "crawl_id, replay_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        f"crawl_id, replay_url{''.join(', ' + c for c in extra)}) "
+        f"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?{',?' * len(extra)})",
         (capture["url"], int(status) if status is not None else None,
          records.text(capture.get("mime")), records.text(capture.get("fetched_at")),
          records.text(capture.get("payload_digest")), records.text(capture.get("filename")),
@@ -43,7 +47,8 @@ def store_capture(conn: sqlite3.Connection, capture: dict, crawl_id: int | None,
          1 if capture.get("revisit") else 0,
          records.text(refers_to.get("record_id")) if isinstance(refers_to, dict) else None,
          records.text(capture.get("ip")), records.text(capture.get("error")), crawl_id,
-         records.replay_url(capture.get("fetched_at"), capture["url"]) if record_id else None))
+         records.replay_url(capture.get("fetched_at"), capture["url"]) if record_id else None,
+         *extra.values()))
     if record_id and known is not None:
         known[record_id] = cur.lastrowid
     return cur.lastrowid

@@ -71,12 +71,22 @@ def _m5_counts(conn):
         conn.execute(sql)
 
 
+def _m6_policy(conn):
+    """robots directives, the noarchive flag and discovery provenance on captures and articles;
+    NULL for rows stored before (unknown)."""
+    for sql in (schema.add_column_statements("captures", schema.CAPTURE_POLICY_COLUMNS)
+                + schema.add_column_statements("articles", schema.ARTICLE_POLICY_COLUMNS)
+                + schema.create_index_statements(schema.V6_INDEXES)):
+        conn.execute(sql)
+
+
 MIGRATIONS = [
     (1, "foundation: crawls and flat articles", _m1_foundation),
     (2, "captures, articles with versions, authors, images, tags", _m2_versions),
     (3, "full-text search over the current version", _m3_search),
     (4, "extraction verdict and its reasons", _m4_verdict),
     (5, "row counts kept by triggers", _m5_counts),
+    (6, "robots directives, noarchive and discovery provenance", _m6_policy),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -14,7 +14,7 @@ import sqlite3
 import time
 
 from archive.testpoints import testpoint
-from crawler.store import records
+from crawler.store import records, schema
 from crawler.store.captures import store_capture
 from crawler.store.connection import BUSY_TIMEOUT_SECONDS, connect_rw
 from crawler.store.errors import StoreError
@@ -78,8 +78,12 @@ class StoreWriter:
         self._buffer(("capture", dict(capture or {}), crawl_id))
 
     def add_article(self, article: dict, capture: dict | None = None,
-                    crawl_id: int | None = None) -> None:
-        self._buffer(("article", dict(article or {}), dict(capture or {}), crawl_id))
+                    crawl_id: int | None = None, provenance: dict | None = None) -> None:
+        """``provenance``: columns of ``schema.ARTICLE_POLICY_COLUMNS`` (how it was found,
+        noarchive) to set, None included; those not named keep their value; and ``published``
+        when discovery dated a page without a date (the flat row only). Not part of the article's
+        content: they make no version."""
+        self._buffer(("article", dict(article or {}), dict(capture or {}), crawl_id, provenance))
 
     def _buffer(self, entry) -> None:
         if self.closed:
@@ -138,11 +142,11 @@ class StoreWriter:
 
     def _article_entry(self, entry, capture_ids: dict, errors: list) -> str:
         """An article, its version, links and maybe its capture: all of it or nothing."""
-        _, article, capture, crawl_id = entry
+        _, article, capture, crawl_id, provenance = entry
         names_before, captures_before = len(self._name_ids), len(capture_ids)
         self.conn.execute("SAVEPOINT entry")
         try:
-            outcome = self._store_article(article, capture, crawl_id, capture_ids)
+            outcome = self._store_article(article, capture, crawl_id, capture_ids, provenance)
         except ENTRY_ERRORS as exc:
             self.conn.execute("ROLLBACK TO entry")
             _forget_newest(self._name_ids, names_before)
@@ -152,7 +156,8 @@ class StoreWriter:
         self.conn.execute("RELEASE entry")
         return outcome
 
-    def _store_article(self, article: dict, capture: dict, crawl_id, capture_ids: dict) -> str:
+    def _store_article(self, article: dict, capture: dict, crawl_id, capture_ids: dict,
+                       provenance: dict | None = None) -> str:
         article = records.normalise(article)
         article["url"] = article["url"] or records.text(capture.get("url"))
         if not article["url"]:
@@ -162,6 +167,11 @@ class StoreWriter:
         seen = records.text(capture.get("fetched_at")) or records.utc_now()
         outcome = store_article(self.conn, article, capture, capture_id, seen,
                                 name_ids=self._name_ids)
+        columns = {c: provenance[c] for c in (*schema.ARTICLE_POLICY_COLUMNS, "published")
+                   if c in (provenance or ()) and (c != "published" or provenance[c])}
+        if columns:
+            self.conn.execute(f"UPDATE articles SET {', '.join(c + ' = ?' for c in columns)} WHERE url = ?",
+                              (*columns.values(), article["url"]))
         return {"new": "articles_new", "version": "versions"}.get(outcome, outcome)
 
     def _transaction(self):

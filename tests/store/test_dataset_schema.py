@@ -28,8 +28,11 @@ def test_tables_columns_and_types_are_exactly_the_declared_ones(two_crawls):
     assert {"crawls", *schema.V2_TABLES, "schema_version", "articles_fts"} <= tables
     for name, spec in {"crawls": schema.CRAWLS, **schema.V2_TABLES}.items():
         cols = _columns(conn, name)
-        # migration 4 appends the verdict columns to the articles and their versions
-        declared = {**spec["columns"], **(schema.VERDICT_COLUMNS if name in ("articles", "article_versions") else {})}
+        # migration 4 appends the verdict columns to the articles and their versions, migration
+        # 6 robots directives and provenance to captures and articles
+        declared = {**spec["columns"], **(schema.VERDICT_COLUMNS if name in ("articles", "article_versions") else {}),
+                    **{"captures": schema.CAPTURE_POLICY_COLUMNS,
+                       "articles": schema.ARTICLE_POLICY_COLUMNS}.get(name, {})}
         assert list(cols) == list(declared), name
         for col, pytype in declared.items():
             assert cols[col][0] == SQL_TYPES[pytype], (name, col)

@@ -15,6 +15,7 @@ import sqlite3
 
 import pytest
 
+from crawler.store import schema
 from crawler.store.errors import StoreError
 from crawler.store.writer import StoreWriter
 
@@ -290,6 +291,10 @@ def dump(db) -> dict:
                 if table in ("articles", "article_versions"):
                     # migration 4's columns; these articles carry no verdict, so they stay unjudged
                     assert (row.pop("verdict"), row.pop("verdict_reasons")) == (None, None)
+                # migration 6's columns: these captures and articles say nothing of robots or discovery
+                policy = {"captures": schema.CAPTURE_POLICY_COLUMNS, "articles": schema.ARTICLE_POLICY_COLUMNS}
+                for column in policy.get(table, ()):
+                    assert row.pop(column) is None, (table, column)
                 if table == "article_versions":
                     assert NOW.match(row["created_at"]), row["created_at"]
                     row["created_at"] = "<now>"
