@@ -52,7 +52,8 @@ _YEAR_SLUG = re.compile(r"/(?:19|20)\d\d/[^/]*[a-z][^/]*-[^/]*[a-z]", re.I)
 _NUMERIC_ID = re.compile(r"(?:^|[/\-_.=a-z])\d{5,}(?:[/\-_.]|$)", re.I)
 _STORY_EXT = re.compile(r"\.(?:s?html?|php|aspx?|cms)$", re.I)
 _WORD_SEP = re.compile(r"[-_+]+")
-# Where manuals live, and where blogs do: evidence that tells a page of code apart, never alone.
+# Where manuals live, and where blogs do: evidence that tells a page of code apart (never alone);
+# a page under a blog segment also earns points (``WEIGHTS``).
 DOCS_SEGMENTS = frozenset({"docs", "doc", "documentation", "api", "reference", "manual", "handbook", "latest",
                            "stable"})
 DOCS_HOSTS = frozenset({"docs", "doc", "developer", "developers", "wiki"})
