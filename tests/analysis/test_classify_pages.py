@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.analysis.classify import classify
+from crawler.analysis.classify import classify, url_looks_like_blog, url_looks_like_docs
 from crawler.analysis.page import analyse
 
 WCXB = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "wcxb-dev"
@@ -180,6 +180,20 @@ def test_a_forum_thread_without_schema_or_dates_is_not_an_article():
                    page(f"<h1>Ferry to the island: back by summer?</h1>{posts}",
                         '<meta property="og:type" content="article">'))
     assert got.label != "article", got
+
+
+def test_where_stories_and_manuals_live_by_url():
+    """Evidence, never a verdict alone: a page under /blog/ or /news/ (not the section page itself)
+    earns points; /docs/, /en/latest/ and docs. hosts tell code blocks apart."""
+    assert url_looks_like_blog("https://island-notes.example/news/ferry-back-in-june")
+    assert url_looks_like_blog("https://island-notes.example/en/blog/2026/ferry")
+    assert not url_looks_like_blog("https://island-notes.example/news")
+    assert not url_looks_like_blog("https://island-notes.example/news/")
+    assert not url_looks_like_blog("https://shop.example/p/harbour-rain-jacket")
+    assert url_looks_like_docs("https://docs.ferry.example/timetable/")
+    assert url_looks_like_docs("https://ferry.example/en/latest/timetable.html")
+    assert url_looks_like_docs("https://ferry.example/docs/timetable")
+    assert not url_looks_like_docs("https://ferry.example/blog/timetable-docs-are-back")
 
 
 # --- the floor over wcxb-dev ------------------------------------------------------------------------
