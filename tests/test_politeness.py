@@ -153,6 +153,7 @@ def test_noarchive_skip_stores_no_article_row_and_a_long_crawl_delay_is_capped(t
     assert "noarchive          2 capture(s) asked not to be archived: skipped" in proc.stdout
 
 
+@pytest.mark.slow
 def test_bad_noarchive_policy_is_one_line(tmp_path):
     proc = run_cli("crawl", "http://127.0.0.1:9/", "--archive", tmp_path, "-s", "NEWSARCHIVE_NOARCHIVE=maybe")
     assert proc.returncode != 0
