@@ -8,6 +8,7 @@ y/m/d are the cross-checks; without any evidence the answer is None, never "now"
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -227,7 +228,8 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
         # the page writes dates in a language or script we cannot read: "not shown" is no evidence
         return published, modified, source
     visible = ok(_visible_date(date_nodes, mf))
-    if visible and visible in shown and visible != published[:10] and not _swapped(visible, published):
+    if visible and visible in shown and visible != published[:10] and not _swapped(visible, published) \
+            and not _next_day(visible, published):
         return visible, modified, "visible-over-" + source
     if _unseen_on_generic_page(meta, source, shown, has_author):
         return None, modified, None
@@ -290,6 +292,19 @@ def _of_other_item(el) -> bool:
             kind = (anc.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1].casefold()
             return bool(kind) and kind not in ARTICLE_TYPES and kind not in PAGE_TYPES and kind not in _SUBJECT_ITEMS
     return False
+
+
+def _next_day(day: str, instant: str) -> bool:
+    """True when ``day`` is the day before or after ``instant``, a time stated with the publisher's
+    own (non-UTC) offset: the same moment printed in another time zone (the reader's or the
+    server's), so the structured local day stands. A UTC or offset-less time is no local day: there
+    the page's printed day is the better witness."""
+    if len(instant) <= 19 or instant.endswith("+00:00"):
+        return False
+    try:
+        return abs((date.fromisoformat(day) - date.fromisoformat(instant[:10])).days) == 1
+    except ValueError:
+        return False
 
 
 def _swapped(a: str, b: str) -> bool:

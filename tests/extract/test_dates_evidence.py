@@ -143,3 +143,14 @@ def test_question_page_is_dated_by_its_question():
             "<p>Because the harbour funds expire at the end of the financial year.</p></div></div></div>")
     art = extract(page(body), "https://qa.example.com/questions/123/harbour-plan")
     assert art.published == "2014-02-04T13:02:51+00:00"
+
+
+def test_page_printing_the_next_day_keeps_the_publishers_local_day():
+    # 21:50 in New York is the 12th in UTC: a page printing the 12th shows the same moment, not a later date
+    head = "<meta property='article:published_time' content='2026-03-11T21:50:00-05:00'>"
+    html = page(ARTICLE.format(date="<p class='date'>March 12, 2026</p>"), head=head, lang="en-US")
+    assert extract(html, "https://news.example.com/harbour").published == "2026-03-11T21:50:00-05:00"
+    # a UTC time carries no local day: the day the page prints stands
+    head = "<meta property='article:published_time' content='2026-03-12T02:50:00Z'>"
+    html = page(ARTICLE.format(date="<p class='date'>March 11, 2026</p>"), head=head, lang="en-US")
+    assert extract(html, "https://news.example.com/harbour").published == "2026-03-11"
