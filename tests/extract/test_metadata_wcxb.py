@@ -3,8 +3,9 @@ regression fails here.
 
 Only the metadata stage runs (no captions, no body), once per page for both floors: about 30 s
 here, most of it parsing. Measured when written (bench/dates.py, same run as the peers):
-- published day, over the 782 dated pages: ours 0.844, htmldate 1.11 extensive with original_date
-  0.839, trafilatura 0.830;
+- published day, over the 782 dated pages: ours 0.855 (669 pages, metadata stage; 0.844 before
+  question pages and offset-aware day checks), htmldate 1.11 extensive with original_date 0.839,
+  trafilatura 0.830;
 - every credited name found, over the 739 pages whose truth credits an author: ours 0.593 (438
   pages), trafilatura 2.3.1 0.617.
 Each floor sits 0.01 below ours.
@@ -27,7 +28,7 @@ from dates import SHARED, load_wcxb  # noqa: E402
 pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 CORPUS = SHARED / "wcxb-dev"
-DAY_FLOOR = 0.834
+DAY_FLOOR = 0.845
 ALL_NAMES_FLOOR = 0.583
 
 
