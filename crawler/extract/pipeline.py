@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from crawler.extract import captions as captions_mod
-from crawler.extract import content, encoding, meta_dom, repair, structured, verdict
+from crawler.extract import content, encoding, hydration, meta_dom, repair, structured, verdict
 from crawler.extract.article import Article
 
 # Real article pages have a few thousand elements (some tens of thousands with inline SVG);
@@ -130,11 +130,14 @@ def _extract_tree(doc, url: str | None, warnings: list[str] | tuple, repair_text
     finally:
         meta_dom.shared_elements = None
     signals = verdict.page_signals(doc, unpruned)  # before the body stage prunes the tree
+    state = hydration.read(doc)  # an app's embedded state: read before the body stage strips scripts
     before = len(article.warnings)
     try:
         article.body = content.extract_body(doc, url, meta, article.warnings)
     except Exception as exc:
         _failed(article, "body", exc)
+    signals.body_from_embedded_data = (hydration.apply(article, state)
+                                       or content.FROM_ARTICLE_BODY in article.warnings[before:])
     if not article.body and len(article.warnings) == before:
         article.warnings.append("no article body found")
     if repair_text:

@@ -72,6 +72,7 @@ class PageSignals:
     not_free: bool = False  # JSON-LD says isAccessibleForFree: false
     paywall_marker: bool | None = False  # a visible element or sentence that gates the story
     unpruned: Callable[[], object] | None = None
+    body_from_embedded_data: bool = False  # set after the body stage: the body is not the visible text
 
 
 def _is_false(value) -> bool:
@@ -186,6 +187,8 @@ def decide(words: int, overlap: float | None, signals: PageSignals) -> tuple[str
         reasons.add("paywalled")
     if words >= OFF_TOPIC_MIN_WORDS and overlap is not None and overlap < OFF_TOPIC_OVERLAP:
         reasons.add("off-topic-body")
+    if signals.body_from_embedded_data and words >= EMPTY_BODY_WORDS:
+        reasons.add("body-from-embedded-data")
     ordered = [r for r in REASONS if r in reasons]
     return (SUSPECT if ordered else OK), ordered
 
