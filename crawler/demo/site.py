@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
 from typing import Callable
 
-from crawler.demo import feeds, pages, stories
+from crawler.demo import apps, feeds, pages, stories
 
 TODAY_PATH = "/popculture/story-behind-jim-pam-s-first-kiss-office-so-romantic-t118932"
 HTML = "text/html; charset=utf-8"
@@ -103,15 +103,20 @@ def get_site(edition: int = 1) -> Site:
                        "in_news_sitemap": False, "in_feeds": True, "edited": False,
                        "expected": "expected/today-office-first-kiss.expected.json"}))
 
+    # --- JavaScript app articles (crawler/demo/apps.py) ---
+    for path, body, info in apps.resources():
+        add(Resource(path, "article", body=body, headers=[("Cache-Control", "public, max-age=300")], info=info))
+
     add(Resource("/robots.txt", "robots", content_type="text/plain; charset=utf-8",
                  render=feeds.robots))
     add(Resource("/sitemap.xml", "sitemap", content_type="application/xml; charset=utf-8",
                  render=feeds.sitemap_index))
     add(Resource("/sitemaps/news.xml", "sitemap", content_type="application/xml; charset=utf-8",
-                 transfer="gzip", render=functools.partial(feeds.news_sitemap, arts)))
+                 transfer="gzip", render=functools.partial(feeds.news_sitemap, arts + apps.sitemap_entries())))
     listing_paths = [p for p, r in site.items() if r.kind in ("home", "section")]
     add(Resource("/sitemaps/pages.xml", "sitemap", content_type="application/xml; charset=utf-8",
-                 render=functools.partial(feeds.pages_sitemap, listing_paths, arts, TODAY_PATH)))
+                 render=functools.partial(feeds.pages_sitemap, listing_paths, arts + apps.sitemap_entries(),
+                                          TODAY_PATH)))
     add(Resource("/feeds/rss.xml", "feed", content_type="application/rss+xml; charset=utf-8",
                  render=functools.partial(feeds.rss, arts, expected, TODAY_PATH)))
     add(Resource("/feeds/atom.xml", "feed", content_type="application/atom+xml; charset=utf-8",
