@@ -11,7 +11,7 @@ REPLAY_STAMP := $(REPLAY_VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e ".[test,browser]"
 	touch $(STAMP)
 
 install: $(STAMP)

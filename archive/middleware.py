@@ -28,6 +28,9 @@ from archive.writer import WarcFileWriter
 logger = logging.getLogger(__name__)
 
 NO_BODY_STATUSES = {204, 304}
+# request.meta key of a browser capture (``crawler.browser``): {"document": {url, status, reason,
+# headers, body, method, request_headers, ip} or None, "dom": bytes, "screenshot": bytes or None}
+BROWSER_CAPTURE_KEY = "browser_capture"
 
 
 def _s(value) -> str:
@@ -265,6 +268,31 @@ class WarcWriterMiddleware:
             "rebuilt",
         )
 
+    def _browser_blocks(self, request, response, browser: dict):
+        """(request block, response block, ip) of a browser capture: the document as the browser
+        received it (decoded), or, when the browser reported none, the response Scrapy got."""
+        doc = browser.get("document")
+        if not doc:
+            return rebuild_request_block(request), rebuild_response_block(response, request.method), None
+        return (R.browser_request_block(doc["url"], doc.get("method") or "GET", doc.get("request_headers") or []),
+                R.browser_response_block(doc["status"], doc.get("reason") or REASONS.get(doc["status"], ""),
+                                         doc.get("headers") or [], doc.get("body") or b""),
+                doc.get("ip"))
+
+    def _browser_resources(self, url: str, browser: dict, response_id: str, date: str) -> list:
+        """The rendered DOM and the screenshot, linked to the response record (``urn:dom:``,
+        ``urn:view:`` targets, as Browsertrix names its page resources)."""
+        out = []
+        mode = [("WARC-Capture-Mode", "browser")]
+        if browser.get("dom"):
+            out.append(R.resource_record(f"urn:dom:{url}", browser["dom"], "text/html; charset=utf-8",
+                                         concurrent_to=response_id, date=date, extra_headers=mode))
+        if browser.get("screenshot"):
+            out.append(R.resource_record(f"urn:view:{url}", browser["screenshot"], "image/png",
+                                         concurrent_to=response_id, date=date, extra_headers=mode))
+        self.stats.inc_value("warc/browser_captures")
+        return out
+
     def process_response(self, request, response, spider=None):
         spider = spider or self.crawler.spider
         if "cached" in response.flags or urlsplit(response.url).scheme not in ("http", "https"):
@@ -274,15 +302,22 @@ class WarcWriterMiddleware:
         except (OSError, sqlite3.Error) as exc:
             self._fail(exc)
             raise IgnoreRequest(f"not archived: {self.failed}") from None
-        req_block, resp_block, ip, truncated, mode = self._blocks(request, response)
-        extra = [("WARC-Capture-Mode", "rebuilt")] if mode != self.capture_mode else None
+        browser = request.meta.pop(BROWSER_CAPTURE_KEY, None)
+        if browser is not None:
+            req_block, resp_block, ip = self._browser_blocks(request, response, browser)
+            truncated, mode = None, "browser"
+        else:
+            req_block, resp_block, ip, truncated, mode = self._blocks(request, response)
+        extra = [("WARC-Capture-Mode", mode)] if mode != self.capture_mode else None
         url = response.url
         req_id, resp_id = R.new_record_id(), R.new_record_id()
         date = R.warc_date()
         payload = R.entity_body(resp_block)
         digest = R.sha1_digest(payload)
         original = None
-        if self.digests is not None and not truncated and payload:
+        # A browser capture is never a revisit, nor an original for one: its body is decoded.
+        dedup = self.digests is not None and not truncated and mode != "browser"
+        if dedup and payload:
             try:
                 latest = self.digests.latest(url)
             except sqlite3.Error as exc:
@@ -304,8 +339,11 @@ class WarcWriterMiddleware:
             "request", request.url, req_block, record_id=req_id, date=date, ip=ip,
             concurrent_to=resp_id, extra_headers=extra,
         )
+        records = [main, req]
+        if browser is not None:
+            records += self._browser_resources(url, browser, resp_id, date)
         try:
-            pointers = writer.write([main, req])
+            pointers = writer.write(records)
         except OSError as exc:
             self.stats.inc_value("warc/write_errors")
             self._fail(exc)
@@ -315,7 +353,7 @@ class WarcWriterMiddleware:
         ptr = pointers[0]
         if original is not None:
             self.stats.inc_value("warc/revisits")
-        elif self.digests is not None and not truncated:
+        elif dedup:
             try:
                 self.digests.add(url, digest, resp_id, date, ptr["filename"], ptr["offset"])
             except sqlite3.Error as exc:

@@ -14,6 +14,7 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from io import BytesIO
+from urllib.parse import urlsplit
 
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
@@ -230,6 +231,59 @@ def revisit_record(
         headers.append(("WARC-Concurrent-To", other))
     headers.extend(extra_headers or [])
     return Record("revisit", headers, head, record_id, date, url, {"payload_digest": digest})
+
+
+def resource_record(
+    url: str,
+    block: bytes,
+    content_type: str,
+    *,
+    concurrent_to: list[str] | str | None = None,
+    record_id: str | None = None,
+    date: str | None = None,
+    extra_headers: list[tuple[str, str]] | None = None,
+) -> Record:
+    """A ``resource`` record: content with no HTTP exchange around it (a browser capture's
+    rendered DOM or screenshot, under a ``urn:`` target as Browsertrix writes them)."""
+    record_id = record_id or new_record_id()
+    date = date or warc_date()
+    headers = _base_headers("resource", url, record_id, date, content_type, block)
+    headers.append(("WARC-Payload-Digest", sha1_digest(block)))
+    for other in [concurrent_to] if isinstance(concurrent_to, str) else (concurrent_to or []):
+        headers.append(("WARC-Concurrent-To", other))
+    headers.extend(extra_headers or [])
+    return Record("resource", headers, block, record_id, date, url)
+
+
+def _head_bytes(lines: list[str]) -> bytes:
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+
+
+def browser_response_block(status: int, reason: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
+    """The response a browser handed over: its body is decoded (no content or transfer coding), so
+    those headers and the wire length are renamed ``X-Archive-Orig-*`` and the length set anew."""
+    lines = [f"HTTP/1.1 {int(status)} {reason}".rstrip()]
+    for name, value in headers:
+        for part in str(value).split("\n"):  # browsers join repeated headers with newlines
+            lower = name.lower()
+            if lower == "content-length" and part.strip() == str(len(body)):
+                continue  # still true of the decoded body: set below
+            if lower in ("content-encoding", "transfer-encoding", "content-length"):
+                lines.append(f"X-Archive-Orig-{name}: {part}")
+            else:
+                lines.append(f"{name}: {part}")
+    lines.append(f"Content-Length: {len(body)}")
+    return _head_bytes(lines) + body
+
+
+def browser_request_block(url: str, method: str, headers: list[tuple[str, str]]) -> bytes:
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    lines = [f"{method} {target} HTTP/1.1"]
+    if not any(name.lower() == "host" for name, _ in headers):
+        lines.append(f"Host: {parts.netloc}")
+    lines.extend(f"{name}: {value}" for name, value in headers if not name.startswith(":"))
+    return _head_bytes(lines)
 
 
 def warc_fields(fields: dict) -> bytes:

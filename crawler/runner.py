@@ -165,6 +165,12 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
 
     archive = check_archive_dir(Path(archive))
     settings = build_settings(archive, settings_overrides, progress, log_level)
+    from crawler import browser
+
+    try:
+        browser.check(settings)
+    except browser.BrowserUnavailable as exc:
+        raise CrawlError(str(exc)) from None
     from crawler.recovery import writing
 
     overrides = settings_overrides or {}

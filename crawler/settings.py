@@ -113,6 +113,15 @@ WARC_WORKER_ID = None                         # extra file-name segment when sev
 NEWSARCHIVE_REPLAY_VENV = None                # pywb's own venv (default: the project's .venv-replay)
 WARC_FSYNC = False                            # fsync after every record (slower; survives power loss)
 
+# --- browser capture (NEWSARCHIVE_BROWSER*; docs/capture.md, needs the `browser` extra) ---
+NEWSARCHIVE_BROWSER = "off"                   # "auto": app-shell pages with no body again in Chromium; "always": every article page
+NEWSARCHIVE_BROWSER_EXECUTABLE = "/usr/bin/chromium"  # Debian's Chromium; no browser is downloaded
+NEWSARCHIVE_BROWSER_HOSTS = []                # empty: any host; else only pages of these hosts
+NEWSARCHIVE_BROWSER_PAGES = 2                 # pages open in the browser at once
+NEWSARCHIVE_BROWSER_TIMEOUT = 30.0            # seconds for a page to load in the browser
+NEWSARCHIVE_BROWSER_SCREENSHOT = True         # a PNG of the viewport as a urn:view: resource record
+ADDONS = {"crawler.browser.BrowserAddon": 0}  # switches the download handler when the browser is on
+
 # --- extraction (EXTRACT_*) --------------------------------------------------
 EXTRACT_ENABLED = True
 EXTRACT_WORKERS = 1                           # page parsing + extraction: 0 in the reactor thread; N a process pool (1 suits 2 cores: reactor + 1 worker)

@@ -41,6 +41,7 @@ from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
 
+from crawler import browser
 from crawler.accounting import http_kind, what_of
 from crawler.items import PageItem
 from crawler.workers import PagePool, WorkerCrashed
@@ -169,6 +170,8 @@ class NewsSpider(scrapy.Spider):
         self.unzip_max = setting("getint", "DOWNLOAD_MAXSIZE", 32 * 1024 * 1024)
         # extracted where the page is parsed anyway (crawler.analysis.page); WarcMetadataPipeline uses the result
         self.extract_articles = setting("getbool", "EXTRACT_ENABLED", True)
+        self.browser_mode = browser.mode_of(settings) if settings is not None else "off"
+        self.browser_hosts = set(setting("getlist", "NEWSARCHIVE_BROWSER_HOSTS", []))
         self._robots_origins = set()
         if self.use_robots_sitemaps:
             self._robots_origins = {"{0.scheme}://{0.netloc}".format(urlsplit(u))
@@ -315,8 +318,8 @@ class NewsSpider(scrapy.Spider):
             return
         self._inc(f"news/classify/{page['reason']}")
         links = page["links"]
+        item = None
         if page["label"] == "article":
-            self._inc("news/articles")
             warc = response.meta.get("warc")
             outlinks = list(dict.fromkeys(url for url, expect in links if expect == "page" and url))
             item = PageItem(
@@ -326,7 +329,19 @@ class NewsSpider(scrapy.Spider):
             )
             if page["article"] is not None:
                 item["article"] = page["article"]
+        if response.meta.get(browser.META_KEY):
+            # the rendered page: its article, or the one its HTML gave when the DOM holds none
+            item = item or response.meta.get("browser_fallback")
+        elif browser.wants_browser(self.browser_mode, self.browser_hosts, response.url, page, response.body):
+            self._inc("news/browser/refetch")
+            yield browser.browser_request(response.url, {"hints": hints, "browser_fallback": item},
+                                          self.parse, self.browser_errback)
+            item = None  # the browser capture's article replaces it (or it comes back on failure)
+        if item is not None:
+            self._inc("news/articles")
             yield item
+        if page["label"] == "article":
+            pass  # counted with its item (now, or when the browser capture comes back)
         elif page["label"] == "listing":
             self._inc("news/listings")
         else:
@@ -407,6 +422,16 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.engine.crawl(sitemap)
 
     # --- failures ------------------------------------------------------------------------------
+
+    def browser_errback(self, failure):
+        """A browser fetch that failed: said like any failure, and the article the page's HTML
+        gave (if any) is kept, so the page is never lost for want of a browser."""
+        self.errback(failure)
+        request = getattr(failure, "request", None)
+        fallback = request.meta.get("browser_fallback") if request is not None else None
+        if fallback is not None:
+            self._inc("news/articles")
+            yield fallback
 
     def errback(self, failure):
         """One line per expected failure, counted by what failed and why; never a traceback.
