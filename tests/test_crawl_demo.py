@@ -49,6 +49,19 @@ def test_article_rows_match_demo_articles(demo_crawl):
     assert wrong == {}
 
 
+def test_app_articles_without_a_browser(demo_crawl):
+    """The story in ``__NEXT_DATA__`` is extracted by a plain crawl; the one only a script draws
+    stays empty and says so (tests/test_browser_capture.py gets it with the browser)."""
+    from crawler.demo.apps import APP_ARTICLES, HYDRATED_PATH, RENDERED_PATH
+
+    db = sqlite3.connect(demo_crawl["archive"] / "archive.db")
+    rows = {url[len(demo_crawl["url"]):]: (body, reasons)
+            for url, body, reasons in db.execute("select url, body, verdict_reasons from articles")}
+    hydrated = next(a for a in APP_ARTICLES if a["path"] == HYDRATED_PATH)
+    assert rows[HYDRATED_PATH] == ("\n\n".join(hydrated["paragraphs"]), '["body-from-embedded-data"]')
+    assert rows[RENDERED_PATH] == ("", '["empty-body"]')
+
+
 def test_warcs_pass_warcio_check(demo_crawl):
     files = sorted((demo_crawl["archive"] / "warcs").glob("*.warc.gz"))
     assert files, "no closed WARC file"

@@ -23,13 +23,9 @@ from urllib.parse import urlsplit
 
 import scrapy
 
-from archive.middleware import BROWSER_CAPTURE_KEY
-
 MODES = ("off", "auto", "always")
 # The request goes through the browser (and scrapy-playwright's own flag says the same to it).
 META_KEY = "browser"
-# What ``crawler.browser.handler.BrowserPageMiddleware`` hands the WARC middleware.
-CAPTURE_META_KEY = BROWSER_CAPTURE_KEY
 HANDLER = "crawler.browser.handler.BrowserDownloadHandler"
 PAGE_MIDDLEWARE = "crawler.browser.handler.BrowserPageMiddleware"
 # Just above the WARC middleware (950): its process_response runs first, so the WARC middleware
@@ -116,5 +112,5 @@ class BrowserAddon:
         settings["DOWNLOADER_MIDDLEWARES"][PAGE_MIDDLEWARE] = PAGE_MIDDLEWARE_PRIORITY
 
 
-__all__ = ["MODES", "META_KEY", "CAPTURE_META_KEY", "BrowserAddon", "BrowserUnavailable", "mode_of", "check",
+__all__ = ["MODES", "META_KEY", "BrowserAddon", "BrowserUnavailable", "mode_of", "check",
            "looks_like_app_shell", "wants_browser", "browser_request"]

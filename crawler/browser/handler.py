@@ -16,8 +16,8 @@ import logging
 
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from archive.middleware import BROWSER_CAPTURE_KEY
 from archive.wire import WireHTTPDownloadHandler
-from crawler.browser import CAPTURE_META_KEY
 
 logger = logging.getLogger(__name__)
 _DOCUMENT = "_browser_document"
@@ -104,7 +104,7 @@ class BrowserPageMiddleware:
         finally:
             await page.close()
         self.stats.inc_value("browser/pages")
-        request.meta[CAPTURE_META_KEY] = {"document": document, "dom": response.body, "screenshot": screenshot}
+        request.meta[BROWSER_CAPTURE_KEY] = {"document": document, "dom": response.body, "screenshot": screenshot}
         return response
 
     async def process_exception(self, request, exception, spider=None):

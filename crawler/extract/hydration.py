@@ -32,6 +32,8 @@ FROM_EMBEDDED_DATA = "body taken from the page's embedded app state (the page's 
 SHARE = content.ARTICLE_BODY_SHARE
 # ... and it is long enough to be a story, not a teaser, a product blurb or a caption.
 MIN_WORDS = 80
+# The page's headline names the state's article when it shares this much of its terms.
+SAME_STORY = content.ON_TOPIC_OVERLAP
 # States are big (a whole app's store); walking a hostile one must not take seconds.
 MAX_NODES = 200_000
 MAX_DEPTH = 60
@@ -417,11 +419,19 @@ def apply(article, state: State | None) -> bool:
         if _another_story(article, found):
             return False
         article.body = found.body
-        # An app shell's <title> is often the site's name: the state's own title names the story.
-        article.headline = found.headline or article.headline
-        article.authors = article.authors or found.authors
-        article.published = article.published or found.published
-        article.modified = article.modified or found.modified
+        # The page's own headline stands, unless it has none or it is the site's name (an app
+        # shell's <title>): then the state's title names the story. Its people and dates fill
+        # what the page lacks only when the state's article is plainly the page's story (a
+        # topic page holding one story's state must not take that story's byline and date).
+        untitled = not article.headline or bool(
+            article.site_name and article.headline.casefold() == article.site_name.casefold())
+        same = untitled or (relevance.topic_overlap(article.headline, None, found.headline) or 0) >= SAME_STORY
+        if untitled:
+            article.headline = found.headline or article.headline
+        if same:
+            article.authors = article.authors or found.authors
+            article.published = article.published or found.published
+            article.modified = article.modified or found.modified
         article.warnings.append(FROM_EMBEDDED_DATA)
         return True
     except Exception as exc:  # noqa: BLE001 - a bug here costs this source, not the article

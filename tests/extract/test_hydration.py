@@ -27,7 +27,8 @@ HEADLINE = "Harbour ferry to run every fifteen minutes"
 
 
 def shell(head: str = "", body_end: str = "", title: str = "Island News") -> str:
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>{head}</head>
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>
+<meta property="og:site_name" content="Island News">{head}</head>
 <body><div id="__next"></div><noscript>You need to enable JavaScript to run this app.</noscript>
 {body_end}<script src="/static/app.js"></script></body></html>"""
 
@@ -132,3 +133,17 @@ def test_a_page_that_renders_its_story_keeps_the_dom_body():
     art = extract(html, "https://island.example/news/harbour-ferry")
     assert art.body == "\n\n".join(PARAS)
     assert art.verdict == "ok" and not any("embedded" in w for w in art.warnings)
+
+
+def test_a_topic_page_holding_one_storys_state_does_not_take_its_byline_or_date():
+    """A listing titled for its topic whose state holds one full story: the story may be the best
+    text there is, but its author and date are not the page's."""
+    data = {"props": {"pageProps": {"feed": [{"title": HEADLINE, "publishedAt": "2026-11-30",
+                                              "author": {"name": "Maren Olsen"},
+                                              "body": "".join(f"<p>{p}</p>" for p in PARAS)}]}}}
+    html = shell(title="Harbour and island ferry news, videos and comments",
+                 body_end=f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(data)}</script>')
+    art = extract(html, "https://island.example/topics/ferries")
+    assert art.body == "\n\n".join(PARAS)
+    assert art.headline == "Harbour and island ferry news, videos and comments"
+    assert (art.authors, art.published) == ([], None)
