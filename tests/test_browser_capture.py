@@ -20,7 +20,7 @@ from warcio.archiveiterator import ArchiveIterator
 from cli_helpers import FAST, run_cli
 from crawler.demo.apps import APP_ARTICLES, HYDRATED_PATH, RENDERED_PATH
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]  # a crawl, Chromium and pywb
 CHROMIUM = "/usr/bin/chromium"
 RENDERED = next(a for a in APP_ARTICLES if a["path"] == RENDERED_PATH)
 HYDRATED = next(a for a in APP_ARTICLES if a["path"] == HYDRATED_PATH)
