@@ -52,8 +52,8 @@ def test_report_numbers_match_status_and_dataset(demo_editions):
     assert re.search(r"WARC files (\d+) ", status).group(1) == totals["warc_files"]
     assert f"verdicts   {totals['verdicts']}" in status
     with sqlite3.connect(archive / "archive.db") as conn:
-        assert int(totals["articles"]) == conn.execute("select count(*) from articles").fetchone()[0] == 24
-        assert int(totals["versions"]) == 27  # three articles edited in edition 2
+        assert int(totals["articles"]) == conn.execute("select count(*) from articles").fetchone()[0] == 26
+        assert int(totals["versions"]) == 29  # three articles edited in edition 2
         changed = conn.execute("select count(*) from articles where version_count = 2").fetchone()[0]
     # per crawl: the status's recent-runs lines and the report's crawl table agree
     runs = {int(m[0]): (m[1], m[2], m[3]) for m in

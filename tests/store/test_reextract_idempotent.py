@@ -79,14 +79,14 @@ def test_reextract_in_place_three_times_equals_a_fresh_rebuild(demo_editions, tm
     shutil.copytree(demo_editions["archive"], archive)
     crawled = dataset_rows(archive / "archive.db")
     kept, actual = counters_and_counts(archive / "archive.db")  # after a crawl and a recrawl
-    assert kept == actual and kept["articles"] == 24 and kept["article_versions"] == 27, kept
-    assert kept["crawls"] == 2 and kept["captures"] == 94 and kept["verdict:ok"] > 0, kept
-    assert len(crawled["articles"]) == 24 and len(crawled["article_versions"]) == 27
+    assert kept == actual and kept["articles"] == 26 and kept["article_versions"] == 29, kept
+    assert kept["crawls"] == 2 and kept["captures"] == 98 and kept["verdict:ok"] > 0, kept
+    assert len(crawled["articles"]) == 26 and len(crawled["article_versions"]) == 29
     summaries = [run_cli("reextract", "--archive", archive, check=True).stdout for _ in range(3)]
-    for summary in summaries:  # 27 full responses and 21 revisits of article pages
-        assert "articles 0 new, 0 changed, 48 unchanged (of 48 article captures)" in summary, summary
+    for summary in summaries:  # 29 full responses and 23 revisits of article pages
+        assert "articles 0 new, 0 changed, 52 unchanged (of 52 article captures)" in summary, summary
     summary = run_cli("reextract", "--archive", archive, "--db", tmp_path / "fresh.db", check=True).stdout
-    assert "articles 24 new, 3 changed, 21 unchanged (of 48 article captures)" in summary, summary
+    assert "articles 26 new, 3 changed, 23 unchanged (of 52 article captures)" in summary, summary
     in_place, fresh = dataset_rows(archive / "archive.db"), dataset_rows(tmp_path / "fresh.db")
     for name in fresh:
         assert in_place[name] == fresh[name], name
