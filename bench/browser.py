@@ -33,6 +33,20 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _browser_captures(warcs: Path) -> int:
+    """Pages fetched again in the browser: response records marked ``WARC-Capture-Mode: browser``
+    (the server's hit counts would also count the images Chromium loads for a page)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    count = 0
+    for path in warcs.glob("*.warc.gz"):
+        with open(path, "rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type == "response" and rec.rec_headers.get_header("WARC-Capture-Mode") == "browser":
+                    count += 1
+    return count
+
+
 def crawl_once(mode: str) -> dict:
     from crawler.demo.server import DemoServer
 
@@ -52,7 +66,7 @@ def crawl_once(mode: str) -> dict:
         pages = db.execute("select count(*) from captures where status is not null").fetchone()[0]
         articles = db.execute("select count(*) from articles").fetchone()[0]
         db.close()
-        browser = sum(1 for p, n in server.hits.items() if n > 1 and p != "/")
+        browser = _browser_captures(Path(tmp) / "warcs")
     return {"mode": mode, "captures": pages, "articles": articles, "refetched": browser,
             "wall": wall, "cpu": cpu}
 
