@@ -53,7 +53,7 @@ def test_demo_summary_counts_pages_requisites_and_discovery_apart(demo_crawl):
 
     status = run_cli("status", "--archive", demo_crawl["archive"], check=True).stdout
     assert re.search(rf"finished +pages {len(pages)} +requisites {len(requisites)} +discovery 6 +"
-                     r"articles 24 +errors 1\b", status), status
+                     r"articles 26 +errors 1\b", status), status
     assert "did not finish cleanly" not in status
 
 
