@@ -95,7 +95,7 @@ def test_reextract_in_place_three_times_equals_a_fresh_rebuild(demo_editions, tm
         after, counted = counters_and_counts(db)
         assert after == counted, db
         assert {k: n for k, n in after.items() if k != "crawls"} == {k: n for k, n in kept.items() if k != "crawls"}
-    assert len(fresh["captures"]) == 94 and len(fresh["search_hits"]) >= 3
+    assert len(fresh["captures"]) == 98 and len(fresh["search_hits"]) >= 3
     verify = run_cli("verify", "--archive", archive)
     assert verify.returncode == 0 and "problems: 0" in verify.stdout, verify.stdout + verify.stderr
 
@@ -130,5 +130,5 @@ def test_verify_reports_each_broken_invariant(demo_editions, tmp_path):
     assert any(url_c in p and "current version 99999 is missing" in p for p in problems), problems
     assert any(p.startswith("capture ") and "record id" in p for p in problems), problems
     assert any(url_b in p and "payload digest differs" in p for p in problems), problems
-    assert "counter captures says 96 but 94 rows are stored" in problems, problems
+    assert "counter captures says 100 but 98 rows are stored" in problems, problems
     assert f"problems: {len(problems)}" in proc.stdout
