@@ -187,7 +187,8 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
     result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,
                          warc_files=[Path(p) for p in writer.paths_written()] if writer else [])
     result.problems.extend(writer.problems if writer else [])
-    if settings.getbool("NEWSARCHIVE_REPORT") and not overrides.get("STORE_DB"):
+    # no report from a worker's shard, nor onto an archive that could not be written (a full disk)
+    if settings.getbool("NEWSARCHIVE_REPORT") and not overrides.get("STORE_DB") and not stats.get("warc/write_error"):
         result.report = _write_report(archive, stats.get("store/crawl_id"))
     return result
 
