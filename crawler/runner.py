@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from archive.location import DEFAULT_ARCHIVE_DIR, ArchiveLocationError, archive_location
 from archive.middleware import warc_writer
-from crawler.accounting import (error_count, pages_fetched, politeness_lines, scope_line, summary_lines,
+from crawler.accounting import (error_count, fetched, pages_fetched, politeness_lines, scope_line, summary_lines,
                                 verdict_summary)
 from crawler.errors import CrawlError  # noqa: F401 - raised here, and imported from here by the commands
 from crawler.extensions import human_bytes
@@ -215,11 +215,15 @@ def _check_seeds(result: CrawlResult) -> None:
     if usable:
         return
     failed = stats.get("news/seed_failures") or []
-    if stats.get("news/non_html"):
+    if stats.get("news/non_html_seeds"):
         raise CrawlError("the seed is not an HTML page, a sitemap or a feed; nothing to crawl")
     if failed:
         raise CrawlError(f"no seed could be fetched: {'; '.join(failed)}")
     if stats.get("robotstxt/forbidden"):
         raise CrawlError("every seed is disallowed by robots.txt")
+    if fetched(stats, "page") or fetched(stats, "requisite"):
+        # a resumed job whose seeds were fetched before the interruption: what was left (the
+        # requisites of pages already archived, say) is this run's work, and it did it
+        return
     raise CrawlError("no page could be fetched from the seeds")
 

@@ -295,6 +295,7 @@ class NewsSpider(scrapy.Spider):
         else:
             self._inc("news/non_html")
             if hints.get("source") == "seed":
+                self._inc("news/non_html_seeds")
                 ctype = response.headers.get("Content-Type", b"").decode("latin-1") or "no Content-Type"
                 logger.warning("seed is not an HTML page, sitemap or feed: %s (%s)", response.url, ctype)
 
