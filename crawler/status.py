@@ -6,11 +6,11 @@ import json
 import sqlite3
 from pathlib import Path
 
-from crawler.accounting import format_verdicts, run_line
+from crawler.accounting import run_line
 from crawler.extensions import human_bytes
-from crawler.store import schema
 from crawler.store.connection import connect_ro
 from crawler.store.errors import StoreError
+from crawler.totals import dataset_totals, dataset_verdicts, warc_totals
 
 
 def job_status(jobs: dict) -> list[str]:
@@ -29,17 +29,6 @@ def job_status(jobs: dict) -> list[str]:
     return lines
 
 
-def warc_totals(archive: Path) -> tuple[int, int]:
-    """WARC files (finished and still open) and their bytes on disk."""
-    warcs = sorted((archive / "warcs").glob("*.warc.gz*")) if (archive / "warcs").is_dir() else []
-    return len(warcs), sum(p.stat().st_size for p in warcs)
-
-
-def dataset_totals(conn) -> dict[str, int]:
-    """The dataset's row counts, as ``status`` and the report print them."""
-    counts = dataset_counts(conn)
-    return {"articles": counts.get("articles", 0), "versions": counts.get("article_versions", 0),
-            "captures": counts.get("captures", 0), "crawls": counts.get("crawls", 0)}
 
 
 def archive_status(archive: Path) -> list[str]:
@@ -80,25 +69,3 @@ def archive_status(archive: Path) -> list[str]:
         lines += failed
     return lines
 
-
-def dataset_counts(conn) -> dict[str, int]:
-    """The totals status shows: the rows of the ``counts`` table its triggers keep (migration 5),
-    one indexed read however large the archive; counted row by row in a file status found older
-    (status never upgrades a file)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                    (schema.COUNTS_TABLE,)).fetchone():
-        return dict(conn.execute(f"SELECT name, n FROM [{schema.COUNTS_TABLE}]").fetchall())
-    if "verdict" in {c[1] for c in conn.execute("PRAGMA table_info(articles)")}:  # migration 4
-        return dict(conn.execute(f"SELECT name, sum(n) FROM ({schema.ACTUAL_COUNTS}) GROUP BY name").fetchall())
-    return {t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in schema.COUNTED_TABLES}
-
-
-def dataset_verdicts(conn) -> str | None:
-    """The current versions' extraction verdicts over the whole dataset; None before migration 4
-    or without articles."""
-    counts = dataset_counts(conn)
-    verdicts = {k.split(":", 1)[1]: n for k, n in counts.items() if k.startswith("verdict:") and n}
-    if not verdicts:
-        return None
-    reasons = {k.split(":", 1)[1]: n for k, n in counts.items() if k.startswith("reason:") and n}
-    return format_verdicts(verdicts.get("ok", 0), verdicts.get("suspect", 0), reasons, verdicts.get("", 0))

@@ -15,6 +15,7 @@ from crawler.report.page import render
 from crawler.store.connection import connect_ro, db_path_for
 from crawler.store.errors import StoreError
 from crawler.store.migrations import ensure_current
+from crawler.totals import dataset_totals, dataset_verdicts, warc_totals
 
 DEFAULT_DATASETTE = "http://127.0.0.1:8001"
 
@@ -35,7 +36,6 @@ def _crawl_stats(conn, figures) -> None:
 def build_report(archive: Path | str, crawl: int | None = None, datasette_url: str = DEFAULT_DATASETTE,
                  top: int = 15, now: datetime | None = None) -> str:
     """The report's HTML for the whole archive, or for one crawl."""
-    from crawler.status import dataset_totals, dataset_verdicts, warc_totals
 
     archive = Path(archive)
     db = db_path_for(archive)
