@@ -12,7 +12,8 @@ Scoring (every choice is here so numbers from different runs mean the same thing
 * **authors F1** — per page, set F1 between normalised predicted and expected names (same text
   normalisation, plus dots removed, so "J. Smith" == "J Smith"); an entry that lists several people
   ("A und B", "A, B", "A / B", as some annotations and some tools write them) is split on commas,
-  semicolons, slashes, "&" and the word "and" in common languages, on both sides alike; averaged over
+  semicolons, slashes, "&" and the word "and" in common languages (also after a serial comma: "A, B, and
+  C"), on both sides alike; averaged over
   pages whose expected ``authors`` is non-empty. Empty output on such a page scores 0.
 * **authors abstention** — over pages annotated ``authors == []`` (annotator said "no author"): the
   fraction where the tool outputs no author at all.
@@ -76,7 +77,9 @@ def norm_name(value) -> str:
     return _WS.sub(" ", norm_text(value).replace(".", " ")).strip()
 
 
-_NAME_SPLIT = re.compile(r"\s*(?:[,;/&]|\s(?:and|und|et|y|e|en|og|och)\s)\s*", re.I)
+_JOINER = r"(?:and|und|et|y|e|en|og|och)"
+# "A, B, and C": the joiner after a serial comma belongs to the separator, not to the next name
+_NAME_SPLIT = re.compile(r"\s*(?:[,;/&]\s*(?:" + _JOINER + r"\s)?|\s" + _JOINER + r"\s)\s*", re.I)
 
 
 def name_set(values) -> set[str]:
