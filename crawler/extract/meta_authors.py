@@ -5,7 +5,9 @@ people. Persons from structured data win when the page confirms them or shows no
 visible byline wins over an organisation. News agencies count beside persons. With no person at
 all, the organisation or handle the page credits is the author, but only when a visible byline
 shows it (an author field alone usually names the site's operator), and the publication's own
-name is its publisher, not an author. Name cleaning lives in ``people``.
+name is its publisher, not an author. A discussion (forum thread, Q&A page) is credited to whoever
+opened it, by the screen name its author slot shows: the repliers further down are not its authors.
+Name cleaning lives in ``people``.
 """
 
 from __future__ import annotations
@@ -48,11 +50,15 @@ def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
         if el in seen_nodes:
             continue
         text = dom.element_text(el)
+        if text and 250 < len(text) <= 1500:
+            text = _box_heading(el)  # an author box: the name heads it, a bio follows
         if not text or len(text) > 250:
             continue
         cls = ((el.get("class") or "") + " " + (el.get("id") or "")).casefold()
         if any(w in cls for w in ("bio", "avatar", "image", "photo", "desc", "comment", "more", "social", "follow")):
             continue
+        if el.get("data-author") or el.get("author"):
+            continue  # a whole post that names its author in an attribute (see ``_thread_opener``)
         if dom.skippable(el):
             continue
         names = people.names_from_text(text, agencies=True)
@@ -60,6 +66,16 @@ def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
             out.append((names, _printed_byline(text, names)))
             seen_nodes.update(el.iterdescendants())
     return out
+
+
+def _box_heading(el) -> str | None:
+    """The first line of an author box ("Lauren Vetter" above "Lauren Vetter is a marketer..."):
+    the text of the first element that prints any, when that element is short."""
+    for sub in el.iter(etree.Element):
+        if sub.text and any(c.isalnum() for c in sub.text):
+            head = dom.element_text(sub)
+            return head if len(head) <= 60 else None
+    return None
 
 
 _SHORT_BLOCKS = etree.XPath(" | ".join("/descendant::" + tag for tag in (
@@ -90,6 +106,8 @@ def _credited(doc, jl, byline_nodes) -> tuple[list[str], str | None]:
     Meta author tags alone are not enough: without a person there they name the site's operator."""
     shown = []
     for el in byline_nodes[:40]:
+        if el.get("data-author") or el.get("author"):
+            continue
         text = dom.element_text(el)
         if text and len(text) <= 120 and not dom.skippable(el):
             shown.append(text)
@@ -106,9 +124,97 @@ def _credited(doc, jl, byline_nodes) -> tuple[list[str], str | None]:
     return [], None
 
 
-def authors(doc, meta, art, byline_nodes, index, site_name, url=None):
+_THREAD_TYPES = ("discussionforumposting", "question")
+_NAME_IN_SLOT = etree.XPath("descendant::*[@itemprop='name'][1]")
+
+
+def _slot_name(el) -> str | None:
+    """The name an author slot holds: its ``data-author``/``author`` attribute, else the text of its
+    ``itemprop=name`` part, else its first line of text (avatars print an initial beside the name)."""
+    value = el.get("data-author") or el.get("author")
+    if not value:
+        inner = _NAME_IN_SLOT(el)
+        if inner:
+            value = inner[0].get("content") or dom.element_text(inner[0])
+        else:
+            value = next((t.strip() for t in el.itertext() if any(c.isalnum() for c in t)), "")
+    value = dom.clean(value)
+    if not value:
+        return None
+    named = people.names_from_text(value)
+    if named:
+        return named[0]
+    return value if people.is_handle(value) else None
+
+
+def _thread_opener(objects, index, byline_nodes) -> tuple[str | None, bool]:
+    """(who opened the discussion, whether structured data says so) on a forum thread or Q&A page:
+    the author of its structured DiscussionForumPosting or Question, else the first of several
+    different author slots on the page (an element's ``data-author``, ``itemprop=author``, a
+    byline's link to a member profile) outside comment blocks. The people named further down are the repliers, and the names printed near
+    them are member titles ("Veteran") and places. Screen names count ("paulb203"): the slot marks
+    them as the author."""
+    for obj in objects or ():
+        if any(t in _THREAD_TYPES for t in types_of(obj)) and obj.get("author"):
+            for name, kind in people_of(obj["author"], index):
+                name = dom.clean(name)
+                if kind != "organization" and people.is_handle(name):
+                    return name, True
+            break
+    slots = []
+    for el in byline_nodes:
+        if not (el.get("data-author") or el.get("author") or el.get("itemprop") == "author"):
+            # a byline linking its author's member profile ("by <a href=...viewprofile...>b.scherer</a>")
+            links = _PROFILE_LINK(el)
+            if not links:
+                continue
+            el = links[0]
+        if not slots and dom.skippable(el) or _CREDIT_SLOT.search((el.get("class") or "").casefold()):
+            continue
+        name = _slot_name(el)
+        if name:
+            if _in_opening_post(el):
+                return name, False
+            slots.append(name)
+    if len({n.casefold() for n in slots}) > 1:
+        return slots[0], False
+    return None, False
+
+
+_PROFILE_LINK = etree.XPath(
+    "descendant::a[contains(@href, 'viewprofile') or contains(@href, '/members/') or contains(@href, '/member/')"
+    " or contains(@href, '/users/') or contains(@href, '/user/') or contains(@href, '/u/')"
+    " or contains(@href, '/profile/')][normalize-space()][1]")
+_CREDIT_SLOT = re.compile(r"credit|caption|photo|image")  # an image's author: a credit, not a byline
+_OPENING_POST = re.compile(r"starter|threadauthor|topicauthor|original-?post")
+
+
+def _in_opening_post(el) -> bool:
+    """Inside the post a forum marks as the thread's first ("message-threadStarterPost"): a page may
+    show a featured answer above it."""
+    for anc in (el, *el.iterancestors()):
+        if anc.tag in ("body", "html"):
+            return False
+        if _OPENING_POST.search((anc.get("class") or "").casefold()):
+            return True
+    return False
+
+
+def authors(doc, meta, art, byline_nodes, index, site_name, url=None, objects=None):
     """(authors in page order, byline as printed or None, whether a person or agency is named).
-    Authors are persons and agencies; when the page names neither, the credited organisation."""
+    Authors are persons and agencies; when the page names neither, the credited organisation.
+    A discussion is credited to whoever opened it, unless the article's structured data names
+    persons (several author slots are then co-authors, or commenters)."""
+    found = _article_authors(doc, meta, art, byline_nodes, index, site_name, url)
+    opener, declared = _thread_opener(objects, index, byline_nodes)
+    if not opener or opener.casefold() in {a.casefold() for a in found[0]}:
+        return found
+    if declared or not (art and any(kind == "person" for _, kind in people_of(art.get("author"), index))):
+        return [opener], None, True
+    return found
+
+
+def _article_authors(doc, meta, art, byline_nodes, index, site_name, url):
     jl = []
     if art:
         for key in ("author", "creator"):

@@ -33,7 +33,7 @@ _DATE_ATTR = re.compile(r"date|time|publish|datum|meta|byline")
 _ANY_ATTR = re.compile(_BYLINE_ATTR.pattern + "|" + _DATE_ATTR.pattern)
 _NOT_CANDIDATE = {"script", "style", "meta", "link", "body", "html", "article", "main", "img", "noscript", "head",
                   "svg", "path", "picture", "source", "iframe", "input", "button", "form"}
-_CANDIDATE_ATTRS = frozenset(("class", "id", "rel", "itemprop", "data-testid"))
+_CANDIDATE_ATTRS = frozenset(("class", "id", "rel", "itemprop", "data-testid", "data-author", "author"))
 TIME_NODES = etree.XPath("/descendant::time | /descendant::*[@itemprop='datePublished' or @itemprop='dateModified'"
                          " or @itemprop='dateCreated']")
 
@@ -69,11 +69,14 @@ def candidates(doc):
     for el in elements_of(doc):
         tag = el.tag
         if tag in _NOT_CANDIDATE or (_CANDIDATE_ATTRS.isdisjoint(el.keys()) and tag != "byline" and tag != "author"):
+            if tag == "article" and (el.get("data-author") or el.get("author")):
+                bylines.append(el)  # a forum post naming its author (``authors`` reads the attribute only)
             continue
         rel = el.get("rel") or ""
         prop = el.get("itemprop") or ""
         attrs = ((el.get("class") or "") + " " + (el.get("id") or "") + " " + (el.get("data-testid") or "")).lower()
-        if rel == "author" or prop in ("author", "creator") or tag in ("byline", "author"):
+        if rel == "author" or prop in ("author", "creator") or tag in ("byline", "author") \
+                or el.get("data-author") or el.get("author"):
             bylines.append(el)
         elif not _ANY_ATTR.search(attrs):
             continue
@@ -145,7 +148,8 @@ def absolute(url: str | None, base: str | None) -> str | None:
 
 
 def skippable(el) -> bool:
-    """Inside comments, related-article teasers, sidebars or footers: not this article's metadata."""
+    """Inside comments, related-article teasers, sidebars or footers: not this article's metadata.
+    A wrapper that holds the headline is the page's layout, whatever its class says."""
     ancestors = list(el.iterancestors())
     in_article = any(a.tag == "article" for a in ancestors)
     for anc in ancestors:
@@ -155,9 +159,15 @@ def skippable(el) -> bool:
         if tag in ("aside", "nav") or (tag == "footer" and not in_article):
             return True
         cls = ((anc.get("class") or "") + " " + (anc.get("id") or "")).casefold()
-        if cls.strip() and _SKIP_ANCESTORS.search(cls):
+        if cls.strip() and _SKIP_ANCESTORS.search(cls) and not _holds_headline(anc):
             return True
     return False
+
+
+def _holds_headline(el) -> bool:
+    """A "sidebar" or "newsletter" class on an element that holds the page's ``<h1>`` names a layout
+    ("content-sidebar-wrap", a newsletter platform's post), not a box beside the article."""
+    return next(el.iterdescendants("h1"), None) is not None
 
 
 def element_text(el) -> str:

@@ -108,8 +108,9 @@ def _strip_roles(part: str) -> str:
         if w.casefold() in p.roles and w[:1].islower():
             words = words[:i]
             break
-    # trailing role, weekday or month words
-    while len(words) > 1 and (words[-1].casefold().strip(".,") in p.weekdays
+    # trailing weekday or month words ("Jane Doe May"), unless the name is two words: "Tom May" and
+    # "Alyssa Maio" are surnames
+    while len(words) > 2 and (words[-1].casefold().strip(".,") in p.weekdays
                               or words[-1].casefold().strip(".,") in p.month_of):
         words = words[:-1]
     while len(words) > 1:
@@ -237,6 +238,26 @@ def is_credit(name: str) -> bool:
                              for w in words):
         return False
     return not (_BAD_CHARS.search(name) or _CREDIT_DIGITS.search(name) or p.not_credit_re.search(name))
+
+
+_HANDLE_TOKEN = re.compile(r"^\w[\w.@'-]{1,39}$")
+
+
+def is_handle(name: str) -> bool:
+    """A name as a member list prints it: a person's name or a screen name ("paulb203", "hayley.p",
+    "Mod Sharon"), never a role, label, date or sentence. Only for slots that mark an author."""
+    if not name or sum(c.isalpha() for c in name) < 2:
+        return False
+    if is_person_name(name):
+        return True
+    p = patterns()
+    words = [w.casefold().strip(".,:") for w in name.split()]
+    if len(words) > 3 or any(w in p.non_persons or w in p.roles or w in p.stop_words or w in p.weekdays
+                             or w in p.month_of for w in words):
+        return False
+    if len(words) == 1:
+        return bool(_HANDLE_TOKEN.match(name)) and sum(c.isalpha() for c in name) >= 2 and "http" not in words[0]
+    return len(name) <= 40 and is_credit(name) and not p.not_name_re.search(name)
 
 
 def credits_from_text(text: str | None) -> list[str]:

@@ -68,7 +68,7 @@ def extract_metadata(doc, url, fetched=None):
                     break
 
     byline_nodes, date_nodes = dom.candidates(doc)
-    authors, byline, named = find_authors(doc, meta, art, byline_nodes, index, site_name, url)
+    authors, byline, named = find_authors(doc, meta, art, byline_nodes, index, site_name, url, objects)
     warnings: list[str] = []
     published, modified, _source = published_modified(doc, meta, art, url, date_nodes, named, fetched, warnings)
 

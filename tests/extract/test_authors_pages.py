@@ -47,3 +47,84 @@ def test_job_title_after_the_name_is_dropped():
     html = _page("<div class='author-box'><span class='author-name'>Meg Hollis Content Marketing Coordinator"
                  "</span></div>")
     assert extract(html, "https://example.org/blog/harbour").authors == ["Meg Hollis"]
+
+
+def _thread(posts: str, head: str = "") -> str:
+    return (f"<html lang='en'><head><title>Which tent for two?</title>{head}</head><body>"
+            "<div class='p-body'><h1>Which tent for two?</h1>"
+            f"<div class='block-body'>{posts}</div></div></body></html>")
+
+
+def _post(handle: str, title: str, place: str, text: str, starter: bool = False) -> str:
+    cls = "message message-threadStarterPost" if starter else "message"
+    return (f"<article class='{cls}' data-author='{handle}'><section class='message-user'>"
+            f"<h4 class='message-name'><a class='username' href='/members/{handle}'>{handle}</a></h4>"
+            f"<h5 class='userTitle'>{title}</h5><dl><dt>Location</dt><dd>{place}</dd></dl></section>"
+            f"<div class='message-content'><p>{text}</p></div></article>")
+
+
+def test_forum_thread_is_credited_to_the_member_who_opened_it():
+    """Screen names in the posts' author slots: the first post's is the author, not the repliers'
+    (whose names look like persons) nor the member titles and places printed beside them."""
+    posts = (_post("trailhead42", "Well-known member", "Cape Coral", "Looking for a light tent for two people. " * 5)
+             + _post("Mara Quist", "Veteran", "Bergen", "The dome kind is fine for that. " * 3)
+             + _post("Olaf Brenner", "Moderator", "Oslo", "Agreed, and check the weight. " * 3))
+    assert extract(_thread(posts), "https://forum.example.org/threads/tent.1/").authors == ["trailhead42"]
+
+
+def test_thread_starter_post_wins_over_a_featured_reply_above_it():
+    posts = (_post("Mara Quist", "Veteran", "Bergen", "Best answer: the dome kind is fine. " * 3)
+             + _post("trailhead42", "New member", "Leeds", "Looking for a light tent for two people. " * 5, starter=True))
+    assert extract(_thread(posts), "https://forum.example.org/threads/tent.1/").authors == ["trailhead42"]
+
+
+def test_question_page_is_credited_to_the_asker_from_structured_data():
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "QAPage",'
+          ' "mainEntity": {"@type": "Question", "name": "Which tent for two?", "author":'
+          ' {"@type": "Person", "name": "hayley.p"}, "acceptedAnswer": {"@type": "Answer",'
+          ' "author": {"@type": "Person", "name": "Olaf Brenner"}}}}</script>')
+    posts = ("<div class='topic-body'><p>" + "Looking for a light tent for two people. " * 5 + "</p></div>"
+             "<div class='topic-body'><span class='creator'>Olaf Brenner</span><p>Check the weight.</p></div>")
+    assert extract(_thread(posts, ld), "https://forum.example.org/t/tent/1").authors == ["hayley.p"]
+
+
+def test_co_authors_in_author_slots_are_not_read_as_a_thread():
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+          ' "headline": "Harbour plan approved", "author": [{"@type": "Person", "name": "Ada Moreno"},'
+          ' {"@type": "Person", "name": "Felix Wong"}]}</script>')
+    html = _page("<p class='byline'>By <span itemprop='author'>Ada Moreno</span> and "
+                 "<span itemprop='author'>Felix Wong</span></p>", head=ld)
+    assert extract(html, "https://example.org/news/harbour").authors == ["Ada Moreno", "Felix Wong"]
+
+
+def test_labels_in_author_slots_are_not_screen_names():
+    posts = (_post("Topic Author", "", "", "Looking for a light tent for two people. " * 5)
+             + "<div data-author='Watch Live'></div><div data-author='Sun Dec'></div>")
+    assert extract(_thread(posts), "https://forum.example.org/threads/tent.1/").authors == []
+
+
+def test_image_credit_marked_as_author_is_not_the_byline():
+    """``itemprop=author`` on a photo credit names the photographer: the article's author slot below wins."""
+    html = _page("<figure><img src='/harbour.jpg' alt=''><span class='credit' itemprop='author'>(Image: "
+                 "Tomas Berger)</span></figure><div itemprop='author' itemscope itemtype='https://schema.org/Person'>"
+                 "<span itemprop='name'>Nora Lindqvist</span></div>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Nora Lindqvist"]
+
+
+def test_two_word_names_ending_in_a_month_keep_the_surname():
+    html = _page("<p class='byline'>Written By: Tom May</p>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Tom May"]
+
+
+def test_author_box_heading_above_a_long_bio_is_the_author():
+    bio = "Lena Vogt writes about ports, shipping and the people who work there. " * 5
+    html = _page("", f"<div class='blog_author-box'><div class='name'>Lena Vogt</div><div>{bio}</div></div>")
+    assert extract(html, "https://example.org/blog/harbour").authors == ["Lena Vogt"]
+
+
+def test_byline_inside_a_layout_wrapper_named_sidebar_is_kept():
+    html = ("<html><head><title>Harbour plan approved</title></head><body>"
+            "<div class='content-sidebar-wrap'><main><h1>Harbour plan approved</h1>"
+            "<p class='byline'>By Nora Lindqvist</p>" + "<p>The council met on Tuesday to discuss the plan. </p>" * 8
+            + "</main><div class='sidebar'><p class='byline'>By Olaf Brenner</p></div></div></body></html>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Nora Lindqvist"]
