@@ -108,9 +108,10 @@ def _strip_roles(part: str) -> str:
         if w.casefold() in p.roles and w[:1].islower():
             words = words[:i]
             break
-    # trailing weekday or month words ("Jane Doe May"), unless the name is two words: "Tom May" and
-    # "Alyssa Maio" are surnames
-    while len(words) > 2 and (words[-1].casefold().strip(".,") in p.weekdays
+    # trailing weekday or month words ("Jane Doe May", "Reuters March"), but in a two-word name they
+    # are surnames ("Tom May", "Alyssa Maio")
+    while (len(words) > 2 or len(words) == 2 and is_agency(words[0])) \
+            and (words[-1].casefold().strip(".,") in p.weekdays
                               or words[-1].casefold().strip(".,") in p.month_of):
         words = words[:-1]
     while len(words) > 1:
@@ -188,6 +189,9 @@ def names_from_text(text: str | None, agencies: bool = False) -> list[str]:
                     out.append(part)
                     continue
                 part = _strip_roles(part)
+                if agencies and is_agency(part):  # "Reuters March": the date's month cut off
+                    out.append(part)
+                    continue
                 if part.isupper() and len(part) > 4:
                     part = part.title()
                 if is_person_name(part):
