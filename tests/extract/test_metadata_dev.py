@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora
 
 FLOORS = {
     "headline": 0.786,
-    "authors_f1": 0.703,
+    "authors_f1": 0.722,     # issue 13: measured 0.732, floor at measured - 0.01
     "authors_abstain": 0.732,
     "published_day": 0.903,  # issue 13: measured 0.913, floor at measured - 0.01
     "date_abstain": 0.674,   # issue 13: measured 0.684 (was 0.724: article-typed dates are kept unshown)
