@@ -151,9 +151,10 @@ def _thread_opener(objects, index, byline_nodes) -> tuple[str | None, bool]:
     """(who opened the discussion, whether structured data says so) on a forum thread or Q&A page:
     the author of its structured DiscussionForumPosting or Question, else the first of several
     different author slots on the page (an element's ``data-author``, ``itemprop=author``, a
-    byline's link to a member profile) outside comment blocks. The people named further down are the repliers, and the names printed near
-    them are member titles ("Veteran") and places. Screen names count ("paulb203"): the slot marks
-    them as the author."""
+    byline's link to a member profile) outside comment blocks, the one in a post marked as the
+    thread's first if any. The people named further down are the repliers, and the names printed
+    near them are member titles ("Veteran") and places. Screen names count ("paulb203"): the slot
+    marks them as the author."""
     for obj in objects or ():
         if any(t in _THREAD_TYPES for t in types_of(obj)) and obj.get("author"):
             for name, kind in people_of(obj["author"], index):
