@@ -61,11 +61,28 @@ def _visible_bylines(nodes) -> list[tuple[list[str], str]]:
             continue  # a whole post that names its author in an attribute (see ``_thread_opener``)
         if dom.skippable(el):
             continue
-        names = people.names_from_text(text, agencies=True)
+        slots = _name_slots(el)
+        names = people.names_from_text(", ".join(slots), agencies=True) if slots else []
+        names = names or people.names_from_text(text, agencies=True)
         if names:
             out.append((names, _printed_byline(text, names)))
             seen_nodes.update(el.iterdescendants())
     return out
+
+
+def _name_slots(el) -> list[str]:
+    """The texts of a byline's own name elements ("By <span class=author-name>Jane Doe</span>
+    <span class=author-role>Community reporter</span>"): read apart, a role printed beside the
+    name cannot be glued to it."""
+    found = []
+    for sub in el.iterdescendants(etree.Element):
+        tokens = (sub.get("class") or "").casefold().replace("__", "-").split()
+        if any(t.endswith("name") and not any(w in t for w in ("user", "site", "brand", "publication", "org"))
+               for t in tokens):
+            text = dom.element_text(sub)
+            if text and len(text) <= 80:
+                found.append(text)
+    return found if 0 < len(found) <= 6 else []
 
 
 def _box_heading(el) -> str | None:

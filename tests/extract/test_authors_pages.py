@@ -128,3 +128,13 @@ def test_byline_inside_a_layout_wrapper_named_sidebar_is_kept():
             "<p class='byline'>By Nora Lindqvist</p>" + "<p>The council met on Tuesday to discuss the plan. </p>" * 8
             + "</main><div class='sidebar'><p class='byline'>By Olaf Brenner</p></div></div></body></html>")
     assert extract(html, "https://example.org/news/harbour").authors == ["Nora Lindqvist"]
+
+
+def test_a_role_printed_beside_the_name_element_is_not_part_of_the_name():
+    html = _page("<p class='byline'>By <span class='author-name'>Tessa Lindqvist</span> "
+                 "<span class='author-role'>Community reporter</span></p>")
+    art = extract(html, "https://example.org/news/harbour")
+    assert art.authors == ["Tessa Lindqvist"]
+    two = _page("<p class='byline'>By <span class='byline__name'>Tessa Lindqvist</span> and "
+                "<span class='byline__name'>Omar Haddad</span> <span class='byline__role'>Political desk</span></p>")
+    assert extract(two, "https://example.org/news/harbour").authors == ["Tessa Lindqvist", "Omar Haddad"]
