@@ -91,17 +91,18 @@ def render(fig: Figures, archive: Path, datasette: str, top: int, generated: dat
 
     act = [{**row, "new": row["captures"] - (row["revisits"] or 0)} for row in fig.activity]
     unit = BUCKET_NAMES.get(fig.bucket, "period")
-    page.section("activity", f"Captures per {unit}: new and revisits, with article versions stored",
-                 svg.columns([r["period"] for r in act], [("new", "new captures"), ("revisits", "revisits")],
-                             _series(act, ("new", "revisits")), "captures over time") if act else None,
+    periods = [r["period"] for r in act]
+    chart = None
+    if act:  # the captures, then the article versions stored in the same periods
+        chart = (svg.columns(periods, [("new", "new captures"), ("revisits", "revisits")],
+                             _series(act, ("new", "revisits")), "captures over time")
+                 + svg.columns(periods, [("article_versions", "article versions stored")],
+                               _series(act, ("article_versions",)), "article versions over time", height=200))
+    page.section("activity", f"Captures per {unit}: new and revisits, with article versions stored", chart,
                  table(act, [("period", unit), ("captures", "captures"), ("new", "new"), ("revisits", "revisits"),
                              ("article_versions", "article versions")],
                        numeric=("captures", "new", "revisits", "article_versions")),
                  "report_activity", bucket=fig.bucket)
-    if act:
-        page.parts[-1] = page.parts[-1].replace("<details>", svg.columns(
-            [r["period"] for r in act], [("article_versions", "article versions stored")],
-            _series(act, ("article_versions",)), "article versions over time", height=200) + "<details>", 1)
 
     hosts = fig.hosts[:top]
     page.section("hosts", f"Top {len(hosts)} hosts by captures, with status codes",
