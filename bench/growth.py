@@ -128,9 +128,9 @@ def request_block(url: str) -> bytes:
 
 
 def open_dataset(archive: Path) -> sqlite3.Connection:
-    from crawler.store.writer import StoreWriter
+    from crawler.dataset.writer import DatasetWriter
 
-    StoreWriter(str(archive / "archive.db")).close()  # creates the schema, as a crawl does
+    DatasetWriter(str(archive / "archive.db")).close()  # creates the schema, as a crawl does
     conn = sqlite3.connect(archive / "archive.db", isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")

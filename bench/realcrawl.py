@@ -213,7 +213,7 @@ def _as_value(value, like):
 
 def differences(row: dict, record: dict | None) -> list[str]:
     """Fields where a stored row differs from offline extraction of the same bytes."""
-    from crawler.store import records
+    from crawler.dataset import records
 
     if record is None:
         return ["no offline record"]

@@ -228,7 +228,7 @@ def run_full(site: Site, workdir: Path, extra: dict | None = None) -> dict:
 
 
 def _crawl_stats(db: Path) -> dict | None:
-    """The crawl's Scrapy stats as StorePipeline saved them in archive.db."""
+    """The crawl's Scrapy stats as DatasetPipeline saved them in archive.db."""
     if not db.exists():
         return None
     with sqlite3.connect(db) as conn:

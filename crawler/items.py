@@ -1,9 +1,9 @@
-"""Items that flow spider -> extraction -> store.
+"""Items that flow spider -> extraction -> dataset.
 
 A ``PageItem`` is what the spider hands on for an article page: the decoded body plus the
 pointer to the WARC record that holds it as fetched, and (from the news spider, which extracts
 where it parses) the ``article`` dict.  ``WarcMetadataPipeline`` extracts items that arrive without one
-and drops the body, so that HTML never reaches the store.
+and drops the body, so that HTML never reaches the dataset.
 """
 
 import scrapy

@@ -3,7 +3,7 @@
 The spider learns things about a URL before fetching it (``hints``: seed, sitemap, feed or
 link, the referring page, the depth, what a news sitemap or feed entry said); the page itself
 may say ``noarchive``. Both become columns of ``captures`` and ``articles`` here
-(``crawler/store/schema.py``, migration 6), so researchers can ask how an article was found,
+(``crawler/dataset/schema.py``, migration 6), so researchers can ask how an article was found,
 and institutions that must honour ``noarchive`` can (``NEWSARCHIVE_NOARCHIVE``,
 docs/archive.md). Scrapy-free: the pipeline, ``reextract`` and tests call the same functions.
 """
@@ -14,7 +14,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from crawler.analysis.robots_meta import forbids
-from crawler.store.schema import ARTICLE_POLICY_COLUMNS
+from crawler.dataset.schema import ARTICLE_POLICY_COLUMNS
 
 NOARCHIVE_POLICIES = ("record", "skip")
 ARTICLE_COLUMNS = tuple(ARTICLE_POLICY_COLUMNS)

@@ -123,7 +123,7 @@ def recover(archive: Path | str, db_path: Path | str | None = None, worker: str 
     from archive.verify import verify_file
     from archive.writer import _safe_segment
     from crawler.reextract import ReextractResult, file_entries, read_into
-    from crawler.store.writer import StoreWriter
+    from crawler.dataset.writer import DatasetWriter
 
     archive = Path(archive)
     db_path = Path(db_path or archive / "archive.db")
@@ -145,7 +145,7 @@ def recover(archive: Path | str, db_path: Path | str | None = None, worker: str 
                     if n in open_files or (since is not None and stamp >= since - CLOCK_SLACK)})
     names = [n for n in names if (warcs / n).exists()]
     report.files_read = len(names)
-    with StoreWriter(db_path) as writer:
+    with DatasetWriter(db_path) as writer:
         if names:
             before = _digested(writer.conn, names)
             skip = _held(writer.conn, names)
@@ -193,13 +193,13 @@ def writing(archive: Path | str, db_path: Path | str | None = None, worker: str 
     archive = Path(archive)
     db_path = Path(db_path or archive / "archive.db")
     from crawler.errors import CrawlError
-    from crawler.store.errors import StoreError
+    from crawler.dataset.errors import DatasetError
 
     with WriterLock(db_path, command) as lock:
         if not lock.nested:
             try:
                 report = recover(archive, db_path, worker)
-            except (StoreError, OSError, sqlite3.Error) as exc:
+            except (DatasetError, OSError, sqlite3.Error) as exc:
                 raise CrawlError(f"cannot recover the crashed run in {archive}: {exc}") from None
             if report is not None:
                 echo(report.line())

@@ -17,7 +17,7 @@ from pathlib import Path
 from archive.capture import Capture
 from archive.reader import RecordNotFound, iter_file, warc_files
 from crawler.accounting import verdict_keys, verdict_summary
-from crawler.store.writer import StoreWriter
+from crawler.dataset.writer import DatasetWriter
 from crawler.analysis.discovery import sniff
 from crawler.analysis.page import analyse
 from crawler.analysis.robots_meta import bot_names, robots_directives
@@ -91,7 +91,7 @@ def file_entries(warcs: Path, result: ReextractResult, names: list[str] | None =
             result.errors.append(f"{name}: unreadable after this point ({exc}); run `newsarchive verify --repair`")
 
 
-def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: ReextractResult,
+def read_into(writer: DatasetWriter, entries, crawl_id: int | None, result: ReextractResult,
               progress: Callable[[int, int], None] | None = None, skip: Collection[str] = (),
               digests=None) -> None:
     """Store the captures and articles of WARC ``entries`` through ``writer``, as crawl ``crawl_id``.
@@ -126,7 +126,7 @@ def read_into(writer: StoreWriter, entries, crawl_id: int | None, result: Reextr
         except Exception as exc:  # one bad record must not stop the rebuild
             result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
             page, html, body = False, False, None
-        # the robots directives as the crawl records them (crawler/pipelines.py); the crawl's
+        # the robots directives as the crawl records them (crawler/item_pipelines.py); the crawl's
         # noarchive policy is not in the WARC, so a noarchive page is "recorded" (docs/archive.md)
         capture.update(robots_columns(_robots(record, body if html else None, metas), BOT_NAMES, "record"))
         writer.add_capture(capture, crawl_id)
@@ -167,7 +167,7 @@ def reextract(archive: Path | str, db_path: Path | str | None = None,
     names = list(names) if names is not None else warc_files(str(warcs), include_open=False)
     result = ReextractResult(files=len(names))
     started = time.monotonic()
-    with StoreWriter(db_path) as writer:
+    with DatasetWriter(db_path) as writer:
         crawl_id = writer.begin_crawl(spider="reextract", job="reextract",
                                       args={"archive": str(archive)})
         read_into(writer, file_entries(warcs, result, names), crawl_id, result, progress=progress)

@@ -20,8 +20,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from archive.location import archive_location
 from crawler.jobs.jobfile import parse_duration
-from crawler.store.connection import connect_ro
-from crawler.store.errors import StoreError
+from crawler.dataset.connection import connect_ro
+from crawler.dataset.errors import DatasetError
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class CaptureHistory:
         try:
             self.conn = connect_ro(db_path)
             self.conn.execute("SELECT 1 FROM captures JOIN articles ON 0").fetchall()
-        except (StoreError, sqlite3.Error) as exc:
+        except (DatasetError, sqlite3.Error) as exc:
             logger.warning("refresh policy off: cannot read %s (%s)", db_path, exc)
             self.close()
 
@@ -121,7 +121,7 @@ class RefreshPolicyMiddleware:
         if not settings.getbool("REFRESH_ENABLED", False):
             raise NotConfigured
         archive = archive_location(settings.get("NEWSARCHIVE_ARCHIVE_DIR"))
-        db_path = Path(settings.get("STORE_DB") or archive / "archive.db")
+        db_path = Path(settings.get("DATASET_DB") or archive / "archive.db")
         mw = cls(crawler, db_path, parse_backoff(settings.get("REFRESH_BACKOFF", "1h,6h,1d,7d")))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)

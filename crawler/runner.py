@@ -20,6 +20,7 @@ from crawler.accounting import (error_count, fetched, pages_fetched, politeness_
                                 verdict_summary)
 from crawler.errors import CrawlError  # noqa: F401 - raised here, and imported from here by the commands
 from crawler.extensions import human_bytes
+from crawler.renamed_settings import renamed
 
 
 @dataclass
@@ -164,7 +165,8 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
     from scrapy.crawler import CrawlerProcess
 
     archive = check_archive_dir(Path(archive))
-    settings = build_settings(archive, settings_overrides, progress, log_level)
+    overrides = renamed(settings_overrides)  # old setting names (STORE_*) under their new ones
+    settings = build_settings(archive, overrides, progress, log_level)
     from crawler import browser
 
     try:
@@ -173,11 +175,10 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
         raise CrawlError(str(exc)) from None
     from crawler.recovery import writing
 
-    overrides = settings_overrides or {}
     started = time.monotonic()
     # one writer per dataset (a scaled-out worker writes its own shard); what a dead run left is
     # recovered before this one starts
-    with writing(archive, overrides.get("STORE_DB"), overrides.get("WARC_WORKER_ID")):
+    with writing(archive, overrides.get("DATASET_DB"), overrides.get("WARC_WORKER_ID")):
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(spider)
         process.crawl(crawler, **spider_args)
@@ -188,7 +189,7 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
                          warc_files=[Path(p) for p in writer.paths_written()] if writer else [])
     result.problems.extend(writer.problems if writer else [])
     # no report from a worker's shard, nor onto an archive that could not be written (a full disk)
-    if settings.getbool("NEWSARCHIVE_REPORT") and not overrides.get("STORE_DB") and not stats.get("warc/write_error"):
+    if settings.getbool("NEWSARCHIVE_REPORT") and not overrides.get("DATASET_DB") and not stats.get("warc/write_error"):
         result.report = _write_report(archive, stats.get("store/crawl_id"))
     return result
 
@@ -199,11 +200,11 @@ def _write_report(archive: Path, crawl_id) -> Path | None:
     if crawl_id is None:
         return None
     from crawler.report import write_report
-    from crawler.store.errors import StoreError
+    from crawler.dataset.errors import DatasetError
 
     try:
         return write_report(archive, crawl=int(crawl_id))
-    except StoreError as exc:
+    except DatasetError as exc:
         logging.getLogger(__name__).warning("no report: %s", exc)
         return None
 

@@ -85,8 +85,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.WarcMetadataPipeline": 300,
-    "crawler.pipelines.StorePipeline": 800,
+    "crawler.item_pipelines.WarcMetadataPipeline": 300,
+    "crawler.item_pipelines.DatasetPipeline": 800,
 }
 
 EXTENSIONS = {
@@ -120,18 +120,21 @@ NEWSARCHIVE_BROWSER_HOSTS = []                # empty: any host; else only pages
 NEWSARCHIVE_BROWSER_PAGES = 2                 # pages open in the browser at once
 NEWSARCHIVE_BROWSER_TIMEOUT = 30.0            # seconds for a page to load in the browser
 NEWSARCHIVE_BROWSER_SCREENSHOT = True         # a PNG of the viewport as a urn:view: resource record
-ADDONS = {"crawler.browser.BrowserAddon": 0}  # switches the download handler when the browser is on
+ADDONS = {
+    "crawler.browser.BrowserAddon": 0,               # switches the download handler when the browser is on
+    "crawler.renamed_settings.RenamedSettingsAddon": 0,  # STORE_* (old names) read as DATASET_*
+}
 
 # --- extraction (EXTRACT_*) --------------------------------------------------
 EXTRACT_ENABLED = True
 EXTRACT_WORKERS = 1                           # page parsing + extraction: 0 in the reactor thread; N a process pool (1 suits 2 cores: reactor + 1 worker)
 
-# --- dataset (STORE_*) -------------------------------------------------------
-STORE_ENABLED = True
-STORE_DB = None                               # default: <archive>/archive.db
-STORE_BATCH_SIZE = 500
-STORE_FLUSH_SECONDS = 2.0
-STORE_BUSY_TIMEOUT = 30.0                     # seconds a writer waits for another writer's lock
+# --- dataset (DATASET_*; the old STORE_* names still work: crawler/renamed_settings.py) ---
+DATASET_ENABLED = True
+DATASET_DB = None                               # default: <archive>/archive.db
+DATASET_BATCH_SIZE = 500
+DATASET_FLUSH_SECONDS = 2.0
+DATASET_BUSY_TIMEOUT = 30.0                     # seconds a writer waits for another writer's lock
 
 # --- recurring jobs (REFRESH_*) ---------------------------------------------
 REFRESH_ENABLED = False                       # jobs turn it on; a plain `crawl` refetches everything

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from crawler.accounting import run_line
 from crawler.extensions import human_bytes
-from crawler.store.connection import connect_ro
-from crawler.store.errors import StoreError
+from crawler.dataset.connection import connect_ro
+from crawler.dataset.errors import DatasetError
 from crawler.totals import dataset_totals, dataset_verdicts, warc_totals
 
 
@@ -39,7 +39,7 @@ def archive_status(archive: Path) -> list[str]:
         return lines + ["dataset    none yet"]
     try:
         conn = connect_ro(db)
-    except StoreError as exc:
+    except DatasetError as exc:
         return lines + [f"dataset    {exc}"]
     try:
         totals = dataset_totals(conn)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.accounting import format_verdicts
-from crawler.store import schema
+from crawler.dataset import schema
 
 
 def warc_totals(archive: Path) -> tuple[int, int]:

@@ -34,7 +34,7 @@ delay = 0.25
 concurrency_per_domain = 1
 [jobs.killed.settings]
 AUTOTHROTTLE_ENABLED = false
-STORE_FLUSH_SECONDS = 60
+DATASET_FLUSH_SECONDS = 60
 """)
         proc = subprocess.Popen([*NEWSARCHIVE, "jobs", "run", "killed", "--jobs", str(jobs)], cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -93,7 +93,7 @@ KILL_POINTS = {
     "early": ("response:3", []),
     "mid-crawl": ("response:20", []),
     # inside the 3rd batch of the dataset: rows written, not committed
-    "dataset flush": ("store_flush:3", ["-s", "STORE_BATCH_SIZE=5"]),
+    "dataset flush": ("store_flush:3", ["-s", "DATASET_BATCH_SIZE=5"]),
     # the 2nd WARC file is complete but still .open, the next not yet opened
     "WARC rotation": ("warc_rotation:2", ["-s", "WARC_MAX_SIZE=60000"]),
 }
@@ -225,7 +225,7 @@ def test_one_writer_at_a_time_while_readers_go_on(tmp_path):
     from archive.replay import start_replay
     from cli_helpers import free_port
     from crawler.demo.server import DemoServer
-    from crawler.store.browse import start_browse
+    from crawler.dataset.browse import start_browse
     from crawler.writelock import is_locked
 
     archive = tmp_path / "archive"
@@ -233,7 +233,7 @@ def test_one_writer_at_a_time_while_readers_go_on(tmp_path):
     jobs = tmp_path / "jobs.toml"
     with DemoServer() as server:
         jobs.write_text(f'[jobs.same]\nseeds = ["{server.url}/"]\narchive = "{archive}"\n')
-        proc = start_paused(crawl_args(server, archive, "-s", "STORE_BATCH_SIZE=5"), "response:25", marker)
+        proc = start_paused(crawl_args(server, archive, "-s", "DATASET_BATCH_SIZE=5"), "response:25", marker)
         try:
             writers = [crawl_args(server, archive)[len(NEWSARCHIVE):], ["reextract", "--archive", archive],
                        ["verify", "--repair", "--archive", archive], ["jobs", "run", "same", "--jobs", jobs],
@@ -243,7 +243,7 @@ def test_one_writer_at_a_time_while_readers_go_on(tmp_path):
                 assert refused.returncode == 1, (args, refused.stderr)
                 assert refused.stderr.strip().splitlines() == [
                     f"Error: {archive} is being written by pid {proc.pid} on {os.uname().nodename}, "
-                    f"`newsarchive {' '.join(crawl_args(server, archive, '-s', 'STORE_BATCH_SIZE=5')[3:])}` "
+                    f"`newsarchive {' '.join(crawl_args(server, archive, '-s', 'DATASET_BATCH_SIZE=5')[3:])}` "
                     f"since {json.loads((archive / 'archive.lock').read_text())['since']}; not starting a "
                     "second writer (reading commands work meanwhile)"], (args, refused.stderr)
 

@@ -65,7 +65,7 @@ def test_a_dataset_locked_by_another_writer_mid_crawl_costs_nothing(demo_server,
     crawl = subprocess.Popen(
         [*NEWSARCHIVE, "crawl", demo_server.url + "/", "--sitemap", demo_server.url + "/sitemap.xml",
          "--archive", str(archive), *FAST, "-s", "DOWNLOAD_DELAY=0.1", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-         "-s", "STORE_BUSY_TIMEOUT=0.2", "-s", "STORE_FLUSH_SECONDS=0.2"],
+         "-s", "DATASET_BUSY_TIMEOUT=0.2", "-s", "DATASET_FLUSH_SECONDS=0.2"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 # what runs only inside a crawl: Scrapy, Twisted, and our modules built on them
-SCRAPY_SIDE = ("scrapy", "twisted", "scrapy_redis", "spiders", "crawler.pipelines", "crawler.extensions",
+SCRAPY_SIDE = ("scrapy", "twisted", "scrapy_redis", "spiders", "crawler.item_pipelines", "crawler.extensions",
                "crawler.refresh", "crawler.runner", "crawler.settings", "crawler.items", "crawler.stats",
                "crawler.workers", "crawler.scaleout", "crawler.jobs", "crawler.commands", "crawler.cli")
 
@@ -21,7 +21,7 @@ RULES = {
     "archive": (SCRAPY_SIDE[3:], ("archive",)),
     "crawler/extract": (SCRAPY_SIDE + ("sqlite3", "sqlite_utils"), ("crawler.extract",)),
     "crawler/analysis": (SCRAPY_SIDE, ("crawler.analysis", "crawler.extract")),
-    "crawler/store": (SCRAPY_SIDE, ("crawler.store", "crawler.extract", "archive")),
+    "crawler/dataset": (SCRAPY_SIDE, ("crawler.dataset", "crawler.extract", "archive")),
     "crawler/scaleout/frontier.py": (SCRAPY_SIDE, ()),
 }
 OURS = ("archive", "crawler", "spiders")

@@ -119,7 +119,7 @@ def test_report_errors_are_one_line(tmp_path, demo_crawl):
 
 
 def test_every_report_query_runs_on_an_empty_dataset(tmp_path):
-    from crawler.store.migrations import migrate
+    from crawler.dataset.migrations import migrate
 
     db = tmp_path / "archive.db"
     migrate(sqlite3.connect(db, isolation_level=None))

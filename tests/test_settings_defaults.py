@@ -75,3 +75,29 @@ def test_the_default_archive_from_a_checkout_is_one_error_line_and_writes_nothin
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: archive is inside newsarchive's own source"), lines
     assert sorted(p.name for p in (ROOT / "archive").iterdir()) == before
+
+
+def test_old_dataset_setting_names_still_work(caplog):
+    """STORE_* became DATASET_* (one word for the dataset): the old names a user types are read as
+    the new ones, with a warning, through the runner's overrides and through the add-on alike."""
+    from scrapy.settings import Settings
+
+    from crawler.renamed_settings import RenamedSettingsAddon, renamed
+    from crawler.runner import build_settings
+
+    assert renamed({"STORE_DB": "/x.db", "LOG_LEVEL": "INFO"}) == {"DATASET_DB": "/x.db", "LOG_LEVEL": "INFO"}
+    assert renamed({"STORE_DB": "/old.db", "DATASET_DB": "/new.db"}) == {"DATASET_DB": "/new.db"}
+    assert "crawler.renamed_settings.RenamedSettingsAddon" in crawler.settings.ADDONS
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("STORE_BATCH_SIZE", "7", priority="cmdline")      # scrapy crawl news -s STORE_BATCH_SIZE=7
+    settings.set("STORE_FLUSH_SECONDS", "9", priority="cmdline")
+    settings.set("DATASET_FLUSH_SECONDS", "3", priority="cmdline")  # the new name set as high wins
+    RenamedSettingsAddon().update_settings(settings)
+    assert settings.getint("DATASET_BATCH_SIZE") == 7 and settings.getfloat("DATASET_FLUSH_SECONDS") == 3.0
+    assert settings.getbool("DATASET_ENABLED") is True  # untouched where the old name is not set
+    assert "STORE_BATCH_SIZE is deprecated: it is read as DATASET_BATCH_SIZE" in caplog.text
+
+    built = build_settings(Path("/tmp/a"), renamed({"STORE_ENABLED": "False"}))
+    assert built.getbool("DATASET_ENABLED") is False

@@ -15,7 +15,7 @@ from archive.verify import verify_file
 from archive.writer import WarcFileWriter
 from cli_helpers import ROOT
 from crawler.recovery import recover, writing
-from crawler.store.writer import StoreWriter
+from crawler.dataset.writer import DatasetWriter
 from crawler.writelock import ArchiveBusy, WriterLock, is_locked
 
 pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
@@ -70,7 +70,7 @@ def test_recovery_touches_only_its_own_writer_files_and_reads_back_what_was_not_
     archive = tmp_path / "archive"
     warcs = archive / "warcs"
     db = archive / "archive.db"
-    with StoreWriter(db) as writer:
+    with DatasetWriter(db) as writer:
         dead = writer.begin_crawl(spider="news")
     mine = left_open(warcs, None, [f"http://site.test/a{i}" for i in range(3)])
     workers = left_open(warcs, "w1", ["http://site.test/w"])

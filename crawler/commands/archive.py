@@ -148,7 +148,7 @@ def _describing(head: bytes, body_length: int) -> bytes:
 def verify(archive, repair, db_path):
     """Check every WARC file, record, index entry and dataset pointer; exit 1 on any problem."""
     from archive.verify import verify_archive
-    from crawler.store.invariants import dataset_problems
+    from crawler.dataset.invariants import dataset_problems
 
     if not os.path.isdir(archive):
         raise click.ClickException(f"no archive directory at {archive}")

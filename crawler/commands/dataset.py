@@ -1,6 +1,6 @@
 """``search``, ``query``, ``export``, ``diff`` and ``browse``: reading the dataset.
 
-Thin click wrappers over ``crawler.store``; every problem a user can cause becomes one
+Thin click wrappers over ``crawler.dataset``; every problem a user can cause becomes one
 ``Error:`` line.
 """
 
@@ -13,8 +13,8 @@ import sys
 import click
 
 from crawler.commands import archive_option
-from crawler.store.connection import db_path_for
-from crawler.store.errors import StoreError
+from crawler.dataset.connection import db_path_for
+from crawler.dataset.errors import DatasetError
 
 ARCHIVE_OPTION = archive_option("Archive directory holding archive.db.")
 
@@ -41,7 +41,7 @@ def _db(archive):
     return path
 
 
-def _fail(exc: StoreError):
+def _fail(exc: DatasetError):
     raise click.ClickException(str(exc)) from None
 
 
@@ -57,14 +57,14 @@ def _tty() -> bool:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def search(query, archive, site, since, until, author, verdict, reason, limit, as_json):
     """Full-text search of articles (FTS5 syntax: words, "phrases", OR, NOT, prefix*)."""
-    from crawler.store.search import search as run_search
+    from crawler.dataset.search import search as run_search
 
     tty = _tty() and not as_json
     marks = ("\x1b[1;33m", "\x1b[0m") if tty else ("[", "]")
     try:
         results = run_search(_db(archive), query, site=site, since=since, until=until,
                              author=author, limit=limit, highlight=marks, verdict=verdict, reason=reason)
-    except StoreError as exc:
+    except DatasetError as exc:
         _fail(exc)
     if as_json:
         for item in results:
@@ -90,11 +90,11 @@ def search(query, archive, site, since, until, author, verdict, reason, limit, a
               show_default=True)
 def query(sql, archive, fmt):
     """Run one read-only SQL statement; anything that would write is refused."""
-    from crawler.store.query import run_query
+    from crawler.dataset.query import run_query
 
     try:
         columns, rows = run_query(_db(archive), sql)
-    except StoreError as exc:
+    except DatasetError as exc:
         _fail(exc)
     if fmt == "json":
         click.echo(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False,
@@ -132,12 +132,12 @@ def _table(columns, rows, width: int = 60) -> str:
 @click.option("--query", "text_query", metavar="QUERY", help="Only articles matching this full-text query.")
 def export(archive, fmt, output, site, since, until, author, verdict, reason, text_query):
     """Export articles (current version, authors, captions) as CSV, JSON Lines or Parquet."""
-    from crawler.store.export import export_articles
+    from crawler.dataset.export import export_articles
 
     try:
         count = export_articles(_db(archive), fmt, output, site=site, since=since, until=until,
                                 author=author, query=text_query, verdict=verdict, reason=reason)
-    except StoreError as exc:
+    except DatasetError as exc:
         _fail(exc)
     if output:
         click.echo(f"{count} articles written to {output}", err=True)
@@ -155,11 +155,11 @@ def export(archive, fmt, output, site, since, until, author, verdict, reason, te
 @click.option("--no-color", "no_color", is_flag=True, help="Same as --color=never.")
 def diff(url, archive, from_version, to_version, color, no_color):
     """Word-level diff of headline, byline and body between versions of an article."""
-    from crawler.store.diff import diff_versions, render
+    from crawler.dataset.diff import diff_versions, render
 
     try:
         diffs = diff_versions(_db(archive), url, from_version, to_version)
-    except StoreError as exc:
+    except DatasetError as exc:
         _fail(exc)
     if not diffs:
         click.echo(f"{url} has a single version: nothing to compare")
@@ -175,13 +175,13 @@ def diff(url, archive, from_version, to_version, color, no_color):
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
 def browse(archive, port, bind):
     """Browse the dataset in Datasette (read-only), with facets and search on articles."""
-    from crawler.store.browse import browse as run_browse
+    from crawler.dataset.browse import browse as run_browse
 
     db = _db(archive)
     click.echo(f"Datasette on http://{bind}:{port}/{db.stem} (Ctrl-C to stop)", err=True)
     try:
         code = run_browse(db, port=port, bind=bind)
-    except StoreError as exc:
+    except DatasetError as exc:
         _fail(exc)
     if code not in (0, -2, -15, 130):
         raise click.ClickException(f"Datasette exited with status {code}")

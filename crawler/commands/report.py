@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from crawler.commands.dataset import ARCHIVE_OPTION
-from crawler.store.errors import StoreError
+from crawler.dataset.errors import DatasetError
 
 
 @click.command()
@@ -22,6 +22,6 @@ def report(archive, crawl, output, datasette_url, top):
 
     try:
         path = write_report(archive, output=output, crawl=crawl, datasette_url=datasette_url, top=top)
-    except StoreError as exc:
+    except DatasetError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"report: {path}")

@@ -106,7 +106,7 @@ def frontier(redis_url, job):
 def merge(shards, into):
     """Merge worker shards (ARCHIVE/shards/*.db) into INTO/archive.db; merging twice adds nothing."""
     from crawler.scaleout.merge import merge_shards
-    from crawler.store.errors import StoreError
+    from crawler.dataset.errors import DatasetError
 
     from crawler.commands.crawl import writing_or_exit
     from crawler.runner import CrawlError
@@ -115,6 +115,6 @@ def merge(shards, into):
     with writing_or_exit(into):
         try:
             result = merge_shards([Path(s) for s in shards], db)
-        except (StoreError, CrawlError) as exc:  # CrawlError: a shard a live worker still writes
+        except (DatasetError, CrawlError) as exc:  # CrawlError: a shard a live worker still writes
             raise click.ClickException(str(exc)) from None
     click.echo(result.summary(db))

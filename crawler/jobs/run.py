@@ -66,12 +66,12 @@ def job_runs(job: Job, limit: int | None = None, status: str | None = None) -> l
     db = job.archive_path / "archive.db"
     if not db.exists():
         return []
-    from crawler.store.connection import connect_ro
-    from crawler.store.errors import StoreError
+    from crawler.dataset.connection import connect_ro
+    from crawler.dataset.errors import DatasetError
 
     try:
         conn = connect_ro(db)
-    except StoreError:
+    except DatasetError:
         return []
     conn.row_factory = sqlite3.Row
     sql = "SELECT * FROM crawls WHERE job = ?" + (" AND status = ?" if status else "")
@@ -130,16 +130,16 @@ def record_outcome(job: Job, result: CrawlResult | None, status: str, exit_code:
     """Write how the run ended (status, exit code, error line) into its ``crawls`` row, so the
     scheduler, ``status`` and ``jobs history`` all read one record; a run that failed before it
     crawled anything gets a row of its own."""
-    from crawler.store.errors import StoreError
-    from crawler.store.writer import StoreWriter
+    from crawler.dataset.errors import DatasetError
+    from crawler.dataset.writer import DatasetWriter
 
     stats = dict(result.stats) if result is not None else {}
     crawl_id = stats.get("store/crawl_id")
     try:
-        with StoreWriter(job.archive_path / "archive.db") as writer:
+        with DatasetWriter(job.archive_path / "archive.db") as writer:
             if crawl_id is None:
                 crawl_id = writer.begin_crawl(job=job.name, spider="news")
             writer.end_crawl(crawl_id, status=status,
                              stats={**stats, "exit_code": exit_code, "error": error})
-    except StoreError as exc:
+    except DatasetError as exc:
         logger.error("%s: the run's outcome was not recorded: %s", job.name, exc)

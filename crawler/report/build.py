@@ -12,9 +12,9 @@ from pathlib import Path
 from crawler.accounting import error_count, pages_fetched
 from crawler.report.figures import gather
 from crawler.report.page import render
-from crawler.store.connection import connect_ro, db_path_for
-from crawler.store.errors import StoreError
-from crawler.store.migrations import ensure_current
+from crawler.dataset.connection import connect_ro, db_path_for
+from crawler.dataset.errors import DatasetError
+from crawler.dataset.migrations import ensure_current
 from crawler.totals import dataset_totals, dataset_verdicts, warc_totals
 
 DEFAULT_DATASETTE = "http://127.0.0.1:8001"
@@ -40,18 +40,18 @@ def build_report(archive: Path | str, crawl: int | None = None, datasette_url: s
     archive = Path(archive)
     db = db_path_for(archive)
     if not db.is_file():
-        raise StoreError(f"no dataset at {db} (crawl something first, or pass --archive DIR)")
+        raise DatasetError(f"no dataset at {db} (crawl something first, or pass --archive DIR)")
     ensure_current(db)  # as every reader does: an older file gets the tables the queries read
     conn = connect_ro(db)
     try:
         if crawl is not None and conn.execute("SELECT 1 FROM crawls WHERE id = ?", (crawl,)).fetchone() is None:
-            raise StoreError(f"no crawl #{crawl} in {db}")
+            raise DatasetError(f"no crawl #{crawl} in {db}")
         files, size = warc_totals(archive)
         totals = {**dataset_totals(conn), "warc_files": files, "warc_bytes": size}
         figures = gather(conn, crawl, totals, dataset_verdicts(conn))
         _crawl_stats(conn, figures)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot read {db}: {exc}") from None
+        raise DatasetError(f"cannot read {db}: {exc}") from None
     finally:
         conn.close()
     return render(figures, archive=archive, datasette=f"{datasette_url.rstrip('/')}/{db.stem}", top=top,
@@ -73,5 +73,5 @@ def write_report(archive: Path | str, output: Path | str | None = None, crawl: i
         tmp.write_text(html, encoding="utf-8")
         os.replace(tmp, out)
     except OSError as exc:
-        raise StoreError(f"cannot write the report to {out}: {exc.strerror or exc}") from None
+        raise DatasetError(f"cannot write the report to {out}: {exc.strerror or exc}") from None
     return out

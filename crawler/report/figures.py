@@ -1,5 +1,5 @@
 """The report's numbers, read from the dataset with the SQL of the ``report_*`` canned queries
-in ``crawler/store/metadata.yaml``: one definition serves the HTML report and Datasette, so the
+in ``crawler/dataset/metadata.yaml``: one definition serves the HTML report and Datasette, so the
 two cannot disagree. Totals come from ``crawler.status`` so that the report and ``status`` say
 the same thing."""
 
@@ -15,7 +15,7 @@ from importlib import resources
 def report_queries() -> dict[str, str]:
     import yaml  # a dependency of Datasette
 
-    raw = yaml.safe_load(resources.files("crawler.store").joinpath("metadata.yaml").read_text("utf-8"))
+    raw = yaml.safe_load(resources.files("crawler.dataset").joinpath("metadata.yaml").read_text("utf-8"))
     return {name: q["sql"] for name, q in raw.get("queries", {}).items() if name.startswith("report_")}
 
 

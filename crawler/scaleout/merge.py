@@ -1,7 +1,7 @@
 """Merging per-worker SQLite shards into one archive dataset, idempotently.
 
 A scaled-out crawl gives every worker its own shard (one writer per SQLite
-file).  Merging replays each shard through the same ``StoreWriter`` a crawl uses: captures are
+file).  Merging replays each shard through the same ``DatasetWriter`` a crawl uses: captures are
 keyed by WARC-Record-ID and article versions by content hash, so merging a shard twice, or two
 shards that saw the same page, adds nothing twice.
 """
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.recovery import writing
-from crawler.store.connection import connect_ro
-from crawler.store.writer import StoreWriter
+from crawler.dataset.connection import connect_ro
+from crawler.dataset.writer import DatasetWriter
 
 
 @dataclass
@@ -76,7 +76,7 @@ def _versions(src: sqlite3.Connection):
 def merge_shards(shards: list[Path], into: Path) -> MergeResult:
     into.parent.mkdir(parents=True, exist_ok=True)
     result = MergeResult()
-    with StoreWriter(into) as writer:
+    with DatasetWriter(into) as writer:
         for shard in shards:
             # a worker still writing its shard refuses the merge; a dead one is recovered first
             with writing(shard.parent.parent, shard, worker=shard.stem):
@@ -101,7 +101,7 @@ def merge_shards(shards: list[Path], into: Path) -> MergeResult:
     return result
 
 
-def _merge_crawl(writer: StoreWriter, crawl: sqlite3.Row, shard: Path) -> int:
+def _merge_crawl(writer: DatasetWriter, crawl: sqlite3.Row, shard: Path) -> int:
     """The target's row for a shard's crawl: the same run merged again maps to the same row."""
     args = _loads(crawl["args"], {})
     args["merged_from"] = f"{shard.name}#{crawl['id']}"

@@ -119,7 +119,7 @@ def worker_settings(redis_url: str, keys: Keys, worker_id: str, archive) -> dict
         "NEWSARCHIVE_REDIS_RUN": keys.run,
         "WARC_WORKER_ID": worker_id,
         "WARC_JOB_NAME": keys.job,
-        "STORE_DB": str(shard),
+        "DATASET_DB": str(shard),
         "WARC_DEDUP_DB": str(shard),
         # no EXTENSIONS here: FrontierDrainedCloser is in crawler/settings.py, on by NEWSARCHIVE_REDIS_JOB
     }
