@@ -23,7 +23,7 @@ Article pages without a row are explained by classifying their bytes offline wit
 ``crawler.analysis.page.analyse`` (the reason it gives), or by their capture's status when they were not
 fetched. ``--details FILE`` writes one JSON line per page for digging.
 
-    .venv/bin/python bench/realcrawl.py [--limit N] [--details .bench-cache/realcrawl.jsonl]
+    .venv/bin/python bench/realcrawl.py [--limit N | --ids 0570,1795] [--details .bench-cache/realcrawl.jsonl]
 
 Exit status 1 when a figure falls below its floor (``FLOORS``: the measured figure - 0.01), the
 crawl path differs from the offline path, or verify fails; 2 on a setup error (a port taken).
@@ -82,11 +82,13 @@ def load_wcxb_metric(corpus: Path):
     return module.word_f1
 
 
-def load_pages(corpus: Path, limit: int | None = None) -> list[dict]:
-    """Every page with its ground truth. A page whose ground truth has no URL (a handful) is
-    served at a made-up one on a host of its own, so it still counts."""
+def load_pages(corpus: Path, limit: int | None = None, ids: set[str] | None = None) -> list[dict]:
+    """Every page with its ground truth (or only those of ``ids``). A page whose ground truth has
+    no URL (a handful) is served at a made-up one on a host of its own, so it still counts."""
     pages = []
     for gt_file in sorted((corpus / "dev" / "ground-truth").glob("*.json")):
+        if ids is not None and gt_file.stem not in ids:
+            continue
         data = json.loads(gt_file.read_text(encoding="utf-8"))
         page_id = gt_file.stem
         gt = data.get("ground_truth") or {}
@@ -356,6 +358,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, default=None, help="first N pages only (no floors checked)")
+    parser.add_argument("--ids", default=None,
+                        help="only these page ids, comma-separated, e.g. the last run's failures (no floors checked)")
     parser.add_argument("--http-port", type=int, default=80)
     parser.add_argument("--https-port", type=int, default=443)
     parser.add_argument("--details", type=Path, default=None, help="write one JSON line per page here")
@@ -368,7 +372,11 @@ def main(argv=None) -> int:
         print(f"Error: {args.corpus} is not a WCXB corpus (no evaluate.py)", file=sys.stderr)
         return 2
     word_f1 = load_wcxb_metric(args.corpus)
-    pages = load_pages(args.corpus, args.limit)
+    ids = {i.strip() for i in args.ids.split(",") if i.strip()} if args.ids else None
+    pages = load_pages(args.corpus, args.limit, ids)
+    if not pages:
+        print("Error: no page of the corpus matches --ids", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory(prefix="realcrawl-") as tmp:
         work = Path(tmp)
         if args.keep:
@@ -411,7 +419,7 @@ def main(argv=None) -> int:
         with args.details.open("w", encoding="utf-8") as fh:
             for d in s["details"]:
                 fh.write(json.dumps(d) + "\n")
-    failed = [] if args.limit else [n for n, rule in FLOORS.items() if not check(n, s[n], rule)]
+    failed = [] if args.limit or ids else [n for n, rule in FLOORS.items() if not check(n, s[n], rule)]
     if s["rows_differing"]:
         failed.append("crawl path differs from the offline path")
     if not run["verify_ok"]:
