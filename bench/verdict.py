@@ -117,7 +117,7 @@ def measure_page(key, url, html, page_type, truth, f1) -> dict:
         "entities_after": sum(len(entities(v)) for v in after.values()),
         "changed": changed, "collateral": collateral, "repair_cpu": repair_cpu,
         "ran_ftfy": tree_repaired or any(repair.needs_repair(t) for t in before.values()),
-        "f1": f1(final.body) if f1 else None, "words": final.word_count,
+        "f1": f1(final.body) if f1 else None, "words": final.word_count, "chars": len(final.body.strip()),
         "headline": final.headline, "description": final.description,
         "overlap": topic_overlap(final.headline, final.description, final.body),
         "page_words": signals.page_words, "article_body_words": signals.article_body_words,
@@ -206,7 +206,7 @@ def main(argv=None) -> int:
             rec = json.loads(line)
             signals = verdict.PageSignals(rec["page_words"], rec["article_body_words"], rec["not_free"],
                                           rec["paywall_marker"])
-            rec["verdict"], rec["reasons"] = verdict.decide(rec["words"], rec["overlap"], signals)
+            rec["verdict"], rec["reasons"] = verdict.decide(rec["words"], rec["overlap"], signals, rec.get("chars"))
             records.setdefault(rec["corpus"], []).append(rec)
     else:
         with records_path.open("w", encoding="utf-8") as out:

@@ -28,7 +28,7 @@ def _filters(func):
         click.option("--verdict", metavar="ok|suspect", help="Only articles whose extraction was judged so."),
         click.option("--reason", metavar="REASON",
                      help="Only suspect articles with this reason (empty-body, teaser-only, off-topic-body, "
-                          "much-shorter-than-articleBody, paywalled)."),
+                          "much-shorter-than-articleBody, paywalled, body-from-embedded-data)."),
     ]):
         func = option(func)
     return func

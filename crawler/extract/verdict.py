@@ -35,6 +35,13 @@ TEASER_MAX_WORDS = 120
 # ... at least this many words in paragraphs, and this many times the body.
 TEASER_PAGE_WORDS = 400
 TEASER_PAGE_RATIO = 4.0
+# A tiny body (a label, a "Loading ..." placeholder: what is left when the story is elsewhere or is
+# a list of teasers) is a teaser next to less prose: this many words and characters at most ...
+TINY_BODY_WORDS = 30
+TINY_BODY_CHARS = 200  # CJK text has few spaces: a full story can count 15 "words"
+# ... while the page's paragraphs hold at least this many words, and this many times the body.
+TINY_PAGE_WORDS = 150
+TINY_PAGE_RATIO = 8.0
 # Behind a paywall marker, a body this short is what the paywall let through.
 PAYWALL_TEASER_WORDS = 150
 # Below this share of headline + description terms found in the body, it tells another story.
@@ -165,16 +172,21 @@ def judge(headline: str | None, description: str | None, body: str | None,
     """(``ok`` or ``suspect``, reasons in ``REASONS`` order)."""
     words = len(body.split()) if body else 0
     overlap = topic_overlap(headline, description, body) if words >= OFF_TOPIC_MIN_WORDS else None
-    return decide(words, overlap, signals or PageSignals())
+    return decide(words, overlap, signals or PageSignals(), len(body.strip()) if body else 0)
 
 
-def decide(words: int, overlap: float | None, signals: PageSignals) -> tuple[str, list[str]]:
+def decide(words: int, overlap: float | None, signals: PageSignals,
+           chars: int | None = None) -> tuple[str, list[str]]:
     """The judgement from the body's word count, its overlap with the headline and description
-    (``relevance.topic_overlap``, None when not measured) and the page's signals."""
+    (``relevance.topic_overlap``, None when not measured), the page's signals and the body's
+    length in characters (None: not known, so not tiny)."""
     reasons: set[str] = set()
     if words < EMPTY_BODY_WORDS:
         reasons.add("empty-body")
     elif words <= TEASER_MAX_WORDS and _page_words(signals) >= max(TEASER_PAGE_WORDS, TEASER_PAGE_RATIO * words):
+        reasons.add("teaser-only")
+    elif (words <= TINY_BODY_WORDS and chars is not None and chars <= TINY_BODY_CHARS
+          and _page_words(signals) >= max(TINY_PAGE_WORDS, TINY_PAGE_RATIO * words)):
         reasons.add("teaser-only")
     elif words <= PAYWALL_TEASER_WORDS and _gated(signals):
         reasons.add("teaser-only")

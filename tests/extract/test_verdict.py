@@ -119,3 +119,31 @@ def test_topic_overlap_is_language_blind():
     assert topic_overlap("Missile crosses Japanese airspace", None, STORY) == 0.0
     assert topic_overlap("东京 地震 警报 发布", None, "东京发布地震警报，居民撤离。") > 0.5
     assert topic_overlap("Live", None, STORY) is None  # too few terms to judge
+
+
+def topic_page(teasers: int) -> str:
+    """A topic page written for this test: a section label and a "Loading ..." placeholder where the
+    list should be, and the teasers of other stories in paragraphs around them."""
+    items = "".join(f"<li><a href='/news/ferry-{i}'>Ferry timetable changes, part {i}</a><p>The harbour "
+                    f"authority said crossings will run every forty minutes until March while crews repair "
+                    f"the northern pier.</p></li>" for i in range(teasers))
+    return page("News, Weather, Sports", f"<div class='label'>FERRY SERVICES</div><ul>{items}</ul>"
+                                         "<div class='loader'>Loading ...</div>")
+
+
+def test_a_tiny_body_on_a_page_of_teasers_is_teaser_only():
+    # Below the 400 paragraph words of the teaser rule, a body of a label and a placeholder still
+    # tells nothing: the page holds 8 times its words and 150 or more.
+    body = "Please enable JavaScript\n\nFERRY SERVICES\n\nLoading ..."
+    doc, _ = parse(topic_page(10))
+    assert judge("News, Weather, Sports", None, body, page_signals(doc)) == ("suspect", ["teaser-only"])
+    doc, _ = parse(topic_page(3))  # fewer than 150 words of paragraphs: nothing to compare with
+    assert judge("News, Weather, Sports", None, body, page_signals(doc)) == ("ok", [])
+
+
+def test_a_short_story_in_a_language_without_spaces_is_not_tiny():
+    # 12 "words" by whitespace, 300 characters: a full short story in Japanese, next to long link lists.
+    story = "\n\n".join(["気象庁は十三日、日向灘で震度五弱の地震があったと発表した。震源の深さは約三十キロと推定される。"] * 3 * 4)
+    assert len(story.split()) <= 30 and len(story) > 200
+    doc, _ = parse(topic_page(10))
+    assert judge("日向灘で震度五弱の地震", None, story, page_signals(doc)) == ("ok", [])
