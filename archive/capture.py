@@ -1,11 +1,13 @@
 """The capture: where one fetch (its response, revisit or failure) lies in the WARC files.
 
-Its fields are defined here once, and every capture is built from this class: by the WARC
-middleware for each exchange it writes and by the offline rebuild (``crawler/reextract.py``) for
-each record it reads (``from_record``), so the two cannot drift apart. It travels as a plain dict
-(``to_dict()``; the keys are the contract in docs/architecture.md) in ``request.meta["warc"]``, in
-items, with the ``capture_archived`` signal and into the dataset, because items cross into the page
-pool's processes and the dataset binds the values into SQL.
+Its fields are defined here once, and every capture is one of these objects, from where it is
+made to where it is written: the WARC middleware builds it for each exchange it writes and hands
+it on in ``request.meta["warc"]`` and with the ``capture_archived`` signal; items carry it
+(``PageItem.warc``); the dataset writer takes it; the offline rebuild (``crawler/reextract.py``)
+builds it from each record it reads (``from_record``), so the two cannot drift apart. It becomes
+other things only at the edges: SQL values (``crawler/dataset/captures.py``, which also reads it
+back from a row), JSON (``to_dict``/``from_dict``: the scale-out request queue, test reports).
+It is immutable, so no component can change what another one reads.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ class Capture:
     status: int | None            # None for a failed fetch
     mime: str | None              # Content-Type without parameters, lower-cased
     fetched_at: str               # WARC-Date, ISO 8601 UTC
-    filename: str                 # final file name (never with .open), relative to ARCHIVE/warcs/
-    offset: int                   # of the gzip member holding the record
-    length: int
-    record_id: str                # WARC-Record-ID of the response, revisit or (failure) metadata record
+    # where the record lies; all None only for a fetch that is not in the WARC (``not_archived``)
+    filename: str | None          # final file name (never with .open), relative to ARCHIVE/warcs/
+    offset: int | None            # of the gzip member holding the record
+    length: int | None
+    record_id: str | None         # WARC-Record-ID of the response, revisit or (failure) metadata record
     payload_digest: str | None = None
     revisit: bool = False
     refers_to: dict | None = None  # a revisit's original: {"record_id", "url", "date"}
@@ -31,8 +34,20 @@ class Capture:
     truncated: str | None = None  # WARC-Truncated: why the response was cut (length, time, disconnect)
     request_record_id: str | None = None  # the request record it is concurrent to
 
+    @classmethod
+    def not_archived(cls, url: str, fetched_at: str | None) -> Capture:
+        """A page fetched but not written to the WARC (``WARC_ENABLED`` off): the dataset still
+        records the fetch, with no pointer."""
+        return cls(url=url, status=None, mime=None, fetched_at=fetched_at, filename=None, offset=None,
+                   length=None, record_id=None)
+
     def to_dict(self) -> dict:
+        """Plain values, for JSON (the keys are the contract in docs/architecture.md)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> Capture:
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
 
     @classmethod
     def from_record(cls, record, filename: str, offset: int, length: int) -> Capture:

@@ -365,7 +365,7 @@ class WarcWriterMiddleware:
             refers_to=({"record_id": original["record_id"], "url": original["url"], "date": original["warc_date"]}
                        if original is not None else None),
             ip=ip, truncated=truncated, request_record_id=req_id,
-        ).to_dict()
+        )
         request.meta["warc"] = capture
         # The raw bytes are in the WARC now; do not carry them along with the response (memory).
         request.meta.pop("warc_wire", None)
@@ -426,7 +426,7 @@ class WarcWriterMiddleware:
             url=request.url, status=None, mime=None, fetched_at=date, filename=ptr["filename"],
             offset=ptr["offset"], length=ptr["length"], record_id=meta_id,
             ip=getattr(wire, "ip", None) if wire is not None else None, error=error,
-        ).to_dict()
+        )
         request.meta["warc"] = capture
         self.crawler.signals.send_catch_log(
             signal=capture_archived, capture=capture, request=request, response=None, spider=spider

@@ -4,5 +4,5 @@ A signal rather than a return value because the dataset writer must learn about 
 exchange, including redirects, errors and robots.txt, which never reach a spider callback.
 """
 
-# sent with capture=<dict per docs/architecture.md>, request=, response= (None for failed fetches), spider=
+# sent with capture=<archive.capture.Capture>, request=, response= (None for failed fetches), spider=
 capture_archived = object()

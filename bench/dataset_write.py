@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sitegen  # noqa: E402
 
+from archive.capture import Capture  # noqa: E402
 from crawler.extract import extract_dict  # noqa: E402
 from crawler.dataset.writer import DatasetWriter  # noqa: E402
 
@@ -44,17 +45,16 @@ def build_articles(pages: int, seed: int) -> list[dict]:
     return out
 
 
-def capture_for(article: dict, day: int, offset: int) -> dict:
+def capture_for(article: dict, day: int, offset: int) -> Capture:
     body = article["body"].encode()
-    return {
-        "url": article["url"], "status": 200, "mime": "text/html",
-        "fetched_at": f"2026-11-{day:02d}T01:{offset // 60 % 60:02d}:{offset % 60:02d}Z",
-        "filename": f"newsarchive-202611{day:02d}-bench.warc.gz", "offset": offset * 21_000,
-        "length": 21_000, "record_id": f"<urn:uuid:{uuid.uuid4()}>",
-        "payload_digest": "sha1:" + hashlib.sha1(body).hexdigest().upper(),
-        "revisit": False, "refers_to": None, "ip": "127.0.0.1", "error": None,
-        "truncated": None, "request_record_id": f"<urn:uuid:{uuid.uuid4()}>",
-    }
+    return Capture(
+        url=article["url"], status=200, mime="text/html",
+        fetched_at=f"2026-11-{day:02d}T01:{offset // 60 % 60:02d}:{offset % 60:02d}Z",
+        filename=f"newsarchive-202611{day:02d}-bench.warc.gz", offset=offset * 21_000,
+        length=21_000, record_id=f"<urn:uuid:{uuid.uuid4()}>",
+        payload_digest="sha1:" + hashlib.sha1(body).hexdigest().upper(),
+        ip="127.0.0.1", request_record_id=f"<urn:uuid:{uuid.uuid4()}>",
+    )
 
 
 def one_pass(writer: DatasetWriter, crawl_id: int, articles: list[dict], day: int) -> float:

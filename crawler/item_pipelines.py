@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet import task
 
+from archive.capture import Capture
 from archive.location import archive_location
 from archive.middleware import warc_writer
 from crawler.accounting import verdict_keys
@@ -77,8 +78,8 @@ class WarcMetadataPipeline:
         It keeps the archive self-describing without the dataset: outlinks, the extractor
         version and the extraction outcome travel with the capture."""
         writer = warc_writer(self.crawler)
-        warc = item.get("warc") or {}
-        if writer is None or not warc.get("record_id"):
+        capture = item.get("warc")
+        if writer is None or capture is None or capture.record_id is None:
             return
         status = "warnings" if article.get("warnings") else ("ok" if article.get("body") else "empty")
         fields = {
@@ -98,7 +99,7 @@ class WarcMetadataPipeline:
         if writer.failed:
             return  # the archive cannot be written; that was said once
         try:
-            writer.write_metadata(item["url"], fields, concurrent_to=warc["record_id"])
+            writer.write_metadata(item["url"], fields, concurrent_to=capture.record_id)
         except OSError as exc:
             logger.error("could not write the metadata record of %s: %s", item["url"], exc)
 
@@ -173,23 +174,23 @@ class DatasetPipeline:
         writer = warc_writer(self.crawler)
         return bool(writer is not None and writer.failed)
 
-    def capture_archived(self, capture, request=None, response=None, **kwargs):
+    def capture_archived(self, capture: Capture, request=None, response=None, **kwargs):
         """The capture, with how it was found (the request's hints) and its robots directives."""
         if self.writer is None:
             return
-        row = {**capture, **capture_columns((request.meta if request is not None else {}).get("hints"))}
+        columns = capture_columns((request.meta if request is not None else {}).get("hints"))
         if response is not None:
-            row.update(self._robots(response, capture))
-            if row.get("noarchive") and capture.get("record_id"):
-                self._noarchive[capture["record_id"]] = row["noarchive"]
-                self.crawler.stats.inc_value(f"store/noarchive_{row['noarchive']}")
-        self._call(self.writer.add_capture, row, self.crawl_id)
+            columns.update(self._robots(response, capture))
+            if columns.get("noarchive"):
+                self._noarchive[capture.record_id] = columns["noarchive"]
+                self.crawler.stats.inc_value(f"store/noarchive_{columns['noarchive']}")
+        self._call(self.writer.add_capture, capture, self.crawl_id, columns)
         self.crawler.stats.inc_value("store/captures")
 
-    def _robots(self, response, capture) -> dict:
+    def _robots(self, response, capture: Capture) -> dict:
         headers = response.headers
         body = None
-        if "html" in (capture.get("mime") or ""):  # meta tags of HTML responses, revisits too
+        if "html" in (capture.mime or ""):  # meta tags of HTML responses, revisits too
             encoding = headers.get("Content-Encoding")
             body = decoded_start(response.body, encoding.decode("latin-1") if encoding else None)
         directives = robots_directives(headers.getlist("X-Robots-Tag"), body, self.bot_names)
@@ -198,12 +199,12 @@ class DatasetPipeline:
     def process_item(self, item, spider=None):
         article = item.get("article")
         if article:
-            warc = item.get("warc") or {"url": item["url"], "fetched_at": item.get("fetched_at")}
-            noarchive = self._noarchive.pop(warc.get("record_id"), None)
+            capture = item.get("warc") or Capture.not_archived(item["url"], item.get("fetched_at"))
+            noarchive = self._noarchive.pop(capture.record_id, None)
             if noarchive == "skipped":  # NEWSARCHIVE_NOARCHIVE = "skip": the capture says so
                 return item
             provenance = article_columns(article, item.get("hints"), item.get("fetched_at"), noarchive)
-            self._call(self.writer.add_article, article, warc, self.crawl_id, provenance)
+            self._call(self.writer.add_article, article, capture, self.crawl_id, provenance)
             self.crawler.stats.inc_value("store/articles")
         return item
 

@@ -15,7 +15,7 @@ class PageItem(scrapy.Item):
     headers = scrapy.Field()      # dict[str, str]: response headers, names lower-cased, repeats joined by ", "
     body = scrapy.Field()         # bytes: the entity body after content decoding (as Scrapy gives it)
     fetched_at = scrapy.Field()   # ISO 8601 UTC, the WARC-Date of the response record
-    warc = scrapy.Field()         # the WARC pointer dict (see docs/architecture.md), or None if not archived
+    warc = scrapy.Field()         # archive.capture.Capture: where the response lies in the WARC, or None if not archived
     hints = scrapy.Field()        # dict: what discovery knew (news sitemap title/date, feed entry, depth, source)
     outlinks = scrapy.Field()     # list[str]: absolute links found on the page (for the WARC metadata record)
     article = scrapy.Field()      # dict: crawler.extract.Article.to_dict(), set by the news spider (or WarcMetadataPipeline)

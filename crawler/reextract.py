@@ -62,9 +62,9 @@ def _headers(record) -> dict:
     return out
 
 
-def capture_of(entry) -> dict:
-    """The capture (docs/architecture.md) of a response or revisit record, as the crawl sent it."""
-    return Capture.from_record(entry.record, entry.filename, entry.offset, entry.length).to_dict()
+def capture_of(entry) -> Capture:
+    """The capture of a response or revisit record, as the crawl sent it."""
+    return Capture.from_record(entry.record, entry.filename, entry.offset, entry.length)
 
 
 def _robots(record, body: bytes | None, metas: dict) -> dict:
@@ -118,25 +118,25 @@ def read_into(writer: DatasetWriter, entries, crawl_id: int | None, result: Reex
         if record.record_id in skip:
             continue
         capture = capture_of(entry)
-        page = (record.rec_type == "response" and capture["status"] == 200
-                and (capture["mime"] or "text/html") in HTML_TYPES)
-        html = record.rec_type == "response" and "html" in (capture["mime"] or "")
+        page = (record.rec_type == "response" and capture.status == 200
+                and (capture.mime or "text/html") in HTML_TYPES)
+        html = record.rec_type == "response" and "html" in (capture.mime or "")
         try:
             body = record.body() if page or html else None
         except Exception as exc:  # one bad record must not stop the rebuild
-            result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
+            result.errors.append(f"{capture.url}: {type(exc).__name__}: {exc}")
             page, html, body = False, False, None
         # the robots directives as the crawl records them (crawler/item_pipelines.py); the crawl's
         # noarchive policy is not in the WARC, so a noarchive page is "recorded" (docs/archive.md)
-        capture.update(robots_columns(_robots(record, body if html else None, metas), BOT_NAMES, "record"))
-        writer.add_capture(capture, crawl_id)
+        columns = robots_columns(_robots(record, body if html else None, metas), BOT_NAMES, "record")
+        writer.add_capture(capture, crawl_id, columns)
         result.captures += 1
-        noarchive = {"noarchive": capture["noarchive"]} if capture.get("noarchive") else None
+        noarchive = {"noarchive": columns["noarchive"]} if columns.get("noarchive") else None
         if record.rec_type == "revisit":
             # Identical payload: the article is what its original gave; only last_seen moves.
-            if capture["url"] in latest:
-                writer.add_article(latest[capture["url"]], capture, crawl_id, noarchive)
-                result.count(latest[capture["url"]])
+            if capture.url in latest:
+                writer.add_article(latest[capture.url], capture, crawl_id, noarchive)
+                result.count(latest[capture.url])
             continue
         if not page:
             continue
@@ -145,14 +145,14 @@ def read_into(writer: DatasetWriter, entries, crawl_id: int | None, result: Reex
             if sniff(body, headers.get("content-type")) != "html":
                 continue
             # one parse, classified and extracted as the crawl does it (crawler.analysis.page)
-            article = analyse(body, capture["url"], headers, article=True, links=False,
-                              fetched=capture["fetched_at"])["article"]
+            article = analyse(body, capture.url, headers, article=True, links=False,
+                              fetched=capture.fetched_at)["article"]
             if article is None:
                 continue
         except Exception as exc:  # one bad record must not stop the rebuild
-            result.errors.append(f"{capture['url']}: {type(exc).__name__}: {exc}")
+            result.errors.append(f"{capture.url}: {type(exc).__name__}: {exc}")
             continue
-        latest[capture["url"]] = article
+        latest[capture.url] = article
         writer.add_article(article, capture, crawl_id, noarchive)
         result.count(article)
 

@@ -308,7 +308,7 @@ class NewsSpider(scrapy.Spider):
         try:
             page = await PagePool.of(self.crawler).run(
                 analyse, response.body, response.url, headers, self.fetch_embeds, self.extract_articles, True,
-                (response.meta.get("warc") or {}).get("fetched_at"))
+                _fetched_at(response.meta.get("warc")))
         except WorkerCrashed as exc:
             self._inc("news/failed/worker_crash")
             logger.error("not analysed: %s (%s; its capture is archived, `newsarchive reextract` "
@@ -325,7 +325,7 @@ class NewsSpider(scrapy.Spider):
             outlinks = list(dict.fromkeys(url for url, expect in links if expect == "page" and url))
             item = PageItem(
                 url=response.url, status=response.status, headers=headers, body=response.body,
-                fetched_at=(warc or {}).get("fetched_at") or _now_iso(), warc=warc, hints=hints,
+                fetched_at=_fetched_at(warc) or _now_iso(), warc=warc, hints=hints,
                 outlinks=outlinks,
             )
             if page["article"] is not None:
@@ -540,3 +540,8 @@ def _body(response, max_size: int) -> bytes:
 
 def _now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _fetched_at(capture) -> str | None:
+    """The WARC-Date of the response's capture (``archive.capture.Capture``), when it was archived."""
+    return capture.fetched_at if capture is not None else None

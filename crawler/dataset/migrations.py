@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from archive.capture import Capture
 from crawler.dataset import records, schema
 from crawler.dataset.captures import store_capture
 from crawler.dataset.errors import DatasetError
@@ -40,11 +41,11 @@ def _m2_versions(conn):
         row = dict(zip(["rowid", *cols], values))
         article = records.normalise({**row, "authors": _json_list(row.get("authors")),
                                      "captions": _json_list(row.get("captions"))})
-        capture = {"url": row["url"], "fetched_at": row.get("fetched_at"),
-                   "payload_digest": row.get("payload_digest"),
-                   "filename": row.get("warc_filename"), "offset": row.get("warc_offset"),
-                   "record_id": row.get("warc_record_id")}
-        capture_id = store_capture(conn, capture, None) if capture["record_id"] else None
+        # a v1 row kept no status, type nor record length
+        capture = Capture(url=row["url"], status=None, mime=None, fetched_at=row.get("fetched_at"),
+                          filename=row.get("warc_filename"), offset=row.get("warc_offset"), length=None,
+                          record_id=row.get("warc_record_id"), payload_digest=row.get("payload_digest"))
+        capture_id = store_capture(conn, capture, None) if capture.record_id else None
         seen = row.get("fetched_at") or records.utc_now()
         store_article(conn, article, capture, capture_id, seen, article_id=row["rowid"], verdict=False)
     conn.execute("DROP TABLE articles_v1")

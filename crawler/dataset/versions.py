@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from archive.capture import Capture
 from crawler.dataset import records, schema
 
 
@@ -46,7 +47,7 @@ _SQL = {True: _statements(_FLAT_COLUMNS + _VERDICT_COLUMNS, _VERSION_COLUMNS + _
         False: _statements(_FLAT_COLUMNS, _VERSION_COLUMNS)}
 
 
-def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
+def store_article(conn: sqlite3.Connection, article: dict, capture: Capture | None,
                   capture_id: int | None, seen: str, article_id: int | None = None,
                   name_ids: dict | None = None, verdict: bool = True) -> str:
     """Store a normalised article seen at ``seen``; returns "new", "version" or "unchanged".
@@ -93,18 +94,18 @@ def store_article(conn: sqlite3.Connection, article: dict, capture: dict | None,
 
     version = version_count + 1
     authors_json = records.dumps(article["authors"])
-    capture = capture or {}
+    record_id = capture.record_id if capture is not None else None
     flat = (article["canonical_url"], records.site_of(article["url"]), article["headline"],
             article["description"], article["byline"], authors_json, article["published"],
             article["modified"], article["section"], records.dumps(article["tags"]),
             article["language"], article["site_name"], article["top_image"], article["body"],
             article["word_count"], records.dumps(article["captions"]),
             records.captions_text(article["captions"]), ", ".join(article["authors"]) or None,
-            first_seen, last_seen, version, capture.get("fetched_at") or seen,
-            capture.get("filename"), capture.get("offset"), capture.get("record_id"),
-            capture.get("payload_digest"),
-            records.replay_url(capture.get("fetched_at"), capture.get("url") or article["url"])
-            if capture.get("record_id") else None) + (judged if verdict else ())
+            first_seen, last_seen, version, (capture.fetched_at if capture is not None else None) or seen,
+            *((capture.filename, capture.offset, record_id, capture.payload_digest) if capture is not None
+              else (None, None, None, None)),
+            records.replay_url(capture.fetched_at, capture.url or article["url"])
+            if record_id else None) + (judged if verdict else ())
     if outcome == "new":
         # The whole row at once: the insert trigger indexes its text for search once, where an
         # empty row completed by an UPDATE would be indexed, un-indexed and indexed again.

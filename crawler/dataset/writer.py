@@ -13,6 +13,7 @@ import json
 import sqlite3
 import time
 
+from archive.capture import Capture
 from archive.testpoints import testpoint
 from crawler.dataset import records, schema
 from crawler.dataset.captures import store_capture
@@ -40,7 +41,7 @@ class DatasetWriter:
         except BaseException:
             self.conn.close()
             raise
-        self._pending: list[tuple] = []   # ("capture", capture, crawl_id) | ("article", ...)
+        self._pending: list[tuple] = []   # ("capture", capture, crawl_id, columns) | ("article", ...)
         self._last_flush = time.monotonic()
         self.counts = {"captures": 0, "articles_new": 0, "versions": 0, "unchanged": 0,
                        "failed": 0}
@@ -74,16 +75,18 @@ class DatasetWriter:
 
     # --- buffered rows --------------------------------------------------------------
 
-    def add_capture(self, capture: dict, crawl_id: int | None = None) -> None:
-        self._buffer(("capture", dict(capture or {}), crawl_id))
+    def add_capture(self, capture: Capture, crawl_id: int | None = None, columns: dict | None = None) -> None:
+        """``columns``: what the crawl knows of the capture beyond the WARC (how it was found, robots
+        directives: ``schema.CAPTURE_POLICY_COLUMNS``)."""
+        self._buffer(("capture", capture, crawl_id, columns))
 
-    def add_article(self, article: dict, capture: dict | None = None,
+    def add_article(self, article: dict, capture: Capture | None = None,
                     crawl_id: int | None = None, provenance: dict | None = None) -> None:
-        """``provenance``: columns of ``schema.ARTICLE_POLICY_COLUMNS`` (how it was found,
-        noarchive) to set, None included; those not named keep their value; and ``published``
-        when discovery dated a page without a date (the flat row only). Not part of the article's
-        content: they make no version."""
-        self._buffer(("article", dict(article or {}), dict(capture or {}), crawl_id, provenance))
+        """``capture``: the fetch that gave it (None: unknown, seen now). ``provenance``: columns of ``schema.ARTICLE_POLICY_COLUMNS``
+        (how it was found, noarchive) to set, None included; those not named keep their value;
+        and ``published`` when discovery dated a page without a date (the flat row only). Not part
+        of the article's content: they make no version."""
+        self._buffer(("article", dict(article or {}), capture, crawl_id, provenance))
 
     def _buffer(self, entry) -> None:
         if self.closed:
@@ -132,11 +135,11 @@ class DatasetWriter:
     def _capture_entry(self, entry, capture_ids: dict, errors: list) -> str | None:
         """One INSERT at most: a statement SQLite rejects leaves nothing behind, so a capture
         fails alone without the cost of a savepoint."""
-        _, capture, crawl_id = entry
+        _, capture, crawl_id, columns = entry
         try:
-            stored = store_capture(self.conn, capture, crawl_id, capture_ids)
+            stored = store_capture(self.conn, capture, crawl_id, capture_ids, columns)
         except ENTRY_ERRORS as exc:
-            errors.append(f"capture {capture.get('url')!r}: {exc}")
+            errors.append(f"capture {capture.url!r}: {exc}")
             return "failed"
         return "captures" if stored is not None else None
 
@@ -156,15 +159,14 @@ class DatasetWriter:
         self.conn.execute("RELEASE entry")
         return outcome
 
-    def _store_article(self, article: dict, capture: dict, crawl_id, capture_ids: dict,
+    def _store_article(self, article: dict, capture: Capture | None, crawl_id, capture_ids: dict,
                        provenance: dict | None = None) -> str:
         article = records.normalise(article)
-        article["url"] = article["url"] or records.text(capture.get("url"))
+        article["url"] = article["url"] or (capture.url if capture is not None else None)
         if not article["url"]:
             raise ValueError("article without a URL")
-        capture_id = (store_capture(self.conn, capture, crawl_id, capture_ids)
-                      if capture.get("url") else None)
-        seen = records.text(capture.get("fetched_at")) or records.utc_now()
+        capture_id = store_capture(self.conn, capture, crawl_id, capture_ids) if capture is not None else None
+        seen = (capture.fetched_at if capture is not None else None) or records.utc_now()
         outcome = store_article(self.conn, article, capture, capture_id, seen,
                                 name_ids=self._name_ids)
         columns = {c: provenance[c] for c in (*schema.ARTICLE_POLICY_COLUMNS, "published")

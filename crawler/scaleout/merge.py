@@ -13,7 +13,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.capture import Capture
 from crawler.recovery import writing
+from crawler.dataset.captures import capture_of_row
 from crawler.dataset.connection import connect_ro
 from crawler.dataset.writer import DatasetWriter
 
@@ -28,17 +30,6 @@ class MergeResult:
     def summary(self, db: Path) -> str:
         return (f"merged {self.shards} shard(s): {self.crawls} crawl(s), {self.captures} capture(s), "
                 f"{self.versions} article version(s) read -> {db}")
-
-
-def _capture(row: sqlite3.Row) -> dict:
-    return {
-        "url": row["url"], "status": row["status"], "mime": row["mime"], "fetched_at": row["fetched_at"],
-        "filename": row["warc_filename"], "offset": row["warc_offset"], "length": row["warc_length"],
-        "record_id": row["warc_record_id"], "payload_digest": row["payload_digest"],
-        "revisit": bool(row["revisit"]),
-        "refers_to": {"record_id": row["refers_to_record_id"]} if row["refers_to_record_id"] else None,
-        "ip": row["ip"], "error": row["error"],
-    }
 
 
 def _loads(text, default):
@@ -88,11 +79,12 @@ def merge_shards(shards: list[Path], into: Path) -> MergeResult:
                         crawl_ids[crawl["id"]] = _merge_crawl(writer, crawl, shard)
                         result.crawls += 1
                     for row in src.execute("SELECT * FROM captures ORDER BY id").fetchall():
-                        writer.add_capture(_capture(row), crawl_ids.get(row["crawl_id"]))
+                        writer.add_capture(capture_of_row(row), crawl_ids.get(row["crawl_id"]))
                         result.captures += 1
                     for article, capture in _versions(src):
-                        cap = _capture(capture) if capture is not None else {"url": article["url"]}
-                        writer.add_article(article, cap, crawl_ids.get(capture["crawl_id"]) if capture else None)
+                        writer.add_article(article, capture_of_row(capture) if capture is not None
+                                           else Capture.not_archived(article["url"], None),
+                                           crawl_ids.get(capture["crawl_id"]) if capture is not None else None)
                         result.versions += 1
                     writer.flush()
                 finally:

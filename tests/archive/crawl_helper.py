@@ -28,14 +28,14 @@ class LinkSpider(Spider):
         yield Request(self.start_url)
 
     def parse(self, response):
-        self.pointers.append(response.meta.get("warc"))
+        self.pointers.append(response.meta["warc"].to_dict())  # an archive.capture.Capture
         if response.url.endswith("/plain"):  # what the lead's pipeline does per article
             from archive.middleware import warc_writer
 
             ptr = warc_writer(self.crawler).write_metadata(
                 response.url, {"outlink": ["http://x.test/1", "http://x.test/2"], "extraction-status": "ok"},
-                concurrent_to=response.meta["warc"]["record_id"])
-            self.metadata.append(dict(ptr, concurrent_to=response.meta["warc"]["record_id"]))
+                concurrent_to=response.meta["warc"].record_id)
+            self.metadata.append(dict(ptr, concurrent_to=response.meta["warc"].record_id))
         if b"text/html" in (response.headers.get(b"Content-Type") or b""):
             for href in response.css("a::attr(href)").getall():
                 yield response.follow(href, callback=self.parse)
@@ -64,7 +64,7 @@ def main():
     crawler = process.create_crawler(LinkSpider)
 
     def on_capture(capture, request, response, spider):
-        captures.append(dict(capture, response_is_none=response is None))
+        captures.append(dict(capture.to_dict(), response_is_none=response is None))
 
     crawler.signals.connect(on_capture, signal=capture_archived)
     process.crawl(crawler, start_url=start_url, pointers=pointers, metadata=metadata)

@@ -116,7 +116,7 @@ def test_the_rebuild_reads_back_the_capture_the_crawl_sent(first_crawl):
     for name in sorted({c["filename"] for c in sent.values()}):
         for entry in iter_file(str(warcs / name)):
             if entry.record.record_id in sent:
-                read[entry.record.record_id] = capture_of(entry)
+                read[entry.record.record_id] = capture_of(entry).to_dict()
     assert read == sent
     assert all(c["request_record_id"] for c in read.values())
 

@@ -1,8 +1,8 @@
 """Realistic inputs for dataset tests: the demo site's article pages run through the real
-extractor, with WARC pointer ``capture`` dicts shaped as the archive middleware sends them.
+extractor, with the ``Capture`` of each as the archive middleware sends it.
 
-No crawl: the writer's contract is dicts in, rows out, and these are the dicts a crawl of the
-demo site produces.
+No crawl: the writer's contract is article dicts and captures in, rows out, and these are what a
+crawl of the demo site produces.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
+
+from archive.capture import Capture
 
 DEMO_HOST = "http://demo.test"
 FIRST = "2026-11-24T01:00:00.000000Z"   # capture time of the first crawl
@@ -26,22 +28,22 @@ def get_site(edition: int):
     return _get_site(edition)
 
 
-def capture_for(url: str, body: bytes, fetched_at: str, revisit_of: dict | None = None,
-                filename: str = "newsarchive-20261124-demo.warc.gz", offset: int = 0) -> dict:
+def capture_for(url: str, body: bytes, fetched_at: str, revisit_of: Capture | None = None,
+                filename: str = "newsarchive-20261124-demo.warc.gz", offset: int = 0) -> Capture:
     digest = "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode()
-    return {
-        "url": url, "status": 200, "mime": "text/html", "fetched_at": fetched_at,
-        "filename": filename, "offset": offset, "length": len(body) // 3 + 200,
-        "record_id": f"<urn:uuid:{uuid.uuid4()}>", "payload_digest": digest,
-        "revisit": revisit_of is not None,
-        "refers_to": ({"record_id": revisit_of["record_id"], "url": url,
-                       "date": revisit_of["fetched_at"]} if revisit_of else None),
-        "ip": "127.0.0.1", "error": None,
-    }
+    return Capture(
+        url=url, status=200, mime="text/html", fetched_at=fetched_at,
+        filename=filename, offset=offset, length=len(body) // 3 + 200,
+        record_id=f"<urn:uuid:{uuid.uuid4()}>", payload_digest=digest,
+        revisit=revisit_of is not None,
+        refers_to=({"record_id": revisit_of.record_id, "url": url,
+                    "date": revisit_of.fetched_at} if revisit_of else None),
+        ip="127.0.0.1",
+    )
 
 
 def demo_articles(edition: int = 1, fetched_at: str = "2026-11-24T01:00:00.000000Z"):
-    """[(article dict, capture dict)] for every article page of the demo edition."""
+    """[(article dict, Capture)] for every article page of the demo edition."""
     from crawler.extract import extract
 
     out = []

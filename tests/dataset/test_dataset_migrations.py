@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from archive.capture import Capture
 from crawler.dataset import schema
 from crawler.dataset.connection import connect_rw
 from crawler.dataset.migrations import SCHEMA_VERSION, migrate
@@ -111,11 +112,13 @@ def test_migrated_database_keeps_versioning_new_crawls(tmp_path):
                 "section": "news", "language": "en", "site_name": "Riverbend Herald",
                 "description": V1_ROWS[0]["description"], "body": V1_ROWS[0]["body"], "word_count": 12,
                 "captions": json.loads(V1_ROWS[0]["captions"])}
-        writer.add_article(same, {"url": same["url"], "fetched_at": "2026-11-28T00:00:00.000000Z",
-                                  "record_id": "<urn:uuid:33333333-3333-3333-3333-333333333333>"})
+        def capture(at, record_id):
+            return Capture(url=same["url"], status=200, mime="text/html", fetched_at=at, filename="a.warc.gz",
+                           offset=0, length=100, record_id=record_id)
+
+        writer.add_article(same, capture("2026-11-28T00:00:00.000000Z", "<urn:uuid:33333333-3333-3333-3333-333333333333>"))
         writer.add_article({**same, "headline": "Old Mill bridge reopens after two-year repair"},
-                           {"url": same["url"], "fetched_at": "2026-11-29T00:00:00.000000Z",
-                            "record_id": "<urn:uuid:44444444-4444-4444-4444-444444444444>"})
+                           capture("2026-11-29T00:00:00.000000Z", "<urn:uuid:44444444-4444-4444-4444-444444444444>"))
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT version_count, last_seen, headline FROM articles WHERE id = 1").fetchone() == \
         (2, "2026-11-29T00:00:00.000000Z", "Old Mill bridge reopens after two-year repair")

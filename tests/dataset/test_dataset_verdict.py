@@ -11,6 +11,7 @@ import sqlite3
 
 import pytest
 
+from archive.capture import Capture
 from cli_helpers import run_cli
 from crawler.extract import extract
 from crawler.status import archive_status
@@ -29,10 +30,10 @@ def _page(headline: str, body: str) -> bytes:
             f"</article></body></html>").encode()
 
 
-def _capture(n: int, url: str) -> dict:
-    return {"url": url, "status": 200, "mime": "text/html", "fetched_at": f"2026-11-24T0{n}:00:00.000000Z",
-            "filename": "a.warc.gz", "offset": 100 * n, "length": 90,
-            "record_id": f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>", "payload_digest": f"sha1:D{n}"}
+def _capture(n: int, url: str) -> Capture:
+    return Capture(url=url, status=200, mime="text/html", fetched_at=f"2026-11-24T0{n}:00:00.000000Z",
+                   filename="a.warc.gz", offset=100 * n, length=90,
+                   record_id=f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>", payload_digest=f"sha1:D{n}")
 
 
 @pytest.fixture

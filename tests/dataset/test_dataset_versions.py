@@ -44,7 +44,7 @@ def test_current_version_moves_and_flat_columns_follow_it(two_crawls):
     assert modified.startswith("2026-11-23T12:30")
     assert fetched_at == c_fetched == SECOND
     second_capture = next(c for a, c in two_crawls["second"] if a["url"] == url)
-    assert record_id == second_capture["record_id"]
+    assert record_id == second_capture.record_id
     old = conn.execute("SELECT v.headline, v.body FROM article_versions v JOIN articles a ON a.id = v.article_id "
                        "WHERE a.url = ? AND v.version = 1", (url,)).fetchone()
     assert old[0] != headline and old[0].endswith("for third year")
@@ -68,7 +68,7 @@ def test_unchanged_readd_and_revisit_only_move_last_seen(tmp_path):
     assert conn.execute("SELECT first_seen, last_seen, version_count, fetched_at FROM articles WHERE url = ?",
                         (article["url"],)).fetchone() == (FIRST, "2026-12-01T00:00:00.000000Z", 1, FIRST)
     assert conn.execute("SELECT revisit, refers_to_record_id FROM captures WHERE warc_record_id = ?",
-                        (revisit["record_id"],)).fetchone() == (1, first_capture["record_id"])
+                        (revisit.record_id,)).fetchone() == (1, first_capture.record_id)
 
 
 def test_diff_shows_the_changed_headline_and_the_correction(tmp_path):

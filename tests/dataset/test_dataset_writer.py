@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import sqlite3
 import time
 
 import pytest
 
+from archive.capture import Capture
 from crawler.dataset.errors import DatasetError
 from crawler.dataset.writer import DatasetWriter
 from dataset_helpers import capture_for
@@ -75,16 +77,14 @@ def test_bad_entries_fail_alone_and_failed_fetches_are_captures(tmp_path):
     with DatasetWriter(db) as writer:
         crawl = writer.begin_crawl()
         good, capture = _article(1)
-        bad_capture = {**capture_for("https://example.org/huge", b"x", "2026-11-24T00:00:00Z"),
-                       "offset": 2 ** 70}
+        bad_capture = replace(capture_for("https://example.org/huge", b"x", "2026-11-24T00:00:00Z"),
+                              offset=2 ** 70)
         writer.add_article(good, capture, crawl)
         writer.add_article({"url": "https://example.org/huge", "headline": "x"}, bad_capture, crawl)
-        writer.add_article({"headline": "no url anywhere"}, {}, crawl)
-        writer.add_capture({"url": "https://example.org/down", "status": None, "mime": None,
-                            "fetched_at": "2026-11-24T00:00:09Z", "error": "DNS lookup failed",
-                            "record_id": None, "filename": None, "offset": None, "length": None,
-                            "payload_digest": None, "revisit": False, "refers_to": None, "ip": None},
-                           crawl)
+        writer.add_article({"headline": "no url anywhere"}, None, crawl)
+        writer.add_capture(Capture(url="https://example.org/down", status=None, mime=None,
+                                   fetched_at="2026-11-24T00:00:09Z", error="DNS lookup failed",
+                                   record_id=None, filename=None, offset=None, length=None), crawl)
     assert writer.counts["failed"] == 2 and writer.counts["articles_new"] == 1
     assert "huge" in writer.errors[0] and "without a URL" in writer.errors[1]
     conn = sqlite3.connect(db)

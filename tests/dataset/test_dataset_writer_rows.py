@@ -10,11 +10,13 @@ writer (another crawl process) adding names the first one then uses.
 
 from __future__ import annotations
 
+from dataclasses import replace
 import re
 import sqlite3
 
 import pytest
 
+from archive.capture import Capture
 from crawler.dataset import schema
 from crawler.dataset.errors import DatasetError
 from crawler.dataset.writer import DatasetWriter
@@ -24,13 +26,13 @@ T1 = "2026-11-25T01:00:00.000000Z"
 NOW = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
-def _capture(n: int, url: str, at: str, **extra) -> dict:
-    return {"url": url, "status": 200, "mime": "text/html", "fetched_at": at,
-            "filename": f"crawl-{at[:10]}.warc.gz", "offset": 1000 * n, "length": 900 + n,
-            "record_id": f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>",
-            "payload_digest": f"sha1:DIGEST{n}", "revisit": False, "refers_to": None,
-            "ip": "127.0.0.1", "error": None, "truncated": None,
-            "request_record_id": f"<urn:uuid:10000000-0000-0000-0000-{n:012d}>", **extra}
+def _capture(n: int, url: str, at: str, **extra) -> Capture:
+    return Capture(**{"url": url, "status": 200, "mime": "text/html", "fetched_at": at,
+                      "filename": f"crawl-{at[:10]}.warc.gz", "offset": 1000 * n, "length": 900 + n,
+                      "record_id": f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>",
+                      "payload_digest": f"sha1:DIGEST{n}", "revisit": False, "refers_to": None,
+                      "ip": "127.0.0.1", "error": None, "truncated": None,
+                      "request_record_id": f"<urn:uuid:10000000-0000-0000-0000-{n:012d}>", **extra})
 
 
 A = "https://news.example/politics/zoning-vote"
@@ -88,18 +90,17 @@ def write_sequence(db) -> tuple[dict, dict, list]:
     one.add_article(ART_B, cap_b, crawl)
     one.add_article(ART_C, _capture(3, C, T0), crawl)  # capture stored with its article only
     one.add_capture(cap_a, crawl)  # the same record twice: one row
-    one.add_capture({**_capture(40, "https://news.example/bad/offset", T0), "offset": 2 ** 70}, crawl)
+    one.add_capture(replace(_capture(40, "https://news.example/bad/offset", T0), offset=2 ** 70), crawl)
     one.add_capture(_capture(41, "https://news.example/bad/crawl", T0), 999)  # no such crawl
     one.add_article(ART_BAD_COUNT, _capture(4, ART_BAD_COUNT["url"], T0), crawl)
     # the same capture again, with an article that can be stored: the capture row is written now
     one.add_article({**ART_BAD_COUNT, "word_count": None, "authors": []},
                     _capture(4, ART_BAD_COUNT["url"], T0), crawl)
-    one.add_article({"headline": "no url anywhere"}, {}, crawl)
-    one.add_capture({"url": "https://news.example/down", "status": None, "mime": None,
-                     "fetched_at": T0, "error": "DNS lookup failed", "record_id": None,
-                     "filename": None, "offset": None, "length": None, "payload_digest": None,
-                     "revisit": False, "refers_to": None, "ip": None}, crawl)
-    one.add_article(ART_D, {"url": D, "fetched_at": T0}, crawl)
+    one.add_article({"headline": "no url anywhere"}, None, crawl)
+    one.add_capture(Capture(url="https://news.example/down", status=None, mime=None, fetched_at=T0,
+                            error="DNS lookup failed", record_id=None, filename=None, offset=None,
+                            length=None), crawl)
+    one.add_article(ART_D, Capture.not_archived(D, T0), crawl)
     one.add_article(ART_A, _capture(5, A, "2026-11-24T02:00:00.000000Z"), crawl)  # same batch
     cap_e = _capture(6, E, T0)
     one.add_capture(cap_e, crawl)
@@ -124,7 +125,7 @@ def write_sequence(db) -> tuple[dict, dict, list]:
     one.add_capture(early, crawl2)
     one.add_article(ART_C, early, crawl2)
     revisit = _capture(14, A, "2026-11-26T01:00:00.000000Z", revisit=True,
-                       refers_to={"record_id": cap_a["record_id"], "url": A, "date": T0})
+                       refers_to={"record_id": cap_a.record_id, "url": A, "date": T0})
     one.add_capture(revisit, crawl2)
     one.add_article(ART_A, revisit, crawl2)
     one.add_article(ART_B2, _capture(15, B, "2026-11-25T02:00:00.000000Z"), crawl2)

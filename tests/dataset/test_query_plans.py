@@ -6,6 +6,7 @@ A crawl then costs the same in an archive of a thousand pages or of millions.
 
 from __future__ import annotations
 
+from dataclasses import replace
 import re
 import sqlite3
 
@@ -99,21 +100,21 @@ def test_the_refresh_policy_looks_up_each_request_by_index(tmp_path):
             writer.add_capture(capture, crawl_id)
             writer.add_article(article, capture, crawl_id)
             pairs.append(capture)
-        asset = dict(pairs[0], url="http://demo.test/photo.jpg", mime="image/jpeg",
-                     record_id="<urn:uuid:asset>")
+        asset = replace(pairs[0], url="http://demo.test/photo.jpg", mime="image/jpeg",
+                        record_id="<urn:uuid:asset>")
         writer.add_capture(asset, crawl_id)
         writer.end_crawl(crawl_id, "finished", {})
     history = CaptureHistory(db, datetime.now(timezone.utc))
     statements: set[str] = set()
     traced(history.conn, statements)
-    count, _last = history.state(pairs[0]["url"])
+    count, _last = history.state(pairs[0].url)
     assert count == 1
-    assert history.state(asset["url"])[0] == RETIRED
+    assert history.state(asset.url)[0] == RETIRED
     assert history.state("http://demo.test/never-seen") is None
     history.close()
     assert len(statements) >= 2 and scans(db, statements) == {}
     before_first = CaptureHistory(db, datetime(2020, 1, 1, tzinfo=timezone.utc))
-    assert before_first.state(pairs[0]["url"]) is None  # captures of the run itself do not count
+    assert before_first.state(pairs[0].url) is None  # captures of the run itself do not count
     before_first.close()
 
 
