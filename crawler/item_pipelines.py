@@ -104,6 +104,14 @@ class WarcMetadataPipeline:
             logger.error("could not write the metadata record of %s: %s", item["url"], exc)
 
 
+def dataset_pipeline(crawler) -> DatasetPipeline | None:
+    """The crawl's dataset pipeline, or None when it writes no dataset (``DATASET_ENABLED`` off).
+
+    The one way other components reach it: the runner asks it, after the crawl, which ``crawls``
+    row it wrote (``crawl_id``), where the stats would otherwise carry it."""
+    return getattr(crawler, "_newsarchive_dataset_pipeline", None)
+
+
 class DatasetPipeline:
     """Writes captures (from the WARC middleware's signal) and articles to ``archive.db``.
 
@@ -141,6 +149,7 @@ class DatasetPipeline:
 
         crawler.signals.connect(pipe.capture_archived, signal=capture_archived)
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        crawler._newsarchive_dataset_pipeline = pipe  # read by dataset_pipeline(crawler) only
         return pipe
 
     def open_spider(self, spider=None):
@@ -156,7 +165,6 @@ class DatasetPipeline:
             job=settings.get("WARC_JOB_NAME") or None,
             args=_spider_args(spider),
         )
-        self.crawler.stats.set_value("store/crawl_id", self.crawl_id)
         self._flusher = task.LoopingCall(self._call, self.writer.flush)
         self._flusher.start(self.flush_seconds, now=False)
 

@@ -31,6 +31,9 @@ class CrawlResult:
     warc_files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     report: Path | None = None
+    crawl_id: int | None = None         # this run's row in the dataset's crawls table
+    write_error: str | None = None      # why the archive could not be written, when it could not
+    seed_failures: list[str] = field(default_factory=list)  # why each failed seed did
 
     @property
     def pages(self) -> int:
@@ -164,6 +167,8 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
     their problems come back in ``CrawlResult.problems``."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.item_pipelines import dataset_pipeline
+
     archive = check_archive_dir(Path(archive))
     overrides = renamed(settings_overrides)  # old setting names (STORE_*) under their new ones
     settings = build_settings(archive, overrides, progress, log_level)
@@ -184,13 +189,18 @@ def run_spider(spider, spider_args: dict, archive: Path | str, settings_override
         process.crawl(crawler, **spider_args)
         process.start()
     stats = dict(crawler.stats.get_stats())
+    # what the components learnt, asked of them (the stats only count)
     writer = warc_writer(crawler)  # the WARC middleware, when archiving
+    dataset = dataset_pipeline(crawler)
     result = CrawlResult(archive=archive, elapsed=time.monotonic() - started, stats=stats,
-                         warc_files=[Path(p) for p in writer.paths_written()] if writer else [])
+                         warc_files=[Path(p) for p in writer.paths_written()] if writer else [],
+                         crawl_id=dataset.crawl_id if dataset else None,
+                         write_error=writer.failed if writer else None,
+                         seed_failures=list(getattr(crawler.spider, "seed_failures", None) or []))
     result.problems.extend(writer.problems if writer else [])
     # no report from a worker's shard, nor onto an archive that could not be written (a full disk)
-    if settings.getbool("NEWSARCHIVE_REPORT") and not overrides.get("DATASET_DB") and not stats.get("warc/write_error"):
-        result.report = _write_report(archive, stats.get("store/crawl_id"))
+    if settings.getbool("NEWSARCHIVE_REPORT") and not overrides.get("DATASET_DB") and not result.write_error:
+        result.report = _write_report(archive, result.crawl_id)
     return result
 
 
@@ -215,7 +225,7 @@ def _check_seeds(result: CrawlResult) -> None:
                                            "news/sitemaps", "news/feeds"))
     if usable:
         return
-    failed = stats.get("news/seed_failures") or []
+    failed = result.seed_failures
     if stats.get("news/non_html_seeds"):
         raise CrawlError("the seed is not an HTML page, a sitemap or a feed; nothing to crawl")
     if failed:

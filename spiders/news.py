@@ -111,7 +111,7 @@ class NewsSpider(scrapy.Spider):
         self._out_of_scope: set[int] = set()  # hashes of URLs skipped by scope: each counted once
         self._pages = 0          # page requests answered (what max_pages counts)
         self._open_pages = 0     # page requests issued and not yet answered or failed
-        self._seed_failures: list[str] = []
+        self.seed_failures: list[str] = []  # why each seed that failed did; the runner reads it after the crawl
         self._robots_via_signal = False
         self._configure(None)
 
@@ -476,7 +476,7 @@ class NewsSpider(scrapy.Spider):
             logger.info("missing requisite of %s: " + message.split(": ", 1)[1],
                         hints.get("referer") or "a page", *args)
         elif hints.get("source") == "seed":
-            self._seed_failures.append(message.split(": ", 1)[1] % args)
+            self.seed_failures.append(message.split(": ", 1)[1] % args)
             logger.info(message, *args)
         else:
             logger.warning(message, *args)
@@ -512,11 +512,10 @@ class NewsSpider(scrapy.Spider):
 
     def _on_closed(self, spider=None, reason=None):
         usable = ("news/articles", "news/listings", "news/other", "news/sitemaps", "news/feeds")
-        if self._seed_failures and any(self.crawler.stats.get_value(k, 0) for k in usable):
+        if self.seed_failures and any(self.crawler.stats.get_value(k, 0) for k in usable):
             # some seeds worked: the others are worth a warning (else the crawl's Error line says it)
-            for text in self._seed_failures:
+            for text in self.seed_failures:
                 logger.warning("seed not fetched: %s", text)
-        self.crawler.stats.set_value("news/seed_failures", list(self._seed_failures))
 
     def _inc(self, key: str, count: int = 1) -> None:
         crawler = getattr(self, "crawler", None)

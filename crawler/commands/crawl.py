@@ -47,7 +47,7 @@ def run_and_report(**kwargs):
     except CrawlError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(result.summary())
-    if result.stats.get("warc/write_error"):
+    if result.write_error:
         raise click.ClickException("the crawl stopped: the archive could not be written (see above); every "
                                    "record written is valid, and the next crawl recovers what it holds")
     if result.problems:

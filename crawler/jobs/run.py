@@ -134,7 +134,7 @@ def record_outcome(job: Job, result: CrawlResult | None, status: str, exit_code:
     from crawler.dataset.writer import DatasetWriter
 
     stats = dict(result.stats) if result is not None else {}
-    crawl_id = stats.get("store/crawl_id")
+    crawl_id = result.crawl_id if result is not None else None
     try:
         with DatasetWriter(job.archive_path / "archive.db") as writer:
             if crawl_id is None:
