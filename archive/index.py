@@ -6,19 +6,24 @@ a WARC that is already indexed:
 * each WARC gets its own sorted CDXJ, ``ARCHIVE/indexes/cdxj/NAME.warc.gz.cdxj``, written by
   cdxj-indexer (the format pywb and WACZ read) when the file closes, atomically (temporary file,
   then rename);
-* once ``merge_at`` files of one tier exist they are merged by a streaming k-way merge
-  (``heapq.merge`` over the open files) into one file of the next tier,
-  ``merged-L<tier>-<stamp>-<id>.cdxj``, beside a ``.warcs`` list of the WARCs it covers; so the
-  directory holds O(log n) files and each line is rewritten O(log n) times in all;
+* files of one size class (sizes within a factor of ``merge_at``) are merged by a streaming
+  k-way merge (``heapq.merge`` over the open files) into one file,
+  ``merged-L<generation>-<stamp>-<id>.cdxj``, beside a ``.warcs`` list of the WARCs it covers;
+  so the directory holds at most one closed file per class, O(log n) files of very different
+  sizes (two or three in practice), and a lookup costs a few bisections whatever the archive's
+  size, while a crawl's merges cost a small multiple of what it added (amortised);
 * the archive's index is the set of those files; pywb reads the directory as it is, a lookup
-  bisects each file by seeking (no file is read whole), and ``iter_index`` streams the merge of
-  all of them when one sorted sequence is wanted (``verify``, ``package``, ``index --compact``).
+  lists it once and bisects each file by seeking (no file is read whole, no WARC listed), and
+  ``iter_index`` streams the merge of all of them when one sorted sequence is wanted
+  (``verify``, ``index --compact``).
 
 A WARC with no index file (a crash between its close and its indexing, an archive from before
 this layout) is indexed when the index is next brought up to date (``update_index``: after every
 crawl, by ``newsarchive index``, ``show`` and ``replay``); a WARC changed after it was indexed
 (``verify --repair`` cut its tail) is indexed again, and a merged file covering it is dissolved
-into per-WARC files first. A ``.open`` WARC is indexed provisionally under its final name, so a
+into per-WARC files first. ``refresh_index`` (``show``, ``replay``, ``newsarchive index``) skips
+even the listing of ``warcs/`` when neither directory changed since the last complete update (a
+stamp in ``indexes/``), so a lookup never pays for the number of WARCs. A ``.open`` WARC is indexed provisionally under its final name, so a
 capture is findable while the crawl runs, and never merged until it is closed.
 
 A crash in the middle of a merge leaves the merged file and its inputs side by side: the same
@@ -30,11 +35,13 @@ from __future__ import annotations
 
 import fcntl
 import heapq
+from collections import defaultdict
 import io
 import json
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +59,8 @@ MERGED_PREFIX = "merged-L"
 COVERS_SUFFIX = ".warcs"
 LEGACY_INDEX = "index.cdxj"  # the single rebuilt file of earlier versions
 DEFAULT_MERGE_AT = 16  # crawler/settings.py: NEWSARCHIVE_INDEX_MERGE_AT
+STAMP = ".state"  # indexes/.state: both directories' mtimes at the last complete update
+RACY_SECONDS = 2.0  # a directory changed this recently may change again within its mtime's tick
 
 
 def index_dir(archive_dir: str) -> str:
@@ -121,9 +130,10 @@ def index_warc(archive_dir: str, warc_path: str) -> int:
 @dataclass
 class IndexFile:
     name: str
-    tier: int
+    tier: int  # 0 for a WARC's own file, else the merge generation (above every input's)
     covers: list[str]  # WARC names (final names)
     mtime: float
+    size: int = 0
 
     @property
     def merged(self) -> bool:
@@ -154,7 +164,7 @@ def list_index_files(archive_dir: str) -> list[IndexFile]:
             continue
         path = os.path.join(directory, name)
         try:
-            mtime = os.stat(path).st_mtime
+            st = os.stat(path)
         except FileNotFoundError:
             continue
         tier = _tier_of(name)
@@ -168,13 +178,22 @@ def list_index_files(archive_dir: str) -> list[IndexFile]:
                     covers = [line.strip() for line in fh if line.strip()]
             except FileNotFoundError:
                 continue
-        files.append(IndexFile(name, tier, covers, mtime))
+        files.append(IndexFile(name, tier, covers, st.st_mtime, st.st_size))
     return files
 
 
 def index_paths(archive_dir: str) -> list[str]:
+    """The complete index files, from one listing of the directory: no stat, no file read (what
+    a lookup pays, whatever the archive's size). A merged file counts once its ``.warcs`` list
+    exists (written last), as in ``list_index_files``."""
     directory = index_dir(archive_dir)
-    return [os.path.join(directory, f.name) for f in list_index_files(archive_dir)]
+    try:
+        names = set(os.listdir(directory))
+    except FileNotFoundError:
+        return []
+    return [os.path.join(directory, name) for name in sorted(names)
+            if name.endswith(SUFFIX) and not name.startswith(".")
+            and (_tier_of(name) == 0 or name + COVERS_SUFFIX in names)]
 
 
 @contextmanager
@@ -235,24 +254,42 @@ def _merge_into(archive_dir: str, files: list[IndexFile], tier: int) -> IndexFil
     _write_atomic(path + COVERS_SUFFIX, (f"{w}\n".encode("utf-8") for w in covers))
     for f in files:
         _remove_index_file(archive_dir, f)
-    return IndexFile(name, tier, covers, os.stat(path).st_mtime)
+    st = os.stat(path)
+    return IndexFile(name, tier, covers, st.st_mtime, st.st_size)
+
+
+def size_class(size: int, ratio: int) -> int:
+    """floor(log_ratio(size)): files of one class are within a factor of ``ratio`` of each other."""
+    cls = 0
+    while size >= ratio:
+        size //= ratio
+        cls += 1
+    return cls
 
 
 def _compact(archive_dir: str, files: list[IndexFile], merge_at: int, open_names: set[str]) -> int:
-    """Tiered merging: ``merge_at`` files of one tier become one file of the next. Returns merges."""
-    merges = 0
+    """Merging by size class: two or more closed files of one class (sizes within a factor of
+    ``merge_at``) become one, smallest class first, until every class holds one file at most.
+
+    So a lookup bisects O(log_merge_at(index size)) files, two or three in practice (a big file,
+    a middle one, the latest crawls'), not a count that grows with the crawls or the WARCs; a
+    line is rewritten about merge_at/2 times per class it passes through, a small multiple of
+    what each crawl adds. Returns the number of merges."""
     if merge_at < 2:
         return 0
-    tier = 0
+    merges = 0
+    pool = [f for f in files if not set(f.covers) & open_names]
     while True:
-        candidates = [f for f in files if f.tier == tier and not (set(f.covers) & open_names)]
-        if not candidates and all(f.tier <= tier for f in files):
+        by_class: dict[int, list[IndexFile]] = defaultdict(list)
+        for f in pool:
+            by_class[size_class(f.size, merge_at)].append(f)
+        crowded = sorted(cls for cls, members in by_class.items() if len(members) > 1)
+        if not crowded:
             return merges
-        if len(candidates) >= merge_at:
-            merged = _merge_into(archive_dir, candidates, tier + 1)
-            files = [f for f in files if f not in candidates] + [merged]
-            merges += 1
-        tier += 1
+        group = by_class[crowded[0]]
+        merged = _merge_into(archive_dir, group, max(f.tier for f in group) + 1)
+        pool = [f for f in pool if f not in group] + [merged]
+        merges += 1
 
 
 # --- keeping the index up to date -----------------------------------------------------------
@@ -318,6 +355,8 @@ def update_index(archive_dir: str, merge_at: int = DEFAULT_MERGE_AT) -> UpdateRe
         if os.path.exists(legacy):
             _unlink(legacy)  # superseded by indexes/cdxj/, which is rebuilt from the WARCs below
         files = _cleanup(archive_dir, list_index_files(archive_dir))
+        listed_at = time.time()
+        warcs_mtime = _mtime_ns(warcs_dir)  # before the listing: a change after it shows as a new mtime
         warcs = _warc_state(warcs_dir)
         newest: dict[str, float] = {}
         for f in files:
@@ -341,8 +380,68 @@ def update_index(archive_dir: str, merge_at: int = DEFAULT_MERGE_AT) -> UpdateRe
             files = list_index_files(archive_dir)
         open_names = {w for w, (name, _m) in warcs.items() if name.endswith(OPEN_SUFFIX)}
         result.merges = _compact(archive_dir, files, merge_at, open_names)
-        result.files = len(list_index_files(archive_dir))
+        result.files = len(index_paths(archive_dir))
+        _stamp(archive_dir, warcs_mtime, listed_at, stampable=not open_names)
     return result
+
+
+# --- knowing, cheaply, that nothing changed --------------------------------------------------
+
+def _mtime_ns(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def _stamp_path(archive_dir: str) -> str:
+    return os.path.join(str(archive_dir), "indexes", STAMP)
+
+
+def _stamp(archive_dir: str, warcs_mtime: int | None, listed_at: float, stampable: bool) -> None:
+    """Record both directories' mtimes after a complete update, so ``refresh_index`` can tell
+    with two ``stat`` calls that nothing was added, removed or renamed since.
+
+    No stamp while a WARC is open (it grows without changing the directory), nor when a
+    directory changed within ``RACY_SECONDS`` of the listing: a change in the same clock tick
+    could leave its mtime equal (git's "racily clean" index entries)."""
+    index_mtime = _mtime_ns(index_dir(archive_dir))
+    path = _stamp_path(archive_dir)
+    fresh = listed_at - RACY_SECONDS
+    if (not stampable or warcs_mtime is None or index_mtime is None
+            or warcs_mtime / 1e9 > fresh or index_mtime / 1e9 > fresh
+            or _mtime_ns(warcs_dir_of(archive_dir)) != warcs_mtime):
+        forget_index_state(archive_dir)
+        return
+    _write_atomic(path, [json.dumps({"warcs": warcs_mtime, "index": index_mtime}).encode() + b"\n"])
+
+
+def forget_index_state(archive_dir: str) -> None:
+    """Make the next ``refresh_index`` look at every WARC again (a WARC was changed in place)."""
+    _unlink(_stamp_path(archive_dir))
+
+
+def index_is_current(archive_dir: str) -> bool:
+    """Nothing was added to, removed from or renamed in ``warcs/`` or the index directory since
+    the last complete update (and no WARC was open then): two ``stat`` calls and a small read."""
+    try:
+        with open(_stamp_path(archive_dir), "rb") as fh:
+            state = json.loads(fh.read())
+        return (state["warcs"] == _mtime_ns(warcs_dir_of(archive_dir))
+                and state["index"] == _mtime_ns(index_dir(archive_dir)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def refresh_index(archive_dir: str, merge_at: int = DEFAULT_MERGE_AT) -> UpdateResult | None:
+    """``update_index`` unless the stamp says nothing changed since the last one: what a lookup
+    (``show``, ``replay``) and ``newsarchive index`` run, so they never list the WARCs of an
+    archive that is up to date. A WARC changed in place without touching its directory (not
+    something newsarchive does: ``verify --repair`` forgets the stamp) needs ``update_index``
+    or ``index --rebuild``. None when nothing had to be done."""
+    if index_is_current(archive_dir):
+        return None
+    return update_index(archive_dir, merge_at=merge_at)
 
 
 def compact_index(archive_dir: str) -> int:
@@ -443,42 +542,71 @@ def read_index(archive_dir: str) -> Iterator[dict]:
     return (parse_line(line) for line in iter_index(archive_dir))
 
 
-def _line_start(fh, pos: int) -> int:
-    """Offset of the first line starting at or after ``pos``."""
+READ_CHUNK = 4096  # one pread per bisection step: a CDXJ line is ~300 bytes
+
+
+def _line_from(fd: int, start: int, size: int) -> bytes:
+    """The line starting at ``start``, with its newline (the file's tail if it has none)."""
+    chunk = READ_CHUNK
+    while True:
+        data = os.pread(fd, chunk, start)
+        end = data.find(b"\n")
+        if end >= 0:
+            return data[: end + 1]
+        if not data or start + len(data) >= size:
+            return data
+        chunk *= 4
+
+
+def _first_line_at(fd: int, pos: int, size: int) -> tuple[int, bytes]:
+    """(offset, line) of the first line starting at or after ``pos``; (size, b"") past the last."""
     if pos == 0:
-        return 0
-    fh.seek(pos - 1)
-    fh.readline()
-    return fh.tell()
+        return (0, _line_from(fd, 0, size)) if size else (0, b"")
+    chunk = READ_CHUNK
+    while True:
+        data = os.pread(fd, chunk, pos - 1)  # from the byte before: is pos itself a line start?
+        newline = data.find(b"\n")
+        if newline >= 0:
+            break
+        if not data or pos - 1 + len(data) >= size:
+            return size, b""
+        chunk *= 4
+    start = pos + newline
+    if start >= size:
+        return size, b""
+    end = data.find(b"\n", newline + 1)
+    return start, (data[newline + 1: end + 1] if end >= 0 else _line_from(fd, start, size))
 
 
-def bisect_file(fh, size: int, target: bytes) -> int:
-    """Offset of the first line >= ``target`` in a sorted file, by seeking: O(log size) reads."""
+def bisect_file(fd: int, size: int, target: bytes) -> int:
+    """Offset of the first line >= ``target`` in a sorted file: O(log size) reads of one block
+    (``os.pread`` on a descriptor: no buffered reader to seek, refill and throw away)."""
     lo, hi = 0, size
     while lo < hi:
         mid = (lo + hi) // 2
-        start = _line_start(fh, mid)
-        if start >= size:
+        start, line = _first_line_at(fd, mid, size)
+        if start >= size or line >= target:
             hi = mid
-            continue
-        fh.seek(start)
-        if fh.readline() < target:
-            lo = mid + 1
         else:
-            hi = mid
-    return _line_start(fh, lo)
+            lo = start + 1  # every position from mid to start leads to this same line
+    return _first_line_at(fd, lo, size)[0]
 
 
 def lines_with_prefix(path: str, prefix: bytes) -> list[bytes]:
     """The lines of a sorted file that start with ``prefix``, found by bisection."""
     found = []
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        fh.seek(bisect_file(fh, size, prefix))
-        for line in fh:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        pos = bisect_file(fd, size, prefix)
+        while pos < size:
+            line = _line_from(fd, pos, size)
             if not line.startswith(prefix):
                 break
             found.append(line)
+            pos += len(line)
+    finally:
+        os.close(fd)
     return found
 
 

@@ -160,17 +160,16 @@ class Entry:
     record: StoredRecord
 
 
+def is_warc_name(name: str, include_open: bool = True) -> bool:
+    return name.endswith((".warc.gz", ".warc")) or (
+        include_open and name.endswith((".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_SUFFIX)))
+
+
 def warc_files(warcs_dir: str, include_open: bool = True) -> list[str]:
     """Names of the WARC files in the directory (``.open`` ones included when asked), sorted."""
     if not os.path.isdir(warcs_dir):
         return []
-    names = []
-    for name in os.listdir(warcs_dir):
-        if name.endswith((".warc.gz", ".warc")) or (
-            include_open and name.endswith((".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_SUFFIX))
-        ):
-            names.append(name)
-    return sorted(names)
+    return sorted(name for name in os.listdir(warcs_dir) if is_warc_name(name, include_open))
 
 
 def closed_name(name: str) -> str:

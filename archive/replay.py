@@ -95,12 +95,12 @@ def ensure_index(archive_dir: Path, warc_dir: Path, rebuild: bool = False,
     ``fallback_dir``: replay must work from archival media years later."""
     try:
         if warc_dir == archive_dir / "warcs":
-            from archive.index import DEFAULT_MERGE_AT, index_dir, rebuild_index, update_index
+            from archive.index import DEFAULT_MERGE_AT, index_dir, rebuild_index, refresh_index
 
             if rebuild:
                 rebuild_index(str(archive_dir))
             else:
-                update_index(str(archive_dir), merge_at=DEFAULT_MERGE_AT if merge_at is None else merge_at)
+                refresh_index(str(archive_dir), merge_at=DEFAULT_MERGE_AT if merge_at is None else merge_at)
             return Path(index_dir(str(archive_dir)))
         return build_index_with_cdxj_indexer(warc_dir, fallback_dir / "index.cdxj" if fallback_dir
                                              else archive_dir / "indexes" / "index.cdxj")

@@ -318,6 +318,10 @@ def verify_archive(archive_dir: str, repair: bool = False, db_path: str | None =
         report.problems.extend(result.problems)
         if result.is_open:
             report.notes.append(f"{result.name} is still open (a crawl is running, or one crashed: --repair closes it)")
+    if any(result.repaired for result in report.files):
+        from archive.index import forget_index_state
+
+        forget_index_state(archive_dir)  # a WARC changed in place: the next refresh looks again
     check_index(archive_dir, report)
     check_dataset(archive_dir, db_path, report)
     return report

@@ -12,18 +12,24 @@ from crawler.commands.crawl import ARCHIVE_OPTION
 
 
 def _require_warcs(archive: str) -> str:
+    """The archive's WARC directory; stops at the first WARC it sees, so a lookup does not list
+    every WARC of a large archive to learn that it has one."""
     warcs = os.path.join(archive, "warcs")
-    from archive.reader import warc_files
+    from archive.reader import is_warc_name
 
-    if not warc_files(warcs):
-        raise click.ClickException(f"no WARC files under {warcs}: is {archive!r} an archive directory?")
-    return warcs
+    try:
+        with os.scandir(warcs) as entries:
+            if any(is_warc_name(entry.name) for entry in entries):
+                return warcs
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    raise click.ClickException(f"no WARC files under {warcs}: is {archive!r} an archive directory?")
 
 
 def run_index(archive: str, rebuild: bool = False, compact: bool = False) -> str:
     """Bring the CDXJ index up to date (only WARCs without an index are read), or rebuild it from
     every WARC, or merge it into one file; returns the line to print."""
-    from archive.index import compact_index, index_dir, rebuild_index, update_index
+    from archive.index import UpdateResult, compact_index, index_dir, index_paths, rebuild_index, refresh_index
 
     _require_warcs(archive)
     where = index_dir(archive)
@@ -32,7 +38,8 @@ def run_index(archive: str, rebuild: bool = False, compact: bool = False) -> str
             return f"Indexed {rebuild_index(archive)} captures into {where} (rebuilt from every WARC)"
         if compact:
             return f"Indexed {compact_index(archive)} captures into {where} (one file)"
-        result = update_index(archive, merge_at=_merge_at())
+        # None: nothing changed since the last update (its stamp), so nothing was listed
+        result = refresh_index(archive, merge_at=_merge_at()) or UpdateResult(files=len(index_paths(archive)))
     except OSError as exc:
         raise click.ClickException(f"cannot write the index: {exc}") from None
     return (f"Indexed {result.entries} captures of {len(result.indexed)} WARC file(s) not indexed yet "
@@ -68,12 +75,12 @@ def get_capture(archive: str, url: str, at: str | None = None):
 
     A revisit holds only headers; its payload is read from the original capture it refers to.
     """
-    from archive.index import find_original, lookup, update_index
+    from archive.index import find_original, lookup, refresh_index
     from archive.reader import RecordNotFound, read_record
 
     warcs = _require_warcs(archive)
     try:
-        update_index(archive, merge_at=_merge_at())
+        refresh_index(archive, merge_at=_merge_at())
     except OSError as exc:
         raise click.ClickException(f"cannot update the index: {exc}") from None
     entry = lookup(archive, url, at)

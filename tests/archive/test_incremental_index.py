@@ -151,7 +151,7 @@ def test_bisection_finds_exactly_the_lines_of_a_key(tmp_path):
         prefix = (key + " ").encode()
         assert I.lines_with_prefix(str(path), prefix) == [line for line in lines if line.startswith(prefix)]
     with open(path, "rb") as fh:
-        assert I.bisect_file(fh, path.stat().st_size, b"\xff") == path.stat().st_size
+        assert I.bisect_file(fh.fileno(), path.stat().st_size, b"\xff") == path.stat().st_size
 
 
 def test_an_interrupted_merge_leaves_no_duplicates(grown, tmp_path):
