@@ -188,6 +188,18 @@ def closed_warcs(warc_dir: Path) -> tuple[list[Path], list[str]]:
     return closed, still_open
 
 
+def part_warcs(warc_dir: Path, names: set[str]) -> tuple[list[Path], list[str]]:
+    """The closed files among ``names`` and the ``.open`` ones left out, found by name: a part
+    of a large archive is packed without listing every WARC of it."""
+    closed, still_open = [], []
+    for name in sorted(names):
+        if (warc_dir / name).is_file():
+            closed.append(warc_dir / name)
+        elif (warc_dir / (name + ".open")).is_file():
+            still_open.append(name + ".open")
+    return closed, still_open
+
+
 def package_wacz(archive_dir: str | os.PathLike, output: str | os.PathLike, *,
                  db_path: str | os.PathLike | None = None, warc_dir: str | os.PathLike | None = None,
                  include_text: bool = True, validate: bool = True, crawl_id: int | None = None,
@@ -205,15 +217,15 @@ def package_wacz(archive_dir: str | os.PathLike, output: str | os.PathLike, *,
     if not out.parent.is_dir():
         raise PackageError(f"output directory not found: {out.parent}")
     db = Path(db_path).expanduser() if db_path else archive / "archive.db"
-    warcs, still_open = closed_warcs(Path(warc_dir).expanduser() if warc_dir else archive / "warcs")
+    warc_root = Path(warc_dir).expanduser() if warc_dir else archive / "warcs"
     if crawl_id is not None or since or until:
         wanted, pages = select_part(db, crawl_id, since, until, include_text)
-        warcs = [path for path in warcs if path.name in wanted]
-        still_open = [name for name in still_open if name[: -len(".open")] in wanted]
+        warcs, still_open = part_warcs(warc_root, wanted)
         if not pages:
             part = f"crawl {crawl_id}" if crawl_id is not None else f"{since or '...'} to {until or '...'}"
             raise PackageError(f"no articles captured in {part}: nothing to package")
     else:
+        warcs, still_open = closed_warcs(warc_root)
         pages = read_articles(db, include_text)
     if not pages:
         raise PackageError(f"the dataset {db} has no articles: nothing to package")

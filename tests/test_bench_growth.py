@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_growth_bench_runs_and_grows_a_valid_archive(tmp_path):
     proc = subprocess.run([sys.executable, "bench/growth.py", "--sizes", "400,900", "--crawl-pages", "20",
-                           "--reps", "1", "--no-pywb", "--dir", str(tmp_path), "--keep"],
+                           "--reps", "1", "--no-pywb", "--no-package", "--dir", str(tmp_path), "--keep"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     rows = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
