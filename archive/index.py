@@ -1,4 +1,4 @@
-"""The CDXJ index of an archive: one sorted file per WARC, merged in tiers, read by bisection.
+"""The CDXJ index of an archive: one sorted file per WARC, merged by size class, read by bisection.
 
 An archive that grows for years must not pay for its past at every crawl, so nothing here reads
 a WARC that is already indexed:

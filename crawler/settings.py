@@ -142,7 +142,7 @@ REFRESH_BACKOFF = "1h,6h,1d,7d"               # wait after the 1st, 2nd, ... cap
 NEWSARCHIVE_MAX_BYTES = 0                     # close the crawl after this many response bytes (0: no limit)
 NEWSARCHIVE_POST_CRAWL_CHECKS = True          # index this crawl's WARCs and verify them at the end
 NEWSARCHIVE_REPORT = True                     # write ARCHIVE/reports/crawl-N.html after each crawl
-NEWSARCHIVE_INDEX_MERGE_AT = 16               # merge this many CDXJ files of one tier into one (0: never)
+NEWSARCHIVE_INDEX_MERGE_AT = 16               # merge CDXJ files within this factor of each other in size (0: never)
 NEWSARCHIVE_PROGRESS = False                  # the CLI draws a live progress line on terminals
 NEWSARCHIVE_PROGRESS_INTERVAL = 1.0           # seconds between redraws of that line
 
