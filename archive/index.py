@@ -406,14 +406,17 @@ def _stamp(archive_dir: str, warcs_mtime: int | None, listed_at: float, stampabl
     directory changed within ``RACY_SECONDS`` of the listing: a change in the same clock tick
     could leave its mtime equal (git's "racily clean" index entries)."""
     index_mtime = _mtime_ns(index_dir(archive_dir))
-    path = _stamp_path(archive_dir)
     fresh = listed_at - RACY_SECONDS
-    if (not stampable or warcs_mtime is None or index_mtime is None
-            or warcs_mtime / 1e9 > fresh or index_mtime / 1e9 > fresh
-            or _mtime_ns(warcs_dir_of(archive_dir)) != warcs_mtime):
-        forget_index_state(archive_dir)
-        return
-    _write_atomic(path, [json.dumps({"warcs": warcs_mtime, "index": index_mtime}).encode() + b"\n"])
+    try:
+        if (not stampable or warcs_mtime is None or index_mtime is None
+                or warcs_mtime / 1e9 > fresh or index_mtime / 1e9 > fresh
+                or _mtime_ns(warcs_dir_of(archive_dir)) != warcs_mtime):
+            forget_index_state(archive_dir)
+            return
+        _write_atomic(_stamp_path(archive_dir),
+                      [json.dumps({"warcs": warcs_mtime, "index": index_mtime}).encode() + b"\n"])
+    except OSError:
+        pass  # a read-only archive (replay from archival media): no stamp, every refresh lists
 
 
 def forget_index_state(archive_dir: str) -> None:
