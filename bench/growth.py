@@ -327,7 +327,7 @@ def format_table(results: list[dict]) -> str:
             f"{m['pywb']['cdx'] * 1000:.0f} | {m['pywb']['replay'] * 1000:.0f} | "
             f"{m['status']['wall']:.2f} ({m['status']['cpu']:.2f}) | {m['search']['wall']:.2f} ({m['search']['cpu']:.2f}) | "
             f"{m['package']['wall']:.2f} ({m['package']['cpu']:.2f}) | "
-            f"{m['work']['index'] * 1000:.1f} / {m['work']['show'] * 1000:.1f} / {m['work']['status'] * 1000:.1f} | "
+            f"{m['work']['index'] * 1000:.2f} / {m['work']['show'] * 1000:.2f} / {m['work']['status'] * 1000:.2f} | "
             f"{m['post']['files']} | {rss:.0f} (post {m['post']['rss_mb']:.0f}, show {m['show']['rss_mb']:.0f}, "
             f"status {m['status']['rss_mb']:.0f}, pywb {m['pywb']['rss_mb']:.0f}, package {m['package']['rss_mb']:.0f}) |")
     return "\n".join(lines)
