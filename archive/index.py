@@ -18,13 +18,13 @@ a WARC that is already indexed:
   (``verify``, ``index --compact``).
 
 A WARC with no index file (a crash between its close and its indexing, an archive from before
-this layout) is indexed when the index is next brought up to date (``update_index``: after every
-crawl, by ``newsarchive index``, ``show`` and ``replay``); a WARC changed after it was indexed
-(``verify --repair`` cut its tail) is indexed again, and a merged file covering it is dissolved
-into per-WARC files first. ``refresh_index`` (``show``, ``replay``, ``newsarchive index``) skips
-even the listing of ``warcs/`` when neither directory changed since the last complete update (a
-stamp in ``indexes/``), so a lookup never pays for the number of WARCs. A ``.open`` WARC is indexed provisionally under its final name, so a
-capture is findable while the crawl runs, and never merged until it is closed.
+this layout) is indexed when the index is next brought up to date (``update_index`` after every
+crawl; ``refresh_index`` in ``newsarchive index``, ``show`` and ``replay``); a WARC changed after
+it was indexed (``verify --repair`` cut its tail) is indexed again, and a merged file covering it
+is dissolved into per-WARC files first. ``refresh_index`` skips even the listing of ``warcs/``
+when neither directory changed since the last complete update (a stamp in ``indexes/``), so a
+lookup never pays for the number of WARCs. A ``.open`` WARC is indexed provisionally under its
+final name, so a capture is findable while the crawl runs, and never merged until it is closed.
 
 A crash in the middle of a merge leaves the merged file and its inputs side by side: the same
 lines twice, which every reader here drops (equal lines are adjacent in a merge) and the next
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import fcntl
 import heapq
-from collections import defaultdict
 import io
 import json
 import os
@@ -43,6 +42,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
