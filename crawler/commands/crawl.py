@@ -78,7 +78,7 @@ Politeness and policy (set with -s NAME=VALUE; defaults in crawler/settings.py, 
 @click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Stop after this many pages answered, error statuses included (0: no limit); page "
                    "requisites, robots.txt, sitemaps and feeds are not counted, and the pages' "
                    "requisites are still fetched.")
-@click.option("--depth", type=click.IntRange(min=0), default=None, help="Maximum link depth from the seeds.")
+@click.option("--depth", type=click.IntRange(min=0), default=None, help="Maximum depth from the seeds, for links and for the feeds and sitemaps found on pages.")
 @click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
               help="Domains in scope (repeatable; default: the seeds' domains).")
 @click.option("--include", multiple=True, metavar="REGEX", help="Only follow URLs matching (repeatable).")
