@@ -381,7 +381,7 @@ def update_index(archive_dir: str, merge_at: int = DEFAULT_MERGE_AT) -> UpdateRe
         open_names = {w for w, (name, _m) in warcs.items() if name.endswith(OPEN_SUFFIX)}
         result.merges = _compact(archive_dir, files, merge_at, open_names)
         result.files = len(index_paths(archive_dir))
-        _stamp(archive_dir, warcs_mtime, listed_at, stampable=not open_names)
+        _stamp(archive_dir, warcs_mtime, listed_at, stampable=bool(warcs) and not open_names)
     return result
 
 
@@ -402,7 +402,8 @@ def _stamp(archive_dir: str, warcs_mtime: int | None, listed_at: float, stampabl
     """Record both directories' mtimes after a complete update, so ``refresh_index`` can tell
     with two ``stat`` calls that nothing was added, removed or renamed since.
 
-    No stamp while a WARC is open (it grows without changing the directory), nor when a
+    No stamp for an archive without WARCs (a current stamp proves they are there), nor while a
+    WARC is open (it grows without changing the directory), nor when a
     directory changed within ``RACY_SECONDS`` of the listing: a change in the same clock tick
     could leave its mtime equal (git's "racily clean" index entries)."""
     index_mtime = _mtime_ns(index_dir(archive_dir))

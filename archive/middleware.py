@@ -21,7 +21,7 @@ from archive import warc_records as R
 from archive.capture import Capture
 from archive.dedup import DigestIndex
 from archive.location import archive_location
-from archive.signals import capture_archived
+from archive.signals import capture_archived, capture_metadata
 from archive.testpoints import testpoint
 from archive.writer import WarcFileWriter
 
@@ -342,6 +342,9 @@ class WarcWriterMiddleware:
         records = [main, req]
         if browser is not None:
             records += self._browser_resources(url, browser, resp_id, date)
+        fields = self._capture_fields(request, response, spider)
+        if fields:
+            records.append(R.metadata_record(url, fields, concurrent_to=resp_id, date=date))
         try:
             pointers = writer.write(records)
         except OSError as exc:
@@ -370,7 +373,8 @@ class WarcWriterMiddleware:
         # The raw bytes are in the WARC now; do not carry them along with the response (memory).
         request.meta.pop("warc_wire", None)
         self.crawler.signals.send_catch_log(
-            signal=capture_archived, capture=capture, request=request, response=response, spider=spider
+            signal=capture_archived, capture=capture, request=request, response=response, spider=spider,
+            metadata=fields,
         )
         return response
 
@@ -411,6 +415,8 @@ class WarcWriterMiddleware:
             "error-message": str(exception),
             "time": date,
         }
+        described = self._capture_fields(request, None, spider)
+        fields.update({k: v for k, v in (described or {}).items() if k not in fields})
         meta = R.metadata_record(request.url, fields, record_id=meta_id, date=date,
                                  concurrent_to=[r.record_id for r in records])
         try:
@@ -429,9 +435,20 @@ class WarcWriterMiddleware:
         )
         request.meta["warc"] = capture
         self.crawler.signals.send_catch_log(
-            signal=capture_archived, capture=capture, request=request, response=None, spider=spider
+            signal=capture_archived, capture=capture, request=request, response=None, spider=spider,
+            metadata=described,
         )
         return None
+
+    def _capture_fields(self, request, response, spider) -> dict | None:
+        """The warc-fields ``capture_metadata``'s receivers give for this exchange, merged (a
+        receiver that fails is logged by Scrapy and adds nothing); None when there are none."""
+        fields: dict = {}
+        for _, found in self.crawler.signals.send_catch_log(
+                signal=capture_metadata, request=request, response=response, spider=spider):
+            if isinstance(found, dict):
+                fields.update((k, v) for k, v in found.items() if v not in (None, "", [], ()))
+        return fields or None
 
     def write_metadata(self, url: str, fields: dict, concurrent_to: str | None = None) -> dict:
         """A ``metadata`` record (e.g. outlinks, extraction status) tied to a response record."""

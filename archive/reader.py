@@ -200,3 +200,56 @@ def iter_records(warcs_dir: str, include_open: bool = True) -> Iterator[Entry]:
     """Every record of every WARC file in the directory, in file-name (hence time) order."""
     for name in warc_files(warcs_dir, include_open):
         yield from iter_file(os.path.join(warcs_dir, name))
+
+
+def parse_warc_fields(block: bytes) -> dict:
+    """An ``application/warc-fields`` block as ``{name: value}`` (a repeated name: a list of
+    values), the inverse of ``warc_records.warc_fields``."""
+    fields: dict = {}
+    for line in block.decode("utf-8", "replace").split("\r\n"):
+        name, sep, value = line.partition(": ")
+        if not sep:
+            name, sep, value = line.partition(":")
+            if not sep:
+                continue
+        if name in fields:
+            kept = fields[name]
+            fields[name] = [*kept, value] if isinstance(kept, list) else [kept, value]
+        else:
+            fields[name] = value
+    return fields
+
+
+def concurrent_ids(record: StoredRecord) -> list[str]:
+    return [v for k, v in record.rec_headers.headers if k.lower() == "warc-concurrent-to"]
+
+
+def with_capture_metadata(entries) -> Iterator[tuple[Entry, dict | None]]:
+    """Every entry, each response or revisit paired with the fields of the ``metadata`` record
+    written with it (``archive.signals.capture_metadata``): the first metadata record
+    concurrent to it among the records of its group, which follow it (its request, a browser
+    capture's resources); None for other entries and for a capture without one."""
+    entries = iter(entries)
+    pending: list[Entry] = []
+    while True:
+        entry = pending.pop(0) if pending else next(entries, None)
+        if entry is None:
+            return
+        record = entry.record
+        if record.rec_type not in ("response", "revisit"):
+            yield entry, None
+            continue
+        group: list[Entry] = []
+        fields = None
+        while True:
+            follower = pending.pop(0) if pending else next(entries, None)
+            if follower is None:
+                break
+            group.append(follower)
+            if record.record_id not in concurrent_ids(follower.record):
+                break
+            if follower.record.rec_type == "metadata":
+                fields = parse_warc_fields(follower.record.block)
+                break
+        pending = group + pending
+        yield entry, fields

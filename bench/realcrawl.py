@@ -66,12 +66,14 @@ COMPARED = ("headline", "description", "byline", "authors", "published", "modifi
             "tags", "language", "site_name", "canonical_url", "top_image", "body", "word_count",
             "captions", "verdict", "verdict_reasons")
 
-# The issue's targets, and floors at the measured figures - 0.01 (2026-12-03: coverage 0.897,
-# non-articles stored 0.365, body F1 0.851, 30 silent failures); checked on a full run only.
+# The issue's targets, and floors at the measured figures - 0.01 (2026-12-03, last run: coverage
+# 0.966, non-articles stored 0.162, body F1 0.923; silent failures at most the 2 measured, both
+# pages whose ground truth contradicts the corpus's own on pages of their shape: bench/README.md);
+# checked on a full run only.
 TARGETS = {"coverage": (">=", 0.97), "non_article_stored": ("<=", 0.20),
            "body_f1_all": (">=", 0.90), "silent_failures": ("<=", 0)}
 FLOORS = {"coverage": (">=", 0.956), "non_article_stored": ("<=", 0.172),
-          "body_f1_all": (">=", 0.913), "silent_failures": ("<=", 4)}
+          "body_f1_all": (">=", 0.913), "silent_failures": ("<=", 2)}
 
 
 def load_wcxb_metric(corpus: Path):

@@ -116,8 +116,11 @@ def politeness_lines(stats: dict) -> list[str]:
             f"{host} {delay:g} s" + (f" (asked {asked[host]:g} s)" if host in asked else "")
             for host, delay in sorted(delays.items())) + " (robots.txt Crawl-delay)")
     if stats.get("politeness/retry_after"):
+        capped = stats.get("politeness/retry_after_capped")
         lines.append(f"retry-after        {stats['politeness/retry_after']} response(s) asked to wait; "
-                     f"longest wait {stats.get('politeness/retry_after_max_wait', 0):g} s")
+                     f"longest wait {stats.get('politeness/retry_after_max_wait', 0):g} s"
+                     + (f" ({capped} capped, the longest asked {stats.get('politeness/retry_after_max_asked', 0):g} s:"
+                        " NEWSARCHIVE_MAX_RETRY_AFTER)" if capped else ""))
     for policy, what in (("recorded", "archived, rows flagged"), ("skipped", "archived, no article row")):
         if stats.get(f"store/noarchive_{policy}"):
             lines.append(f"noarchive          {stats[f'store/noarchive_{policy}']} capture(s) asked not to be "

@@ -19,8 +19,7 @@ from archive.capture import Capture
 from archive.location import archive_location
 from archive.middleware import warc_writer
 from crawler.accounting import verdict_keys
-from crawler.analysis.robots_meta import decoded_start, robots_directives
-from crawler.provenance import HINT_COLUMNS, article_columns, capture_columns, robots_columns
+from crawler.provenance import article_columns, fields_columns
 from crawler.extract import extract_dict
 from crawler.dataset.errors import DatasetError
 from crawler.workers import PagePool, WorkerCrashed
@@ -92,10 +91,7 @@ class WarcMetadataPipeline:
             "warning": article.get("warnings") or None,
             "outlink": item.get("outlinks") or None,
         }
-        # how the crawl found the page: in the archive too, not only in the dataset
-        hints = item.get("hints") or {}
-        fields.update({f"{column.replace('_', '-')}": hints.get(key)
-                       for key, column in HINT_COLUMNS.items() if hints.get(key) not in (None, "")})
+        # how the crawl found the page is in the capture's own metadata record (CaptureProvenance)
         if writer.failed:
             return  # the archive cannot be written; that was said once
         try:
@@ -121,14 +117,7 @@ class DatasetPipeline:
     """
 
     def __init__(self, crawler, db_path: Path, batch_size: int, flush_seconds: float):
-        from crawler.analysis.robots_meta import bot_names
-        from crawler.provenance import check_policy
-
         self.crawler = crawler
-        settings = crawler.settings
-        # a bad value is refused before the crawl by crawler.runner, in one line
-        self.noarchive_policy = check_policy(settings.get("NEWSARCHIVE_NOARCHIVE", "record"))
-        self.bot_names = bot_names(settings.get("USER_AGENT"), settings.get("BOT_NAME"))
         self._noarchive: dict[str, str] = {}  # record id -> "recorded"/"skipped", until its item comes
         self.db_path = db_path
         self.batch_size = batch_size
@@ -182,27 +171,18 @@ class DatasetPipeline:
         writer = warc_writer(self.crawler)
         return bool(writer is not None and writer.failed)
 
-    def capture_archived(self, capture: Capture, request=None, response=None, **kwargs):
-        """The capture, with how it was found (the request's hints) and its robots directives."""
+    def capture_archived(self, capture: Capture, request=None, response=None, metadata=None, **kwargs):
+        """The capture, with how it was found and its robots directives, read from the fields
+        of its WARC metadata record (``crawler.provenance.CaptureProvenance``) as ``reextract``
+        reads them, so a rebuilt dataset equals this one."""
         if self.writer is None:
             return
-        columns = capture_columns((request.meta if request is not None else {}).get("hints"))
-        if response is not None:
-            columns.update(self._robots(response, capture))
-            if columns.get("noarchive"):
-                self._noarchive[capture.record_id] = columns["noarchive"]
-                self.crawler.stats.inc_value(f"store/noarchive_{columns['noarchive']}")
+        columns = fields_columns(metadata)
+        if columns.get("noarchive"):
+            self._noarchive[capture.record_id] = columns["noarchive"]
+            self.crawler.stats.inc_value(f"store/noarchive_{columns['noarchive']}")
         self._call(self.writer.add_capture, capture, self.crawl_id, columns)
         self.crawler.stats.inc_value("store/captures")
-
-    def _robots(self, response, capture: Capture) -> dict:
-        headers = response.headers
-        body = None
-        if "html" in (capture.mime or ""):  # meta tags of HTML responses, revisits too
-            encoding = headers.get("Content-Encoding")
-            body = decoded_start(response.body, encoding.decode("latin-1") if encoding else None)
-        directives = robots_directives(headers.getlist("X-Robots-Tag"), body, self.bot_names)
-        return robots_columns(directives, self.bot_names, self.noarchive_policy)
 
     def process_item(self, item, spider=None):
         article = item.get("article")

@@ -156,6 +156,8 @@ class PolitenessMiddleware:
         if wait > self.max_retry_after:
             logger.info("%s asks to retry after %g s: waiting %g s (NEWSARCHIVE_MAX_RETRY_AFTER)",
                         host, wait, self.max_retry_after)
+            self.stats.inc_value("politeness/retry_after_capped")
+            self.stats.max_value("politeness/retry_after_max_asked", wait)
             wait = self.max_retry_after
         self.stats.inc_value("politeness/retry_after")
         self.stats.max_value("politeness/retry_after_max_wait", wait)

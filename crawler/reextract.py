@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.capture import Capture
-from archive.reader import RecordNotFound, iter_file, warc_files
+from archive.reader import RecordNotFound, iter_file, warc_files, with_capture_metadata
 from crawler.accounting import verdict_keys, verdict_summary
 from crawler.dataset.writer import DatasetWriter
 from crawler.analysis.discovery import sniff
 from crawler.analysis.page import analyse
 from crawler.analysis.robots_meta import bot_names, robots_directives
-from crawler.provenance import robots_columns
+from crawler.provenance import article_columns, fields_columns, fields_hints, robots_columns
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 BOT_NAMES = bot_names("newsarchive")  # the default User-Agent's product token and BOT_NAME
@@ -82,6 +82,14 @@ def _robots(record, body: bytes | None, metas: dict) -> dict:
     return directives
 
 
+def _provenance(article: dict, capture: Capture, columns: dict, described: dict) -> dict | None:
+    """The article's provenance columns as the crawl set them (``DatasetPipeline``), from its
+    capture's metadata record; without one (an older archive) only its noarchive flag."""
+    if described:
+        return article_columns(article, fields_hints(columns), capture.fetched_at, columns.get("noarchive"))
+    return {"noarchive": columns["noarchive"]} if columns.get("noarchive") else None
+
+
 def file_entries(warcs: Path, result: ReextractResult, names: list[str] | None = None):
     """Every record of every closed WARC file; a damaged file is reported, the rest still read."""
     for name in names if names is not None else warc_files(str(warcs), include_open=False):
@@ -103,7 +111,7 @@ def read_into(writer: DatasetWriter, entries, crawl_id: int | None, result: Reex
     latest: dict[str, dict] = {}  # url -> the article extracted from its latest full response
     # payload digest -> the robots meta tags of a response: its revisits carry no body to read
     metas: dict[str, dict] = {}
-    for entry in entries:
+    for entry, fields in with_capture_metadata(entries):
         result.records += 1
         record = entry.record
         if progress:
@@ -118,25 +126,33 @@ def read_into(writer: DatasetWriter, entries, crawl_id: int | None, result: Reex
         if record.record_id in skip:
             continue
         capture = capture_of(entry)
+        # what the crawl stored about the capture, from its metadata record: how it was found,
+        # the robots directives and the noarchive decision (crawler.provenance.CaptureProvenance)
+        described = fields_columns(fields)
         page = (record.rec_type == "response" and capture.status == 200
                 and (capture.mime or "text/html") in HTML_TYPES)
         html = record.rec_type == "response" and "html" in (capture.mime or "")
         try:
-            body = record.body() if page or html else None
+            body = record.body() if page or (html and not described) else None
         except Exception as exc:  # one bad record must not stop the rebuild
             result.errors.append(f"{capture.url}: {type(exc).__name__}: {exc}")
             page, html, body = False, False, None
-        # the robots directives as the crawl records them (crawler/item_pipelines.py); the crawl's
-        # noarchive policy is not in the WARC, so a noarchive page is "recorded" (docs/archive.md)
-        columns = robots_columns(_robots(record, body if html else None, metas), BOT_NAMES, "record")
+        # the columns the crawl stored beside the WARC pointer: from the capture's metadata record
+        # (how it was found, the robots directives, the noarchive decision: CaptureProvenance),
+        # else, in an archive from before those records, the directives read from the response;
+        # the crawl's noarchive policy is not known there, so a noarchive page is "recorded"
+        columns = described or robots_columns(_robots(record, body if html else None, metas), BOT_NAMES, "record")
         writer.add_capture(capture, crawl_id, columns)
         result.captures += 1
-        noarchive = {"noarchive": columns["noarchive"]} if columns.get("noarchive") else None
+        # NEWSARCHIVE_NOARCHIVE = "skip" at the crawl: no article row (extracted all the same,
+        # as the crawl did, for a revisit that no longer says noarchive)
+        stored = columns.get("noarchive") != "skipped"
         if record.rec_type == "revisit":
             # Identical payload: the article is what its original gave; only last_seen moves.
-            if capture.url in latest:
-                writer.add_article(latest[capture.url], capture, crawl_id, noarchive)
-                result.count(latest[capture.url])
+            article = latest.get(capture.url)
+            if article is not None and stored:
+                writer.add_article(article, capture, crawl_id, _provenance(article, capture, columns, described))
+                result.count(article)
             continue
         if not page:
             continue
@@ -153,8 +169,9 @@ def read_into(writer: DatasetWriter, entries, crawl_id: int | None, result: Reex
             result.errors.append(f"{capture.url}: {type(exc).__name__}: {exc}")
             continue
         latest[capture.url] = article
-        writer.add_article(article, capture, crawl_id, noarchive)
-        result.count(article)
+        if stored:
+            writer.add_article(article, capture, crawl_id, _provenance(article, capture, columns, described))
+            result.count(article)
 
 
 def reextract(archive: Path | str, db_path: Path | str | None = None,

@@ -90,6 +90,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # how each capture was found and its robots directives, into its WARC metadata record
+    "crawler.provenance.CaptureProvenance": 50,
     "crawler.extensions.CrawlProgress": 100,
     "crawler.extensions.ByteLimit": 110,
     "crawler.extensions.PostCrawlChecks": 900,

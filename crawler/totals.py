@@ -7,6 +7,7 @@ report does not import the jobs machinery.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from crawler.accounting import format_verdicts
@@ -14,9 +15,19 @@ from crawler.dataset import schema
 
 
 def warc_totals(archive: Path) -> tuple[int, int]:
-    """WARC files (finished and still open) and their bytes on disk."""
-    warcs = sorted((archive / "warcs").glob("*.warc.gz*")) if (archive / "warcs").is_dir() else []
-    return len(warcs), sum(p.stat().st_size for p in warcs)
+    """WARC files (finished and still open) and their bytes on disk: one ``stat`` a file (as
+    ``glob("*.warc.gz*")`` counted them), without building and sorting a Path for each, which
+    was most of ``status``'s own time at a thousand WARCs."""
+    files = size = 0
+    try:
+        with os.scandir(archive / "warcs") as entries:
+            for entry in entries:
+                if ".warc.gz" in entry.name and not entry.name.startswith("."):
+                    files += 1
+                    size += entry.stat().st_size
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    return files, size
 
 
 def dataset_totals(conn) -> dict[str, int]:

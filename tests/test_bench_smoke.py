@@ -104,6 +104,8 @@ def test_benchmark_output_format():
     for row in rows.values():
         assert row[1] == str(PAGES)          # every article fetched (and stored, for full)
         assert float(row[2]) > 0 and row[3] == "1" and float(row[4]) > 20
+    scan = next(line for line in lines if line.startswith("robots-meta scan: "))
+    assert re.match(r"robots-meta scan: \d+\.\d{3} CPU ms/page \(\d+\.\d % of full's", scan), scan
     ratio = float(lines[-1].split()[1])
     assert ratio == pytest.approx(float(rows["full"][2]) / float(rows["bare"][2]), abs=0.01)
 

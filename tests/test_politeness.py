@@ -132,25 +132,74 @@ def test_discovery_provenance_in_the_dataset(polite_crawl):
     assert (busy["found_by"], busy["found_on"], busy["published_disagrees"]) == ("sitemap", sitemap, 0)
 
 
+def _provenance(db):
+    """The robots and provenance columns of every capture (by WARC-Record-ID) and article (by
+    URL), and each article's published date."""
+    from crawler.dataset.schema import ARTICLE_POLICY_COLUMNS, CAPTURE_POLICY_COLUMNS
+
+    caps = {r["warc_record_id"]: r for r in _rows(
+        db, f"select warc_record_id, {', '.join(CAPTURE_POLICY_COLUMNS)} from captures where warc_record_id is not null "
+            "and status is not null")}
+    arts = {r["url"]: r for r in _rows(db, f"select url, published, {', '.join(ARTICLE_POLICY_COLUMNS)} from articles")}
+    return caps, arts
+
+
+def _rebuild(archive, db):
+    """The dataset rebuilt from the WARCs alone, into an empty file."""
+    proc = run_cli("reextract", "--archive", archive, "--db", db / "archive.db", timeout=120)
+    assert proc.returncode == 0 and "errors 0" in proc.stdout, proc.stdout + proc.stderr
+    return _provenance(db)
+
+
 @pytest.mark.slow
-def test_noarchive_skip_stores_no_article_row_and_a_long_crawl_delay_is_capped(tmp_path):
+def test_a_rebuild_from_the_warcs_restores_provenance_and_robots(polite_crawl, tmp_path):
+    archive, base = polite_crawl["archive"], polite_crawl["url"]
+    crawled_caps, crawled_arts = _provenance(archive)
+    caps, arts = _rebuild(archive, tmp_path)
+    assert caps == crawled_caps and arts == crawled_arts  # row by row, every column
+    # not vacuous: the sitemap's fields, the robots directives and the news-sitemap date are there
+    assert len(caps) >= 8 and {r["found_by"] for r in caps.values()} >= {"seed", "sitemap"}
+    wp = arts[base + P.WORDPRESS]
+    assert (wp["published"], wp["published_from"]) == ("2026-11-25T07:45:00+00:00", "news_sitemap")
+    assert arts[base + P.META_NOARCHIVE]["published_disagrees"] == 1
+    assert {u[len(base):] for u, r in arts.items() if r["noarchive"] == "recorded"} == {P.HEADER_NOARCHIVE, P.META_NOARCHIVE}
+    assert len({r["news_title"] for r in caps.values() if r["news_keywords"]}) == 4  # the 429 too
+
+
+@pytest.mark.slow
+def test_noarchive_skip_and_capped_crawl_delay_and_retry_after(tmp_path):
+    """One small crawl for three things: NEWSARCHIVE_NOARCHIVE=skip, a Crawl-delay of 2 s capped
+    at 0.5 s, and the 429's Retry-After of 3 s capped at 1 s."""
     with DemoServer(policies="polite") as polite:
         proc = run_cli("crawl", polite.url + P.HEADER_NOARCHIVE, polite.url + P.META_NOARCHIVE,
-                       polite.url + P.BUSY.replace("council", "nowhere"), "--depth", "0",
+                       polite.url + P.BUSY, polite.url + P.BUSY.replace("council", "nowhere"), "--depth", "0",
                        "--archive", tmp_path, "-s", "NEWSARCHIVE_NOARCHIVE=skip",
-                       "-s", "NEWSARCHIVE_MAX_CRAWL_DELAY=0.5", *FAST, timeout=120)
+                       "-s", "NEWSARCHIVE_MAX_CRAWL_DELAY=0.5", "-s", "NEWSARCHIVE_MAX_RETRY_AFTER=1",
+                       *FAST, timeout=120)
         log = list(polite.request_log)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # Crawl-delay 2 capped at 0.5 s: said once, applied, shown with what was asked
     assert proc.stderr.count("asks for a Crawl-delay of 2 s: capped at 0.5 s") == 1, proc.stderr
     assert "crawl delays       127.0.0.1 0.5 s (asked 2 s) (robots.txt Crawl-delay)" in proc.stdout
     gaps = sorted(b["time"] - a["time"] for a, b in zip(log, log[1:]))
-    assert len(gaps) == 3 and gaps[1] >= 0.48 and gaps[-1] < P.CRAWL_DELAY, gaps
-    assert _rows(tmp_path, "select url from articles") == []
+    # robots.txt, four pages and the 429's retry; no gap near the 2 s asked or the 3 s Retry-After
+    assert len(gaps) == 5 and gaps[1] >= 0.48 and gaps[-1] < P.CRAWL_DELAY, gaps
+    # Retry-After 3 capped at 1 s: the retry waited at least the cap, and not what was asked
+    busy = [r for r in log if r["path"] == P.BUSY]
+    assert [r["status"] for r in busy] == [429, 200]
+    assert 1 - 0.05 <= busy[1]["time"] - busy[0]["time"] < P.RETRY_AFTER - 0.5, busy
+    assert ("retry-after        1 response(s) asked to wait; longest wait 1 s (1 capped, the longest asked "
+            "3 s: NEWSARCHIVE_MAX_RETRY_AFTER)") in proc.stdout
+    # skip: the noarchive pages are archived but have no article row; the other page has one
+    assert [r["url"] for r in _rows(tmp_path, "select url from articles")] == [polite.url + P.BUSY]
     caps = _rows(tmp_path, "select url, noarchive, warc_record_id from captures where status = 200")
-    assert sorted(c["noarchive"] for c in caps if "/policy/" in c["url"]) == ["skipped", "skipped"]
+    assert sorted(str(c["noarchive"]) for c in caps if "/policy/" in c["url"]) == ["None", "skipped", "skipped"]
     assert all(c["warc_record_id"] for c in caps)  # the WARC keeps the response all the same
     assert "noarchive          2 capture(s) asked not to be archived: skipped" in proc.stdout
+    # the crawl's decision is in the WARC: a rebuild stores no article row for them either
+    crawled = _provenance(tmp_path)
+    assert _rebuild(tmp_path, tmp_path / "fresh") == crawled
+    assert set(crawled[1]) == {polite.url + P.BUSY}
 
 
 @pytest.mark.slow

@@ -29,17 +29,21 @@ def _require_warcs(archive: str) -> str:
 def run_index(archive: str, rebuild: bool = False, compact: bool = False) -> str:
     """Bring the CDXJ index up to date (only WARCs without an index are read), or rebuild it from
     every WARC, or merge it into one file; returns the line to print."""
-    from archive.index import UpdateResult, compact_index, index_dir, index_paths, rebuild_index, refresh_index
+    from archive.index import (UpdateResult, compact_index, index_dir, index_is_current, index_paths,
+                               rebuild_index, update_index)
 
-    _require_warcs(archive)
     where = index_dir(archive)
     try:
+        current = not (rebuild or compact) and index_is_current(archive)
+        if not current:
+            _require_warcs(archive)
         if rebuild:
             return f"Indexed {rebuild_index(archive)} captures into {where} (rebuilt from every WARC)"
         if compact:
             return f"Indexed {compact_index(archive)} captures into {where} (one file)"
-        # None: nothing changed since the last update (its stamp), so nothing was listed
-        result = refresh_index(archive, merge_at=_merge_at()) or UpdateResult(files=len(index_paths(archive)))
+        # current: nothing changed since the last update (its stamp), so nothing is listed
+        result = (UpdateResult(files=len(index_paths(archive))) if current
+                  else update_index(archive, merge_at=_merge_at()))
     except OSError as exc:
         raise click.ClickException(f"cannot write the index: {exc}") from None
     return (f"Indexed {result.entries} captures of {len(result.indexed)} WARC file(s) not indexed yet "
@@ -75,12 +79,14 @@ def get_capture(archive: str, url: str, at: str | None = None):
 
     A revisit holds only headers; its payload is read from the original capture it refers to.
     """
-    from archive.index import find_original, lookup, refresh_index
+    from archive.index import find_original, index_is_current, lookup, update_index
     from archive.reader import RecordNotFound, read_record
 
-    warcs = _require_warcs(archive)
+    warcs = os.path.join(archive, "warcs")
     try:
-        refresh_index(archive, merge_at=_merge_at())
+        if not index_is_current(archive):  # a current stamp proves WARCs were there, unchanged since
+            warcs = _require_warcs(archive)
+            update_index(archive, merge_at=_merge_at())
     except OSError as exc:
         raise click.ClickException(f"cannot update the index: {exc}") from None
     entry = lookup(archive, url, at)

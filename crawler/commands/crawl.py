@@ -63,7 +63,7 @@ Politeness and policy (set with -s NAME=VALUE; defaults in crawler/settings.py, 
   NEWSARCHIVE_CRAWL_DELAY=true        honour robots.txt Crawl-delay per host
   NEWSARCHIVE_MAX_CRAWL_DELAY=30      longest Crawl-delay honoured (s); longer ones are capped, logged once
   NEWSARCHIVE_RETRY_AFTER=true        a 429/503 Retry-After holds that host's next request and the retry
-  NEWSARCHIVE_MAX_RETRY_AFTER=120     longest Retry-After waited (s)
+  NEWSARCHIVE_MAX_RETRY_AFTER=120     longest Retry-After waited (s); longer ones are capped, shown in the summary
   NEWSARCHIVE_HOST_MAX_FAILURES=20    pause a host after this many failures in a row (0: never)
   NEWSARCHIVE_NOARCHIVE=record        noarchive pages: record (archive, flag the rows) or skip (no article row)
   NEWS_FOLLOW_ARTICLE_FEEDS=false     follow an article's own feeds (its comment feed) found on it
@@ -78,7 +78,7 @@ Politeness and policy (set with -s NAME=VALUE; defaults in crawler/settings.py, 
 @click.option("--max-pages", type=click.IntRange(min=0), default=None, help="Stop after this many pages answered, error statuses included (0: no limit); page "
                    "requisites, robots.txt, sitemaps and feeds are not counted, and the pages' "
                    "requisites are still fetched.")
-@click.option("--depth", type=click.IntRange(min=0), default=None, help="Maximum link depth from the seeds.")
+@click.option("--depth", type=click.IntRange(min=0), default=None, help="Maximum depth from the seeds, for links and for the feeds and sitemaps found on pages.")
 @click.option("--allow-domain", "allow_domains", multiple=True, metavar="DOMAIN",
               help="Domains in scope (repeatable; default: the seeds' domains).")
 @click.option("--include", multiple=True, metavar="REGEX", help="Only follow URLs matching (repeatable).")

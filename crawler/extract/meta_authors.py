@@ -95,34 +95,53 @@ def _box_heading(el) -> str | None:
     return None
 
 
-_SHORT_BLOCK_TAGS = ("p", "span", "div", "em", "strong", "small", "li", "h4", "h5", "h6", "address", "b", "i")
+_SHORT_BLOCKS = etree.XPath(" | ".join("/descendant::" + tag for tag in (
+    "p", "span", "div", "em", "strong", "small", "li", "h4", "h5", "h6", "address", "b", "i", "dt", "th")))
 _PREFIX_START = re.compile(r"^\s*(?:by|von|par|por|door|av|af|text(?:e)?\s*(?::|von|par|by)|autor(?:in)?\s*:|author\s*:|"
                            r"auteur\s*:|written by|posted by|geschrieben von|(?:ein )?(?:beitrag|artikel) von|"
                            r"un article de|escrito por)\s+\S", re.I)
 
 
-# What the text of an element that ``_PREFIX_START`` matches can start with, once its leading
-# whitespace is gone: a prefix word's first letter, or what ``dom.clean`` removes or rewrites
-# (an escaped entity, an invisible character) before the match sees the text.
-_PREFIX_FIRST = frozenset("bvpdatwgeuBVPDATWGEU&" + "".join(map(chr, dom.INVISIBLE_CHARS)))
+# a byline label printed in an element of its own, the name after it ("<b>Von:</b> Jane Doe",
+# "<span>| By </span><span>Jane Doe</span>", "<strong>Autorin/Autor</strong> Jane Doe")
+_LABEL_ONLY = re.compile(r"^\W*(?:by|von|par|por|door|written by|text|texte|autor(?:in)?(?:\s*/\s*autor(?:in)?)?|"
+                         r"author|auteur)\s*:?\W*$", re.I)
+# a label with a colon opens a longer line of labelled fields ("Autor: Jane Doe Tags: ..."): the
+# byline is what follows it up to the next field's label
+_LABELLED = re.compile(r"^\s*(?:von|autor(?:in)?|author|auteur|by|text)\s*:\s*", re.I)
+_NEXT_LABEL = re.compile(r"\s[^\W\d_]+\s*:")
+
+
+def _text_after(el, limit: int = 80) -> str:
+    """The text printed right after ``el``: its tail, then its following siblings', up to the first
+    that holds a letter."""
+    parts = [el.tail or ""]
+    for sib in el.itersiblings():
+        if any(c.isalpha() for c in "".join(parts)):
+            break
+        parts.append(dom.element_text(sib) if isinstance(sib.tag, str) else "")
+        parts.append(sib.tail or "")
+    return dom.clean(" ".join(parts))[:limit]
 
 
 def _prefixed_byline(doc, agencies=False):
-    """Last resort: a short element that reads like a byline ("By Jane Doe", "Text von Max Muster").
-
-    Elements in document order (``iter`` over the tags: what an XPath union of 13 descendant scans
-    selects, without libxml2 sorting the union); the element's whole text is only read when its own
-    first text can start a byline (most elements' cannot, and reading every ``div``'s text was half
-    of this function's cost)."""
-    root = doc.getroottree().getroot()
-    for el in root.iter(_SHORT_BLOCK_TAGS) if root is not None else ():
-        first = el.text
-        if not first or first.isspace():
-            continue  # text starts in a child (visited on its own), or there is none
-        if first.lstrip()[0] not in _PREFIX_FIRST:
-            continue
+    """Last resort: a short element that reads like a byline ("By Jane Doe", "Text von Max Muster"),
+    or a byline label whose name follows the element."""
+    for el in _SHORT_BLOCKS(doc):
+        first = el.text if el.text and el.text.strip() else None
+        if first is None and len(el):
+            continue  # text starts in a child: that child is visited on its own
         text = dom.element_text(el)
-        if not text or len(text) > 100 or not _PREFIX_START.match(text) or dom.skippable(el):
+        labelled = False
+        if text and len(text) <= 30 and _LABEL_ONLY.match(text):
+            after = _text_after(el)  # a name, not the start of a sentence ("by default, ...")
+            text, labelled = text.strip(" |·•") + " " + after, 0 < len(after) <= 50
+        elif text and len(text) > 100 and _LABELLED.match(text):
+            head = _LABELLED.match(text)
+            rest = text[head.end():head.end() + 80]
+            cut = _NEXT_LABEL.search(rest)
+            text = text[:head.end()] + (rest[:cut.start()] if cut else rest)
+        if not text or len(text) > 100 or not (labelled or _PREFIX_START.match(text)) or dom.skippable(el):
             continue
         names = people.names_from_text(text, agencies)
         if names:
@@ -253,18 +272,21 @@ def _article_authors(doc, meta, art, byline_nodes, index, site_name, url):
                 jl = people_of(art[key], index)
                 if jl:
                     break
-    jl_named = people.clean_authors([n for n, kind in jl if kind != "organization"], agencies=True)
+    # a publication's title ("Die Furche") in an author field is no person, whatever its type says
+    jl_named = [n for n in people.clean_authors([n for n, kind in jl if kind != "organization"], agencies=True)
+                if people.is_agency(n) or not people.is_title(n)]
     jl_named += [n for n, kind in jl if kind == "organization" and people.is_agency(n)]
     # agencies join whoever the persons turn out to be; they must not outvote a visible person
     agencies = [n for n in jl_named if people.is_agency(n)]
     jl_persons = [n for n in jl_named if not people.is_agency(n)]
-    raw_meta = [v for k in AUTHOR_META for v in meta.get(k, []) if not v.startswith("http") and k != "twitter:data1"]
+    raw_meta = [v for k in AUTHOR_META for v in meta.get(k, [])
+                if not v.startswith("http") and k != "twitter:data1" and not _names_own_site(v, url)]
     label = (dom.first(meta, "twitter:label1") or "").casefold()
     if any(w in label for w in ("written by", "verfasst von", "auteur", "autor", "écrit par", "escrito por")):
         raw_meta += meta.get("twitter:data1", [])[:1]
     meta_names = people.clean_authors(raw_meta, agencies=True)
     agencies += [n for n in meta_names if people.is_agency(n)]
-    meta_names = [n for n in meta_names if not people.is_agency(n)]
+    meta_names = [n for n in meta_names if not people.is_agency(n) and not people.is_title(n)]
     visible = _visible_bylines(byline_nodes)
     known = {n.casefold() for n in jl_persons + meta_names}
     # prefer the visible byline that names the structured author (the first may be a teaser's)
@@ -289,20 +311,55 @@ def _article_authors(doc, meta, art, byline_nodes, index, site_name, url):
     if agencies:
         have = {a.casefold() for a in authors}
         authors = authors + [a for a in agencies if a.casefold() not in have]
+    shown = {n.casefold() for names, _ in visible for n in names}
     if authors:
         if not _publisher_is_person(art, index):  # a personal blog is published by its author
             # so is a personal site named after its owner: a Person in structured data whom a
             # visible byline also shows is that person, even when the site bears the same name
-            owners = {n.casefold() for n, kind in jl if kind == "person"} \
-                & {n.casefold() for names, _ in visible for n in names}
+            owners = {n.casefold() for n, kind in jl if kind == "person"} & shown
             authors = _without_site(authors, site_name, url, keep=owners)
         if not authors:  # the author fields name only the publication: that is the publisher
-            return [], byline, False
+            return _organisations(jl, site_name, url, shown), byline, False
     else:
         # no person anywhere: the organisation, desk or handle the page itself credits as author
         authors, credited_byline = _credited(doc, jl, byline_nodes)
+        if not authors:
+            authors = _organisations(jl, site_name, url, shown)
         return people.dedupe(authors), byline or credited_byline, False
     return people.dedupe(authors), byline, True
+
+
+def _organisations(jl, site_name, url, shown) -> list[str]:
+    """The organisations the article's structured data types as its authors (``Organization``,
+    ``NewsMediaOrganization``), for a page that names no person: a company's press release, a
+    newsroom's desk. The publication's own name counts only where a visible byline prints it
+    ("Von Eurosport"); alone in an author field it names the publisher, and human annotators
+    record such pages as having no author. Structured authors of other types that are not person
+    names (a site account typed ``Person``, a handle) stay out: they are as often CMS users as
+    credits."""
+    out = []
+    for name, kind in jl:
+        name = dom.clean(name)
+        if kind != "organization" or not people.is_credit(name):
+            continue
+        if not _without_site([name], site_name, url) and name.casefold() not in shown:
+            continue
+        out.append(name)
+    return out
+
+
+_PAREN_DOMAIN = re.compile(r"\(\s*(?:https?://)?(?:www\.)?([\w.-]+\.[a-z]{2,})/?\s*\)", re.I)
+
+
+def _names_own_site(value: str, url: str | None) -> bool:
+    """An author value that gives the page's own domain ("Deutsche Welle (www.dw.com)") names the
+    site's operator, not a writer."""
+    m = _PAREN_DOMAIN.search(value)
+    host = (urlsplit(url).hostname or "").casefold() if url else ""
+    if not m or not host:
+        return False
+    domain = m.group(1).casefold()
+    return host == domain or host.endswith("." + domain)
 
 
 def _publisher_is_person(art, index) -> bool:

@@ -159,9 +159,19 @@ def skippable(el) -> bool:
         if tag in ("aside", "nav") or (tag == "footer" and not in_article):
             return True
         cls = ((anc.get("class") or "") + " " + (anc.get("id") or "")).casefold()
-        if cls.strip() and _SKIP_ANCESTORS.search(cls) and not _holds_headline(anc):
+        if cls.strip() and _SKIP_ANCESTORS.search(cls) and not _holds_headline(anc) \
+                and _SKIP_ANCESTORS.search(_without_modifiers(cls)):
             return True
     return False
+
+
+_MODIFIERS = ("has-", "with-", "no-", "has_", "with_", "no_")
+
+
+def _without_modifiers(cls: str) -> str:
+    """Class names less those that describe a layout's parts ("main-content has-double-sidebar",
+    "with-left-sidebar"): the element holding the page's text is not the sidebar it makes room for."""
+    return " ".join(t for t in cls.split() if not t.startswith(_MODIFIERS))
 
 
 def _holds_headline(el) -> bool:

@@ -25,6 +25,7 @@ class Patterns:
         self.non_persons = {w.casefold() for w in people["non_persons"]}
         self.roles = {w.casefold() for w in people["roles"]}
         self.stop_words = {w.casefold() for w in people.get("stop_words", [])}
+        self.contributions = {w.casefold() for w in people.get("contributions", [])}
         self.byline_prefix = re.compile(
             r"^\s*(?:(?:" + _phrase_alt(people["byline_prefixes"]) + r")\s*[:\-–—]?\s+)+", re.I)
         joiners = [j for j in people["joiners"] if j != "&"]

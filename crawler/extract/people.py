@@ -33,8 +33,10 @@ def _after_inner_prefix(chunk: str) -> str:
     p = patterns()
     cut = None
     for m in _INNER_BY.finditer(chunk):
+        before = chunk[:m.start()].split()
+        if cut is not None and before and before[-1].casefold().strip(":,") in p.contributions:
+            break  # "... Illustration von Max Muster": another contribution, not the byline
         if m.group("low"):
-            before = chunk[:m.start()].split()
             prev = before[-1].casefold().strip(":,") if before else ""
             if before and before[-1][:1].isupper() and prev not in p.stop_words and prev not in p.roles \
                     and not p.byline_prefix.match(prev + " "):
@@ -44,6 +46,7 @@ def _after_inner_prefix(chunk: str) -> str:
 _AFFILIATION = re.compile(r"\s(?:for|für|pour|para|per|in|aus|à|en|at|from|of)\s", re.I)
 _PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
               "bin", "al", "el", "ten", "ter", "zu", "y", "e", "st", "st.", "mc", "af", "ibn", "ben", "d'"}
+_ARTICLES = {"der", "die", "das", "the"}  # a name never starts with one; a title of a publication does
 _TRAIL = " \t\r\n.,;:|-–—/•·*\"'“”‘’«»()[]"
 
 
@@ -128,6 +131,13 @@ def _strip_roles(part: str) -> str:
     return " ".join(words)
 
 
+def is_title(name: str) -> bool:
+    """"Die Furche", "Das Magazin", "The Currency": a publication's title, which starts with an
+    article as no person's name does."""
+    words = name.split()
+    return len(words) > 1 and words[0].casefold() in _ARTICLES
+
+
 def is_agency(name: str) -> bool:
     """A news agency or wire service from the pattern table ("dpa", "AP", "Deutsche Presse-Agentur")."""
     p = patterns()
@@ -163,6 +173,7 @@ def names_from_text(text: str | None, agencies: bool = False) -> list[str]:
         text = text[:cut.start()]
     out: list[str] = []
     last_chunk_names = 0
+    cased_name = False  # a name printed in mixed case came first
     # a digit run (date, time, counter) ends a byline that already named someone: what follows is
     # ratings, teasers or widgets
     for segment in _DIGIT_TOKEN.split(text):
@@ -176,6 +187,8 @@ def names_from_text(text: str | None, agencies: bool = False) -> list[str]:
                 last_chunk_names = 0
                 continue
             before = len(out)
+            if out and chunk.split()[:1] and chunk.split()[0].casefold().strip(":") in p.contributions:
+                break  # "Von Max Muster, Fotos: Erika Muster": the photographer is not an author
             chunk = _after_inner_prefix(chunk)
             chunk = _cut_role_phrase(p.byline_prefix.sub("", chunk.strip(_TRAIL)))
             parts = p.joiner_split.split(chunk)
@@ -193,7 +206,11 @@ def names_from_text(text: str | None, agencies: bool = False) -> list[str]:
                     out.append(part)
                     continue
                 if part.isupper() and len(part) > 4:
+                    if cased_name and len(parts) == 1:
+                        continue  # "David Straub, MDR THÜRINGEN": the desk or place in capitals after a name
                     part = part.title()
+                elif not part.isupper() and is_person_name(part):
+                    cased_name = True
                 if is_person_name(part):
                     out.append(part)
             last_chunk_names = len(out) - before

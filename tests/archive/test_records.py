@@ -129,3 +129,26 @@ def test_record_ids_are_unique_uuid4_urns_also_after_a_fork():
         child = set(fh.read().split("\n"))
     parent = {R.new_record_id() for _ in range(20)}
     assert len(child) == 20 and not child & parent
+
+
+def test_a_capture_is_paired_with_the_metadata_record_written_with_it(tmp_path):
+    from archive.reader import parse_warc_fields, with_capture_metadata
+
+    writer = WarcFileWriter(tmp_path)
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"
+    first = R.http_record("response", "http://a.test/1", ok)
+    fields = {"found-by": "sitemap", "depth": 1, "news-title": "A: b", "outlink": ["x", "y"]}
+    writer.write([first, R.http_record("request", "http://a.test/1", b"GET /1 HTTP/1.1\r\n\r\n",
+                                       concurrent_to=first.record_id),
+                  R.metadata_record("http://a.test/1", fields, concurrent_to=first.record_id)])
+    # a capture without one, then a metadata record of the first written later: not its own
+    second = R.http_record("response", "http://a.test/2", ok)
+    writer.write([second])
+    writer.write_record(R.metadata_record("http://a.test/1", {"extraction-status": "ok"},
+                                          concurrent_to=first.record_id))
+    writer.close()
+    paired = [(e.record.rec_type, e.record.url, f) for e, f in with_capture_metadata(iter_records(tmp_path))]
+    assert [t for t, _, _ in paired] == ["warcinfo", "response", "request", "metadata", "response", "metadata"]
+    assert paired[1][2] == {"found-by": "sitemap", "depth": "1", "news-title": "A: b", "outlink": ["x", "y"]}
+    assert paired[4][2] is None and all(f is None for t, _, f in paired if t != "response")
+    assert parse_warc_fields(R.warc_fields(fields)) == paired[1][2]

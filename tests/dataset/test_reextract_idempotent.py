@@ -9,8 +9,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
-from crawler.provenance import HINT_COLUMNS
-
 import pytest
 
 from cli_helpers import run_cli
@@ -20,10 +18,8 @@ pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora
 # Columns that say when or by which run a row was written, not what the archive holds.
 RUN_COLUMNS = {"id", "crawl_id", "created_at", "current_version_id", "article_id", "capture_id",
                "version_id", "author_id", "tag_id"}
-# What the crawl knew before fetching (discovery provenance, docs/dataset.md): kept by reextract
-# in place, not in a fresh rebuild from the WARCs alone.
-RUN_COLUMNS |= set(HINT_COLUMNS.values()) | {"found_by", "found_on", "published_from",
-                                               "discovered_published", "published_disagrees"}
+# Discovery provenance (found_by, depth, news-sitemap fields...) and robots directives are
+# compared too: a fresh rebuild reads them from each capture's WARC metadata record.
 
 
 def dataset_rows(db) -> dict[str, list[tuple]]:

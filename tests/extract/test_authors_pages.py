@@ -138,3 +138,86 @@ def test_a_role_printed_beside_the_name_element_is_not_part_of_the_name():
     two = _page("<p class='byline'>By <span class='byline__name'>Tessa Lindqvist</span> and "
                 "<span class='byline__name'>Omar Haddad</span> <span class='byline__role'>Political desk</span></p>")
     assert extract(two, "https://example.org/news/harbour").authors == ["Tessa Lindqvist", "Omar Haddad"]
+
+
+def _jsonld_author(author: str, publisher: str = "Harbour Herald") -> str:
+    return ("<script type='application/ld+json'>{\"@context\": \"https://schema.org\", \"@type\": \"NewsArticle\","
+            f" \"headline\": \"Harbour plan approved\", \"author\": {author},"
+            f" \"publisher\": {{\"@type\": \"NewsMediaOrganization\", \"name\": \"{publisher}\"}}}}</script>")
+
+
+def test_an_organisation_the_structured_data_names_is_credited_when_no_person_is():
+    head = _jsonld_author('{"@type": "Organization", "name": "Harbour Trust Press Office"}')
+    art = extract(_page("", head=head), "https://example.org/news/harbour")
+    assert art.authors == ["Harbour Trust Press Office"]
+
+
+def test_the_publication_named_as_author_only_in_structured_data_is_not_credited():
+    head = _jsonld_author('{"@type": "Organization", "name": "Harbour Herald"}')
+    assert extract(_page("", head=head), "https://example.org/news/harbour").authors == []
+
+
+def test_the_publication_credited_in_a_visible_byline_is_the_author():
+    head = _jsonld_author('{"@type": "Organization", "name": "Harbour Herald"}')
+    art = extract(_page("<p class='byline'>Von Harbour Herald</p>", head=head), "https://example.org/news/harbour")
+    assert art.authors == ["Harbour Herald"]
+
+
+def test_an_organisation_in_structured_data_gives_way_to_a_person_byline():
+    head = _jsonld_author('{"@type": "Organization", "name": "Harbour Trust Press Office"}')
+    art = extract(_page("<p class='byline'>By Ada Moreno</p>", head=head), "https://example.org/news/harbour")
+    assert art.authors == ["Ada Moreno"]
+
+
+def test_a_site_account_typed_person_in_structured_data_is_not_credited():
+    head = _jsonld_author('{"@type": "Person", "name": "webteam_2"}')
+    assert extract(_page("", head=head), "https://example.org/news/harbour").authors == []
+
+
+def test_a_byline_label_in_its_own_element_takes_the_name_after_it():
+    html = _page("<div class='meta-line'><span class='kicker'>Harbour</span> <span class='sr-only'>| By </span>"
+                 "<span>Ada Moreno</span> | <time>4 March 2026</time></div>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Ada Moreno"]
+
+
+def test_a_label_then_the_name_as_text_after_it():
+    html = _page("<div class='info'><b>Von:</b><br><br>Tomas Berger</div>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Tomas Berger"]
+
+
+def test_a_line_of_labelled_fields_gives_the_author_field_only():
+    html = _page("", "<p>Autor: Klara Wendt Tags: Hafen, Stadtrat, Verkehr, Planung, Bürgerversammlung, "
+                     "Abstimmung, Hafenbecken, Kaimauer, Uferweg</p>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Klara Wendt"]
+
+
+def test_an_illustrator_credited_after_the_writer_is_not_an_author():
+    html = _page("<p><em>Text von Klara Wendt &nbsp; Illustration von Jonas Amrein</em></p>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Klara Wendt"]
+
+
+def test_a_desk_in_capitals_after_the_name_is_not_an_author():
+    html = _page("<p class='author'>von Klara Wendt, HAFEN RUNDSCHAU</p>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Klara Wendt"]
+
+
+def test_an_author_field_giving_the_sites_own_domain_is_the_publisher():
+    head = "<meta name='author' content='Harbour Broadcasting (www.example.org)'>"
+    html = _page("<ul><li><strong>Author</strong> Tomas Berger</li></ul>", head=head)
+    assert extract(html, "https://www.example.org/news/harbour").authors == ["Tomas Berger"]
+
+
+def test_a_publication_title_in_the_author_field_gives_way_to_the_byline():
+    head = "<meta name='author' content='Die Hafenzeitung'>"
+    html = _page("<div class='byline'>Klara Wendt</div>", head=head)
+    assert extract(html, "https://example.org/news/harbour").authors == ["Klara Wendt"]
+
+
+def test_a_byline_inside_a_layout_that_has_a_sidebar_is_read():
+    paragraph = "<p>" + "The council met on Tuesday to discuss the new harbour plan in detail. " * 6 + "</p>"
+    html = ("<html lang='de'><head><title>Harbour plan approved</title></head><body>"
+            "<header><h1>Harbour plan approved</h1></header>"
+            "<div class='main-content has-double-sidebar'><div class='article-content'>"
+            f"<h5><em>Von Klara Wendt</em></h5>{paragraph}{paragraph}</div>"
+            "<div class='sidebar'><p>Von Jonas Amrein</p></div></div></body></html>")
+    assert extract(html, "https://example.org/news/harbour").authors == ["Klara Wendt"]

@@ -105,7 +105,8 @@ def test_extract_never_raises_on_junk():
 
 def test_agency_beside_person_and_organisation_credit():
     """Lead's policy: wire services are authors beside persons; with no person, the organisation the
-    structured data names and a visible byline confirms is the author; the publication alone is not."""
+    structured data names is the author (docs/dataset.md); the publication's own name only where a
+    visible byline prints it."""
     body = '<h1>Storm hits coast</h1><div class="byline">Von Paula Steiger, SDA</div><p>Text.</p>'
     assert meta_of(page("", body))["authors"] == ["Paula Steiger", "SDA"]
 
@@ -114,7 +115,9 @@ def test_agency_beside_person_and_organisation_credit():
     shown = '<h1>Storm hits coast</h1><p class="author">Redaktion hessenschau.de</p><p>Text.</p>'
     assert meta_of(page(ld(data), shown))["authors"] == ["Redaktion hessenschau.de"]
     hidden = '<h1>Storm hits coast</h1><p>Text.</p>'
-    assert meta_of(page(ld(data), hidden))["authors"] == []
+    assert meta_of(page(ld(data), hidden))["authors"] == ["Redaktion hessenschau.de"]
+    own = '<meta property="og:site_name" content="Redaktion hessenschau.de">'
+    assert meta_of(page(own + ld(data), hidden))["authors"] == []
 
     site = '<meta property="og:site_name" content="Auto Zeitung"><meta name="author" content="Auto Zeitung">'
     assert meta_of(page(site, "<h1>Storm hits coast</h1><p>Text.</p>"))["authors"] == []

@@ -29,8 +29,8 @@ class JsonLinesPipeline:
         warc = item.get("warc")
         record = {"url": item["url"], "status": item["status"], "hints": item["hints"],
                   "fetched_at": item["fetched_at"], "content_type": item["headers"].get("content-type"),
-                  "body_len": len(item["body"]), "warc_fetched_at": (warc or {}).get("fetched_at"),
-                  "warc_url": (warc or {}).get("url")}
+                  "body_len": len(item["body"]), "warc_fetched_at": getattr(warc, "fetched_at", None),
+                  "warc_url": getattr(warc, "url", None)}
         with open(self.path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record) + "\n")
         return item
