@@ -100,3 +100,43 @@ def test_every_declared_dependency_is_used():
         used = _used(where[extra])
         unused = {n for n, m in _declared(group).items() if m not in used}
         assert unused == {n for n, e in NOT_IMPORTED.items() if e == extra}, extra
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Our modules and the modules of ours each imports (lazy imports too); ``from P import M``
+    names the module ``P.M`` when there is one."""
+    files = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+             for package in OURS for p in (ROOT / package).rglob("*.py")}
+    graph = {}
+    for name, path in files.items():
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                edges |= {a.name for a in node.names if a.name in files}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module in files:
+                edges |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in files else node.module
+                          for a in node.names}
+        graph[name] = edges - {name}
+    return graph
+
+
+def test_no_modules_import_each_other_in_a_circle():
+    """Data flows one way: no loop of imports, not even one a lazy import inside a function hides
+    (the demo site's pages, stories and apps had one)."""
+    graph = _module_graph()
+    assert graph["crawler.demo.site"] >= {"crawler.demo.apps", "crawler.demo.pages"}  # the scan sees them
+    circles, done = [], set()
+
+    def visit(name, path):
+        if name in path:
+            circles.append(path[path.index(name):] + [name])
+            return
+        if name in done:
+            return
+        for nxt in sorted(graph[name]):
+            visit(nxt, path + [name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    assert circles == []

@@ -16,6 +16,8 @@ from __future__ import annotations
 import base64
 import json
 
+from crawler.demo import pages
+
 SECTION = "news"
 HYDRATED_PATH = "/apps/2026/11/22/night-bus-line-returns-hydrated"
 RENDERED_PATH = "/apps/2026/11/22/library-opens-sunday-rendered"
@@ -76,8 +78,6 @@ def _story(art: dict) -> dict:
 
 
 def _head(art: dict) -> str:
-    from crawler.demo import pages  # pages imports stories, which lists these articles' links
-
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": art["headline"],
           "description": art["description"], "datePublished": art["published"], "dateModified": art["modified"],
           "author": [{"@type": "Person", "name": n} for n in art["authors"]],

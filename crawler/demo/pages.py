@@ -14,7 +14,7 @@ import zlib
 from html import escape
 from urllib.parse import quote
 
-from crawler.demo.stories import HOME_EXTRA_LINKS, MISSING_ASSETS, SECTIONS, section_by_slug
+from crawler.demo.stories import MISSING_ASSETS, SECTIONS, section_by_slug
 
 SITE_NAME = "The Riverbend Courier"
 SITE_TWITTER = "@RiverbendCourier"
@@ -499,7 +499,7 @@ def _teaser(art, with_dek: bool = True) -> str:
             f'{e(art["published"][:10])}</time></p></li>\n')
 
 
-def home(all_articles) -> str:
+def home(all_articles, most_read_links) -> str:
     lead = all_articles[0]
     blocks = []
     for section in SECTIONS:
@@ -508,7 +508,7 @@ def home(all_articles) -> str:
             f'<section class="section-block"><h2><a href="/{section["slug"]}/">{e(section["name"])}</a></h2>\n'
             f'<ul class="teasers">\n{"".join(_teaser(a, False) for a in listed)}</ul></section>\n'
         )
-    most_read = "".join(f'<li><a href="{e(p)}">{e(t)}</a></li>' for p, t in HOME_EXTRA_LINKS)
+    most_read = "".join(f'<li><a href="{e(p)}">{e(t)}</a></li>' for p, t in most_read_links)
     lead_fig = figure_html(lead["figures"][0]) if lead.get("figures") else ""
     return (
         _head(f"{SITE_NAME} | Local news for Riverbend and the valley",

@@ -72,7 +72,8 @@ def get_site(edition: int = 1) -> Site:
         site[res.path] = res
 
     # consent and A/B cookies, as front pages set them: two Set-Cookie lines in one response
-    add(Resource("/", "home", body=pages.home(arts).encode(),
+    # the home page's "most read" list: pages outside the sections, the JavaScript app articles too
+    add(Resource("/", "home", body=pages.home(arts, stories.HOME_EXTRA_LINKS + apps.LINKS).encode(),
                  headers=[("Set-Cookie", "consent=pending; Path=/; Max-Age=31536000; SameSite=Lax"),
                           ("Set-Cookie", "ab_bucket=b; Path=/; Max-Age=86400; SameSite=Lax"),
                           ("Cache-Control", "public, max-age=60")]))

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import copy
 
-from crawler.demo import apps
-
 SECTIONS = [
     {"slug": "news", "name": "Local News", "per_page": 6,
      "description": "City hall, schools, roads and public safety in Riverbend."},
@@ -47,7 +45,6 @@ HOME_EXTRA_LINKS = [
      "The story behind Jim and Pam's first kiss on 'The Office'"),
     (PRIVATE_PATH, "Staff preview: budget story (draft)"),
 ]
-HOME_EXTRA_LINKS += apps.LINKS  # the JavaScript app articles
 
 RIVER_FIG = ("/static/img/riverfront-path.png", "The riverfront near the old grain elevator",
              "The proposed path would run along the east bank between the grain elevator and Mill Park.",
