@@ -67,13 +67,13 @@ COMPARED = ("headline", "description", "byline", "authors", "published", "modifi
             "captions", "verdict", "verdict_reasons")
 
 # The issue's targets, and floors at the measured figures - 0.01 (2026-12-03, last run: coverage
-# 0.966, non-articles stored 0.162, body F1 0.923; silent failures at most the 2 measured, both
+# 0.971, non-articles stored 0.153, body F1 0.928; silent failures at most the 2 measured, both
 # pages whose ground truth contradicts the corpus's own on pages of their shape: bench/README.md);
 # checked on a full run only.
 TARGETS = {"coverage": (">=", 0.97), "non_article_stored": ("<=", 0.20),
            "body_f1_all": (">=", 0.90), "silent_failures": ("<=", 0)}
-FLOORS = {"coverage": (">=", 0.956), "non_article_stored": ("<=", 0.172),
-          "body_f1_all": (">=", 0.913), "silent_failures": ("<=", 2)}
+FLOORS = {"coverage": (">=", 0.961), "non_article_stored": ("<=", 0.163),
+          "body_f1_all": (">=", 0.918), "silent_failures": ("<=", 2)}
 
 
 def load_wcxb_metric(corpus: Path):
