@@ -8,7 +8,7 @@ y/m/d are the cross-checks; without any evidence the answer is None, never "now"
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -16,7 +16,7 @@ from lxml import etree
 
 from crawler.extract import dates
 from crawler.extract import meta_dom as dom
-from crawler.extract.meta_jsonld import ARTICLE_TYPES, PAGE_TYPES, text_of, types_of
+from crawler.extract.meta_jsonld import ARTICLE_TYPES, PAGE_TYPES, jsonld_objects, text_of, types_of
 from crawler.extract.meta_patterns import patterns
 
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:published_time", "published_time",
@@ -126,6 +126,7 @@ def published_modified(doc, meta, art, url, date_nodes, has_author=True, fetched
 
 def _published_modified(doc, meta, art, url, date_nodes, has_author, sane):
     mf = _month_first(meta, doc, url)
+    art = art or _subject_item(doc)
     published = modified = None
     source = None
     if art:
@@ -147,6 +148,7 @@ def _published_modified(doc, meta, art, url, date_nodes, has_author, sane):
             dates.parse_date(text_of(art.get("dateCreated")), with_text=False), True)
         if published:
             source = "jsonld:" + ",".join(types_of(art))
+            published = _with_local_offset(doc, published)
     if not published:
         for k in PUBLISHED_META:
             for v in meta.get(k, []):
@@ -203,7 +205,7 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
                 d.isoformat() for _, d in dates.find_dates(dom.visible_text(doc)[:100_000], mf)} and ok(url_day):
             return url_day, modified, "url-shown"  # the URL's day, also printed on the page, over a dateline
         for find, name in ((_labelled_date, "labelled"), (_date_near_headline, "headline-area"),
-                           (_dateline, "dateline")):
+                           (_dateline, "dateline"), (_lede_date, "lede")):
             if published is not None:
                 break
             published = ok(find(doc, mf))
@@ -217,9 +219,10 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
         if local:  # a UTC timestamp the publisher files under the previous/next local day
             return local, modified, source + "+url-day"
     shown = {d.isoformat() for _, d in dates.find_dates(dom.visible_text(doc)[:100_000], mf)}
-    if published[:10] in shown:
+    visible = ok(_visible_date(date_nodes, mf))
+    # a date element's own reading counts as shown too ("14.11.24": two-digit years)
+    if published[:10] in shown or (visible and visible[:10] == published[:10]):
         if len(published) == 10:  # a day without time: two visible witnesses agreeing on another day win
-            visible = ok(_visible_date(date_nodes, mf))
             if visible and visible != published and visible == _date_near_headline(doc, mf) \
                     and not _swapped(visible, published):
                 return visible, modified, "visible-over-" + source
@@ -227,7 +230,6 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
     if not _can_read_dates(doc, meta):
         # the page writes dates in a language or script we cannot read: "not shown" is no evidence
         return published, modified, source
-    visible = ok(_visible_date(date_nodes, mf))
     if visible and visible in shown and visible != published[:10] and not _swapped(visible, published) \
             and not _next_day(visible, published):
         return visible, modified, "visible-over-" + source
@@ -238,7 +240,7 @@ def _cross_check(doc, meta, url, mf, published, modified, source, date_nodes, ha
 
 def _unseen_on_generic_page(meta, source, shown, has_author) -> bool:
     """A structured date on a page that is no article and shows no date: a CMS stamp nobody reads."""
-    if not shown and not has_author and not any(t in source for t in ("article", "posting", "reportage")):
+    if not shown and not has_author and not any(t in source for t in ("article", "posting", "reportage", "question")):
         return True  # a generic page (no article type, no article:published_time) showing no date and no author
     return source.startswith("jsonld") and "webpage" in source and not any(
         t in source for t in ("article", "posting")) and not meta.get("article:published_time")
@@ -282,6 +284,36 @@ def _not_this_page(el) -> bool:
 # A question-and-answer or forum page is dated by its question or opening post: those items are
 # the page's own subject, unlike the answers, comments and reviews nested in it.
 _SUBJECT_ITEMS = ("qapage", "question", "discussionforumposting")
+
+
+def _with_local_offset(doc, value: str) -> str:
+    """A UTC instant as the page itself prints it, when one of its time elements states the very
+    same instant with a local offset: UTC is nobody's calendar day, the publisher's offset is."""
+    if not value.endswith("+00:00"):
+        return value
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    for el in dom.TIME_NODES(doc)[:50]:
+        local = dates.parse_date(el.get("datetime") or el.get("content"), with_text=False)
+        if local and len(local) > 19 and not local.endswith("+00:00"):
+            try:
+                if datetime.fromisoformat(local) == instant:
+                    return local
+            except ValueError:
+                continue
+    return value
+
+
+def _subject_item(doc) -> dict | None:
+    """With no article object, the JSON-LD thread or question the page is about (a forum's
+    ``DiscussionForumPosting``, a Q&A page's ``Question``): its ``datePublished`` is the opening
+    post's, while the times printed beside each reply are the replies'."""
+    for obj in jsonld_objects(doc):
+        if any(t in _SUBJECT_ITEMS for t in types_of(obj)) and (obj.get("datePublished") or obj.get("dateCreated")):
+            return obj
+    return None
 
 
 def _of_other_item(el) -> bool:
@@ -411,6 +443,37 @@ def _dateline(doc, mf) -> str | None:
         if parent is not None and _not_this_page(parent):
             continue
         return found[0][1].isoformat()
+    return None
+
+
+_PARAGRAPHS = etree.XPath("/descendant::p[not(ancestor::a)]")
+_LEDE_MAX_PARAGRAPHS = 40
+# "Bern, 17.08.2007 - Rede ...", "(21. November 2022) Energieverbraucher ...", "29.11.2022 – Mehrfach ...":
+# up to three words of place, the date (bracketed or not), then a dash, a stop or a colon
+_LEDE_END = re.compile(r"^\)?\s*(?:[–—-]|[.:]\s)")
+
+
+def _lede_date(doc, mf) -> str | None:
+    """The date a news story's first paragraph opens with, the wire-service dateline
+    ("Bern, 17.08.2007 - ..."): the story's own date, unlike a date inside a sentence."""
+    for i, para in enumerate(_PARAGRAPHS(doc)):
+        if i >= _LEDE_MAX_PARAGRAPHS:
+            break
+        text = dom.clean(para.text_content())[:60]
+        found = dates.find_dates(text, mf, limit=1)
+        if not found:
+            continue
+        offset, day = found[0]
+        bracketed = text[:offset].rstrip().endswith("(")
+        head = text[:offset].rstrip(" (")
+        if (head and (len(head.split()) > 3 or not head.endswith(","))) or _not_this_page(para):
+            continue
+        rest = text[offset:]
+        end = re.search(r"(?:19|20)\d\d", rest)
+        after = rest[end.end():] if end else ""
+        if end and ((bracketed and after.startswith(")")) or _LEDE_END.match(after)) \
+                and not dates.find_dates(after[:16], mf, limit=1):  # "1/27/2026 - 3/24/2026": a period
+            return day.isoformat()
     return None
 
 
