@@ -261,6 +261,8 @@ def _can_read_dates(doc, meta) -> bool:
 
 
 _CHROME = re.compile(r"masthead|site-?header|top-?bar|navbar|ticker|breadcrumb|today|current-?date|weather", re.I)
+# one reader comment, by its numbered id ("comment3111", "comment-42") or a comments-list class
+_COMMENT_ITEM = re.compile(r"(?:^|\s)comment[-_]?\d+(?:$|\s)|comments?-?list", re.I)
 
 
 def _not_this_page(el) -> bool:
@@ -274,7 +276,10 @@ def _not_this_page(el) -> bool:
         tag = anc.tag if isinstance(anc.tag, str) else ""
         if tag in ("body", "html"):
             break
-        if anc.get("role") == "banner" or _CHROME.search((anc.get("class") or "") + " " + (anc.get("id") or "")):
+        attrs = (anc.get("class") or "") + " " + (anc.get("id") or "")
+        if _COMMENT_ITEM.search(attrs):
+            return True
+        if anc.get("role") == "banner" or _CHROME.search(attrs):
             return not in_article
         if tag == "header" and not in_article and not anc.xpath("descendant::h1"):
             return True  # the site's header, not the article's (which holds the headline)
