@@ -299,7 +299,7 @@ def later(a: str | None, b: str | None) -> bool:
 
 # The same match as (?<!\d)(?:19|20)\d\d(?!\d), but with the look-behind after the literal prefix:
 # a leading look-behind is tried at every character of the page's text (4x slower on a long page).
-_YEAR = re.compile(r"(?:19|20)(?<!\d..)\d\d(?!\d)")
+YEAR = re.compile(r"(?:19|20)(?<!\d..)\d\d(?!\d)")
 _BEFORE_YEAR = 64  # "12 de septiembre de 2023" and its spacing fit in far fewer characters
 
 
@@ -311,7 +311,7 @@ def _year_windows(text: str) -> list[tuple[int, int]]:
     not overlap, so no match is found twice."""
     windows = []
     prev = 0
-    for m in _YEAR.finditer(text):
+    for m in YEAR.finditer(text):
         windows.append((max(prev, m.start() - _BEFORE_YEAR), m.end()))
         prev = m.end()
     return windows

@@ -400,8 +400,25 @@ def _date_near_headline(doc, mf) -> str | None:
     for offset, day in dates.find_dates(window, mf, limit=5):
         if start + offset < pos and chrome and _written_in(day, window[offset:offset + 40], chrome):
             continue  # the site header's today's-date line, just above the headline
+        if _in_prose(window, offset):
+            continue  # "Ich habe am 12. Mai 2006 eine Mail-Aktion ...": an event the story tells of
         return day.isoformat()
     return None
+
+
+_AFTER_DATE = re.compile(r"(?:19|20)\d\d(?:,?\s*(?:um|at|à|a las|alle)?\s*[0-2]?\d[:.h][0-5]\d(?:\s*(?:uhr|h|[ap]\.?m\.?))?)?[\s,]+(?P<word>[^\W\d_]+)")
+_BYLINE_WORDS = frozenset(("von", "by", "par", "por", "di", "door", "av", "af", "from", "um", "at", "uhr", "und", "and"))
+
+
+def _in_prose(text: str, offset: int) -> bool:
+    """True when the date at ``offset`` runs on into a sentence: the word after it (and after a
+    clock time) is a lower-case word that no byline or dateline puts there."""
+    year = dates.YEAR.search(text, offset, offset + 40)
+    m = _AFTER_DATE.match(text, year.start(), offset + 80) if year else None
+    if not m:
+        return False
+    word = m["word"]
+    return word.islower() and word.casefold() not in _BYLINE_WORDS and len(word) > 1
 
 
 _SITE_HEADERS = etree.XPath("/descendant::header[not(descendant::h1) and not(ancestor::article or ancestor::main)]"
