@@ -3,7 +3,9 @@
 Each page is small and written for the shape it tests: the day/month order of a British and a US
 page, a today's-date widget in the site header, teaser dates, JSON-LD with an ItemList of teasers,
 a live blog, a dateless page, a date later than the capture, a two-digit year read in the capture's
-century, and a question page dated by its question, not by its answers or edits.
+century, a question page dated by its question, not by its answers or edits, a forum thread dated by
+its JSON-LD opening post, a UTC instant kept in the page's own offset, a lede's dateline, a reader
+comment's date and a date inside a sentence (neither is the page's).
 """
 
 from __future__ import annotations
@@ -154,3 +156,72 @@ def test_page_printing_the_next_day_keeps_the_publishers_local_day():
     head = "<meta property='article:published_time' content='2026-03-12T02:50:00Z'>"
     html = page(ARTICLE.format(date="<p class='date'>March 11, 2026</p>"), head=head, lang="en-US")
     assert extract(html, "https://news.example.com/harbour").published == "2026-03-11"
+
+
+def _jsonld(data: str) -> str:
+    return f'<script type="application/ld+json">{data}</script>'
+
+
+def test_forum_thread_is_dated_by_its_jsonld_opening_post():
+    # no article object: the DiscussionForumPosting is the page's subject; the reply times are not its date
+    ld = _jsonld('{"@context":"https://schema.org","@type":"DiscussionForumPosting","headline":"Harbour plan?",'
+                 '"author":{"@type":"Person","name":"portwatcher"},"datePublished":"2025-11-28T19:07:05Z"}')
+    body = ("<h1>Council votes on the harbour plan</h1><p>12 answers / Last post: 01/12/2025 at 6:49 pm</p>"
+            "<div class='post'><p>portwatcher</p><p>Does anyone know why the vote was moved forward?</p></div>"
+            "<div class='post'><p>01/12/2025 18:49</p><p>Because the funds expire in March.</p></div>")
+    art = extract(page(body, head=ld, lang="en-GB"), "https://forum.example.co.uk/t/harbour-plan")
+    assert art.published == "2025-11-28T19:07:05+00:00"
+
+
+def test_utc_instant_is_kept_as_the_page_prints_it():
+    # the same instant: 23:25 UTC on the 18th is 04:25 on the 19th where the page is written
+    ld = _jsonld('{"@context":"https://schema.org","@type":"NewsArticle","headline":"Council votes on the harbour plan",'
+                 '"datePublished":"2025-12-18T23:25:38Z"}')
+    body = ("<h1>Council votes on the harbour plan</h1><p>Posted <time datetime='2025-12-19T04:25:38+05:00'>"
+            "2 months ago</time></p><p>The council voted on Tuesday to approve the harbour plan.</p>")
+    art = extract(page(body, head=ld), "https://news.example.com/harbour")
+    assert art.published == "2025-12-19T04:25:38+05:00"
+
+
+INTRO = "<p class='intro'>" + "The harbour plan has divided the town for years, and the vote was closer than expected. " * 8 + "</p>"
+
+
+def test_lede_dateline_dates_the_story():
+    # below a long standfirst, past where bylines sit: the first paragraph opens with the dateline
+    body = ("<article><h1>Council votes on the harbour plan</h1>" + INTRO +
+            "<p>Bern, 17.08.2007 - The council voted on Tuesday to approve the harbour plan after a long debate.</p>"
+            "<p>Residents had asked for more time to study the proposal and its effect on fishing.</p></article>")
+    assert extract(page(body, lang="de"), "https://news.example.ch/hafen").published == "2007-08-17"
+    bracketed = body.replace("Bern, 17.08.2007 - ", "(21. November 2022) ")
+    assert extract(page(bracketed, lang="de"), "https://news.example.ch/hafen").published == "2022-11-21"
+    # a period the paragraph opens with, or a date inside a sentence, is no dateline
+    period = body.replace("Bern, 17.08.2007 - ", "1/27/2026 - 3/24/2026: ")
+    assert extract(page(period), "https://news.example.com/harbour").published is None
+    sentence = body.replace("Bern, 17.08.2007 - The council", "On the evening of 17.08.2007 the council")
+    assert extract(page(sentence, lang="de"), "https://news.example.ch/hafen").published is None
+
+
+def test_two_digit_year_in_a_date_element_shows_the_structured_date():
+    # a generic page showing no author: its unseen structured date would be dropped, but "14.11.24" shows it
+    ld = _jsonld('{"@context":"https://schema.org","@type":"WebPage","name":"Harbour plan",'
+                 '"datePublished":"2024-11-14T08:00:00Z"}')
+    body = ("<article><span class='post-date'>14.11.24</span><h1>Council votes on the harbour plan</h1>"
+            "<p>The council voted on Tuesday to approve the harbour plan after a long debate about costs.</p></article>")
+    art = extract(page(body, head=ld), "https://blog.example.com/harbour", fetched="2026-01-01T00:00:00Z")
+    assert art.published == "2024-11-14T08:00:00+00:00"
+
+
+def test_a_reader_comment_date_is_not_the_page_date():
+    comments = ("<div id='comment3111'><p class='name'>KnackigeKaelte</p><p class='stamp'>28.02.2018</p>"
+                "<p>Vielen Dank, sehr informative Tipps!</p></div>")
+    body = ("<div><h1>Council votes on the harbour plan</h1>" + INTRO + "<p>The council voted on Tuesday to approve"
+            " the harbour plan after a long debate about costs.</p></div>" + comments)
+    assert extract(page(body, lang="de"), "https://news.example.de/hafen").published is None
+
+
+def test_a_date_inside_a_sentence_near_the_headline_is_an_event():
+    body = ("<div><h1>Council votes on the harbour plan</h1><p>I sent the council a letter on May 12, 2006 asking"
+            " why the harbour plan was delayed, and I am still waiting.</p></div>")
+    assert extract(page(body), "https://www.example.com/letter.htm").published is None
+    dated = body.replace("<p>I sent", "<p>May 12, 2006</p><p>I sent")  # the same date standing alone dates it
+    assert extract(page(dated), "https://www.example.com/letter.htm").published == "2006-05-12"

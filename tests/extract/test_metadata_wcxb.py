@@ -3,8 +3,9 @@ regression fails here.
 
 Only the metadata stage runs (no captions, no body), once per page for both floors: about 30 s
 here, most of it parsing. Measured when written (bench/dates.py, same run as the peers):
-- published day, over the 782 dated pages: ours 0.855 (669 pages, metadata stage; 0.844 before
-  question pages and offset-aware day checks), htmldate 1.11 extensive with original_date 0.839,
+- published day, over the 782 dated pages: ours 0.859 (672 pages, metadata stage; 0.855 before
+  forum threads dated by their JSON-LD opening post and date elements' two-digit years counted as
+  shown; 0.844 before question pages and offset-aware day checks), htmldate 1.11 extensive with original_date 0.839,
   trafilatura 0.830;
 - every credited name found, over the 739 pages whose truth credits an author: ours 0.593 (438
   pages), trafilatura 2.3.1 0.617. Issue 13 (authors), this stage alone: 0.694 (513 pages), most
@@ -29,7 +30,7 @@ from dates import SHARED, load_wcxb  # noqa: E402
 pytestmark = pytest.mark.slow  # servers, crawls, CLI processes or whole corpora (README: fast tests)
 
 CORPUS = SHARED / "wcxb-dev"
-DAY_FLOOR = 0.845
+DAY_FLOOR = 0.849
 ALL_NAMES_FLOOR = 0.684
 
 
