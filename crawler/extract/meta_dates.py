@@ -406,8 +406,11 @@ def _date_near_headline(doc, mf) -> str | None:
     return None
 
 
-_AFTER_DATE = re.compile(r"(?:19|20)\d\d(?:,?\s*(?:um|at|à|a las|alle)?\s*[0-2]?\d[:.h][0-5]\d(?:\s*(?:uhr|h|[ap]\.?m\.?))?)?[\s,]+(?P<word>[^\W\d_]+)")
-_BYLINE_WORDS = frozenset(("von", "by", "par", "por", "di", "door", "av", "af", "from", "um", "at", "uhr", "und", "and"))
+# a date's year, its clock time if any ("2019, 19:51", "2010 um 23:03 Uhr"), then the next word
+_AFTER_DATE = re.compile(r"(?:19|20)\d\d(?:,?\s*(?:um|at|à|a las|alle)?\s*[0-2]?\d[:.h][0-5]\d"
+                         r"(?:\s*(?:uhr|h|[ap]\.?m\.?))?)?[\s,]+(?P<word>[^\W\d_]+)")
+_BYLINE_WORDS = frozenset(("von", "by", "par", "por", "di", "door", "av", "af", "from", "um", "at", "uhr", "und",
+                           "and"))
 
 
 def _in_prose(text: str, offset: int) -> bool:
@@ -491,7 +494,7 @@ def _lede_date(doc, mf) -> str | None:
         if (head and (len(head.split()) > 3 or not head.endswith(","))) or _not_this_page(para):
             continue
         rest = text[offset:]
-        end = re.search(r"(?:19|20)\d\d", rest)
+        end = dates.YEAR.search(rest)
         after = rest[end.end():] if end else ""
         if end and ((bracketed and after.startswith(")")) or _LEDE_END.match(after)) \
                 and not dates.find_dates(after[:16], mf, limit=1):  # "1/27/2026 - 3/24/2026": a period
