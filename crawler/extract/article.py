@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 # Bump when a change can alter extracted fields: rows record which version produced them.
-EXTRACTOR_VERSION = "0.3.8"
+EXTRACTOR_VERSION = "0.3.9"
 # What ``Article.verdict`` may say, and the reasons a ``suspect`` one gives (in reporting order;
 # ``crawler/extract/verdict.py`` judges, the dataset stores and filters on them).
 VERDICTS = ("ok", "suspect")
